@@ -1,0 +1,401 @@
+/*
+ * syndic.h - find copies of the same news story across outlets.
+ *
+ * This header is the manual of libsyndic. The library turns articles into
+ * MinHash signatures over word shingles, finds candidate pairs with LSH
+ * banding, verifies every candidate, and groups verified pairs into clusters
+ * (one cluster per story).
+ *
+ * Conventions (after libgit2):
+ *  - Functions return an int status: SYNDIC_OK (0) or a negative SYNDIC_E*
+ *    code. syndic_last_error() gives a one-line message for the last failure
+ *    on the calling thread.
+ *  - An object returned through a `**out` parameter belongs to the caller and
+ *    is released with its `_free` function. A pointer returned as the value
+ *    of a function is borrowed from its parent and lives as long as it does.
+ *  - The library never prints, never exits, and reports out-of-memory as
+ *    SYNDIC_ENOMEM.
+ *
+ * Example: cluster two documents.
+ *
+ *     syndic_params p = SYNDIC_PARAMS_INIT;
+ *     syndic_batch *b = NULL;
+ *     if (syndic_batch_new(&b, &p) < 0) die(syndic_last_error());
+ *     syndic_doc d = SYNDIC_DOC_INIT;
+ *     d.id = "a"; d.text = "Some wire story ..."; d.text_len = strlen(d.text);
+ *     syndic_batch_add(b, &d);
+ *     d.id = "b"; d.text = "Some wire story, reprinted ..."; d.text_len = ...;
+ *     syndic_batch_add(b, &d);
+ *     syndic_batch_cluster(b);
+ *     for (size_t c = 0; c < syndic_batch_cluster_count(b); c++) {
+ *         const syndic_cluster *cl = syndic_batch_cluster_at(b, c);
+ *         ... cl->size, cl->members[i].doc, cl->members[i].jaccard ...
+ *     }
+ *     syndic_batch_free(b);
+ */
+#ifndef SYNDIC_H
+#define SYNDIC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SYNDIC_VERSION_MAJOR 0
+#define SYNDIC_VERSION_MINOR 1
+#define SYNDIC_VERSION_PATCH 0
+#define SYNDIC_VERSION_STRING "0.1.0"
+
+/** @return the library's version string, e.g. "0.1.0". */
+const char *syndic_version(void);
+
+/* ------------------------------------------------------------------------ */
+/* Errors                                                                   */
+/* ------------------------------------------------------------------------ */
+
+/** Status codes. Every failure is negative. */
+typedef enum syndic_status {
+    SYNDIC_OK = 0,
+    SYNDIC_ERROR = -1,     /**< unspecified failure */
+    SYNDIC_ENOMEM = -2,    /**< an allocation failed */
+    SYNDIC_EINVAL = -3,    /**< an argument or parameter is out of range */
+    SYNDIC_EIO = -4,       /**< reading or writing a file failed */
+    SYNDIC_EBADREC = -5,   /**< one input record is bad; the stream goes on */
+    SYNDIC_EDUPLICATE = -6 /**< a document id was already added */
+} syndic_status;
+
+/** @return a static description of a status code. Never NULL. */
+const char *syndic_strerror(int status);
+
+/**
+ * The message of the last failure on the calling thread: one line, no
+ * trailing newline, e.g. "corpus.jsonl:12: malformed JSON: ...". Never NULL
+ * (empty when nothing failed yet). Valid until the next library call on the
+ * same thread.
+ */
+const char *syndic_last_error(void);
+
+/* ------------------------------------------------------------------------ */
+/* Parameters                                                               */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * Every parameter that changes which documents match. Initialise with
+ * SYNDIC_PARAMS_INIT, change fields, then pass to syndic_params_resolve()
+ * (the batch constructor calls it for you).
+ */
+typedef struct syndic_params {
+    unsigned version;       /**< SYNDIC_PARAMS_VERSION */
+    unsigned shingle_words; /**< words per shingle; default 4, range 1..16 */
+    unsigned num_hashes;    /**< MinHash values K; default 128, range 8..1024 */
+    unsigned bands;         /**< LSH bands b; 0 = choose from threshold */
+    unsigned rows;          /**< LSH rows r per band; 0 = choose; b*r <= K */
+    double threshold;       /**< estimated Jaccard for an edge; default 0.35,
+                                 range (0, 1] */
+    uint64_t seed;          /**< hash seed; default 0x5317d1c0ffee5eed */
+    uint32_t max_bucket;    /**< LSH buckets with more documents are skipped
+                                 and counted; default 200, range 2..2^31 */
+} syndic_params;
+
+#define SYNDIC_PARAMS_VERSION 1
+#define SYNDIC_DEFAULT_SHINGLE_WORDS 4
+#define SYNDIC_DEFAULT_NUM_HASHES 128
+#define SYNDIC_DEFAULT_THRESHOLD 0.35
+#define SYNDIC_DEFAULT_SEED UINT64_C(0x5317d1c0ffee5eed)
+#define SYNDIC_DEFAULT_MAX_BUCKET 200
+#define SYNDIC_PARAMS_INIT                                                     \
+    {SYNDIC_PARAMS_VERSION,   SYNDIC_DEFAULT_SHINGLE_WORDS,                    \
+     SYNDIC_DEFAULT_NUM_HASHES, 0, 0, SYNDIC_DEFAULT_THRESHOLD,                \
+     SYNDIC_DEFAULT_SEED,     SYNDIC_DEFAULT_MAX_BUCKET}
+
+/**
+ * Validate parameters and fill bands and rows when they are 0.
+ * @return SYNDIC_OK, or SYNDIC_EINVAL with a message naming the bad field.
+ */
+int syndic_params_resolve(syndic_params *params);
+
+/**
+ * Probability that two documents with Jaccard similarity s share at least
+ * one of b bands of r rows: 1 - (1 - s^r)^b.
+ */
+double syndic_lsh_probability(double s, unsigned bands, unsigned rows);
+
+/**
+ * Choose bands and rows for a threshold the way datasketch does: among all
+ * b, r with b*r <= num_hashes, minimise
+ *   fp_weight * (area under P(s) for s in [0, t]) +
+ *   fn_weight * (area above P(s) for s in [t, 1]).
+ * For K = 128 with equal weights: t = 0.5 gives b = 25, r = 5.
+ * @return SYNDIC_OK, or SYNDIC_EINVAL for a threshold outside (0, 1].
+ */
+int syndic_lsh_choose(unsigned *bands, unsigned *rows, double threshold,
+                      unsigned num_hashes, double fp_weight, double fn_weight);
+
+/* ------------------------------------------------------------------------ */
+/* Normalizing, shingling, sketching one text                               */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * Turns text into MinHash signatures. Holds scratch memory reused from one
+ * text to the next, so use one sketcher per thread.
+ */
+typedef struct syndic_sketcher syndic_sketcher;
+
+/** @return SYNDIC_OK, SYNDIC_EINVAL for bad params, SYNDIC_ENOMEM. */
+int syndic_sketcher_new(syndic_sketcher **out, const syndic_params *params);
+/** Frees a sketcher; NULL is allowed. */
+void syndic_sketcher_free(syndic_sketcher *s);
+
+/**
+ * Normalize `text` (NFKD compatibility decomposition, case folding, marks,
+ * punctuation and symbols removed, words separated by one space).
+ * @param out  set to the normalized text (NUL-terminated), borrowed from the
+ *             sketcher until its next call.
+ * @param out_len  its length in bytes.
+ * @param words    number of words found.
+ * Invalid UTF-8 bytes are treated as separators.
+ */
+int syndic_sketcher_normalize(syndic_sketcher *s, const char *text, size_t len,
+                              const char **out, size_t *out_len, size_t *words);
+
+/**
+ * The sorted, distinct 64-bit hashes of the word shingles of `text`.
+ * A text of fewer words than a shingle gives one shingle of all its words;
+ * a text without words gives none.
+ * @param hashes set to an array borrowed from the sketcher until its next call.
+ */
+int syndic_sketcher_shingles(syndic_sketcher *s, const char *text, size_t len,
+                             const uint64_t **hashes, size_t *count);
+
+/**
+ * Signature of `text`: params.num_hashes values written to `signature`.
+ * @param shingles set to the number of distinct shingles (0: the text has no
+ *                 words; its signature must not be compared).
+ */
+int syndic_sketcher_sketch(syndic_sketcher *s, const char *text, size_t len,
+                           uint32_t *signature, uint32_t *shingles);
+
+/**
+ * Signature of a set of 64-bit hashes (distinct or not), as
+ * syndic_sketcher_sketch does after shingling. `count` may be 0: the
+ * signature is then all UINT32_MAX.
+ */
+void syndic_sketch_hashes(const syndic_params *params, const uint64_t *hashes,
+                          size_t count, uint32_t *signature);
+
+/** Estimated Jaccard: the share of equal values among `num_hashes`. */
+double syndic_signature_jaccard(const uint32_t *a, const uint32_t *b,
+                                unsigned num_hashes);
+
+/* ------------------------------------------------------------------------ */
+/* Documents and batch clustering                                           */
+/* ------------------------------------------------------------------------ */
+
+/** A document as handed to the library. Strings need not be NUL-terminated
+ *  when their length is given; a length of 0 with a non-NULL pointer means
+ *  "NUL-terminated, measure it"; NULL means absent. */
+typedef struct syndic_doc {
+    const char *id;     size_t id_len;     /**< required, unique */
+    const char *text;   size_t text_len;   /**< required */
+    const char *outlet; size_t outlet_len; /**< optional */
+    const char *date;   size_t date_len;   /**< optional, ISO 8601 or RFC 2822 */
+    const char *title;  size_t title_len;  /**< optional */
+    const char *url;    size_t url_len;    /**< optional */
+} syndic_doc;
+#define SYNDIC_DOC_INIT {NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0}
+
+/** What the batch keeps of a document: text is not kept. Strings are
+ *  NUL-terminated; absent ones are "". */
+typedef struct syndic_doc_info {
+    const char *id, *outlet, *date, *title, *url;
+    int64_t time;      /**< seconds since 1970 UTC; valid when has_time */
+    int has_time;      /**< the date parsed */
+    uint32_t shingles; /**< distinct shingles; 0 = no words (never matches) */
+    uint32_t input_index; /**< order of arrival */
+} syndic_doc_info;
+
+/** A member of a cluster, with its evidence against the representative. */
+typedef struct syndic_member {
+    uint32_t doc;    /**< index for syndic_batch_doc() */
+    double jaccard;  /**< estimated Jaccard with the representative */
+} syndic_member;
+
+/** A cluster: members sorted by (time, id), the first being the
+ *  representative (the earliest member; ties go to the smallest id). */
+typedef struct syndic_cluster {
+    uint32_t size;
+    const syndic_member *members;
+} syndic_cluster;
+
+/** Counts and times of a batch run. */
+typedef struct syndic_batch_stats {
+    uint64_t documents;       /**< added */
+    uint64_t empty;           /**< added with no words (singletons) */
+    uint64_t duplicate_ids;   /**< rejected by syndic_batch_add */
+    uint64_t bytes;           /**< text bytes sketched */
+    uint64_t candidates;      /**< distinct candidate pairs */
+    uint64_t edges;           /**< verified pairs */
+    uint64_t skipped_buckets; /**< buckets over max_bucket */
+    uint64_t skipped_bucket_docs; /**< documents in them, summed */
+    uint64_t clusters;        /**< with two or more members */
+    uint64_t clustered_docs;  /**< documents in those clusters */
+    uint64_t largest_cluster;
+    double seconds_sketch, seconds_candidates, seconds_verify,
+        seconds_cluster;
+} syndic_batch_stats;
+
+typedef struct syndic_batch syndic_batch;
+
+/** @return SYNDIC_OK, SYNDIC_EINVAL (params), SYNDIC_ENOMEM. The params are
+ *  resolved (bands and rows chosen) and copied. */
+int syndic_batch_new(syndic_batch **out, const syndic_params *params);
+/** Frees a batch; NULL is allowed. */
+void syndic_batch_free(syndic_batch *b);
+/** The resolved parameters. */
+const syndic_params *syndic_batch_params(const syndic_batch *b);
+
+/**
+ * Normalize, shingle and sketch a document and keep its signature and
+ * metadata. The text is not kept.
+ * @return SYNDIC_OK; SYNDIC_EDUPLICATE when the id was added before (the
+ *         document is not added); SYNDIC_EINVAL without id or text;
+ *         SYNDIC_ENOMEM; SYNDIC_EINVAL after syndic_batch_cluster().
+ */
+int syndic_batch_add(syndic_batch *b, const syndic_doc *doc);
+
+/** Number of documents added. */
+size_t syndic_batch_doc_count(const syndic_batch *b);
+/** Document `i` (0-based, in arrival order); NULL when out of range. */
+const syndic_doc_info *syndic_batch_doc(const syndic_batch *b, size_t i);
+/** Signature of document `i` (num_hashes values); NULL when out of range. */
+const uint32_t *syndic_batch_signature(const syndic_batch *b, size_t i);
+
+/**
+ * Find candidates with LSH, verify each, and cluster. Call once, after the
+ * last syndic_batch_add(). The clusters are deterministic: they depend on the
+ * set of documents, not on the order they were added in.
+ */
+int syndic_batch_cluster(syndic_batch *b);
+
+/** Number of clusters, singletons included (sorted: size descending, then
+ *  by the representative's time and id). */
+size_t syndic_batch_cluster_count(const syndic_batch *b);
+/** Cluster `i`; NULL when out of range or before syndic_batch_cluster(). */
+const syndic_cluster *syndic_batch_cluster_at(const syndic_batch *b, size_t i);
+/** The batch's counts and times so far. */
+const syndic_batch_stats *syndic_batch_get_stats(const syndic_batch *b);
+
+/* ------------------------------------------------------------------------ */
+/* Dates                                                                    */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * Parse a date: ISO 8601 ("2026-03-04", "2026-03-04T09:15", "...:00Z",
+ * "...+01:00", fractional seconds) or RFC 2822 ("Wed, 04 Mar 2026 10:40:00
+ * +0000", zone names UT, GMT, EST...). A missing zone means UTC.
+ * @param out seconds since 1970-01-01 UTC.
+ * @return SYNDIC_OK or SYNDIC_EINVAL.
+ */
+int syndic_date_parse(int64_t *out, const char *s, size_t len);
+
+/* ------------------------------------------------------------------------ */
+/* Reading JSON Lines and text files                                        */
+/* ------------------------------------------------------------------------ */
+
+/** Why a record was rejected. */
+typedef enum syndic_reject {
+    SYNDIC_REJECT_NONE = 0,
+    SYNDIC_REJECT_MALFORMED_JSON,
+    SYNDIC_REJECT_NOT_OBJECT,
+    SYNDIC_REJECT_MISSING_FIELD,
+    SYNDIC_REJECT_NOT_STRING,
+    SYNDIC_REJECT_INVALID_UTF8,
+    SYNDIC_REJECT_NUL_BYTE,
+    SYNDIC_REJECT_EMPTY_TEXT,
+    SYNDIC_REJECT_LINE_TOO_LONG,
+    SYNDIC_REJECT_DUPLICATE_ID,
+    SYNDIC_REJECT_COUNT
+} syndic_reject;
+
+/** Short stable name of a reason, e.g. "malformed_json". */
+const char *syndic_reject_name(syndic_reject reason);
+
+/** How to read inputs. */
+typedef struct syndic_read_options {
+    unsigned version;         /**< SYNDIC_READ_OPTIONS_VERSION */
+    const char *field_id;     /**< JSON key of the id; default "id" */
+    const char *field_text;   /**< default "text" */
+    const char *field_outlet; /**< default "outlet", then "source" */
+    const char *field_date;   /**< default "date" */
+    const char *field_title;  /**< default "title" */
+    const char *field_url;    /**< default "url" */
+    size_t max_line;          /**< longest record in bytes; default 64 MiB */
+    int outlet_from_dir;      /**< text trees: outlet = first path part */
+} syndic_read_options;
+#define SYNDIC_READ_OPTIONS_VERSION 1
+#define SYNDIC_DEFAULT_MAX_LINE ((size_t)64 << 20)
+#define SYNDIC_READ_OPTIONS_INIT                                               \
+    {SYNDIC_READ_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL,          \
+     SYNDIC_DEFAULT_MAX_LINE, 0}
+
+/**
+ * Reads documents from one input: a JSON Lines file (plain or gzip, detected
+ * by its magic bytes), "-" for standard input, or a directory tree of .txt
+ * files (one document each, id = path relative to the directory, walked in
+ * sorted order).
+ */
+typedef struct syndic_reader syndic_reader;
+
+/** @return SYNDIC_OK, SYNDIC_EIO (message names the path), SYNDIC_ENOMEM. */
+int syndic_reader_open(syndic_reader **out, const char *path,
+                       const syndic_read_options *options);
+/** Closes a reader; NULL is allowed. */
+void syndic_reader_free(syndic_reader *r);
+
+/**
+ * Next document.
+ * @param doc set to the document, borrowed until the next call.
+ * @return 1 with a document; 0 at the end of the input;
+ *         SYNDIC_EBADREC when one record is bad: `*reason` says why,
+ *         syndic_last_error() says "file:line: reason", and the next call
+ *         goes on with the following record;
+ *         SYNDIC_EIO when the input cannot be read further (a truncated or
+ *         corrupt gzip stream, a read error): the reader is then at its end;
+ *         SYNDIC_ENOMEM.
+ */
+int syndic_reader_next(syndic_reader *r, syndic_doc *doc,
+                       syndic_reject *reason);
+
+/** Where the reader is: the input's display name and the 1-based line (or
+ *  file number for a text tree) of the last record returned. */
+const char *syndic_reader_name(const syndic_reader *r);
+uint64_t syndic_reader_line(const syndic_reader *r);
+/** Bytes consumed from the input so far (after decompression). */
+uint64_t syndic_reader_bytes(const syndic_reader *r);
+
+/* ------------------------------------------------------------------------ */
+/* Quality against ground truth                                             */
+/* ------------------------------------------------------------------------ */
+
+/** Agreement of a clustering with a true partition of the same n items. */
+typedef struct syndic_quality {
+    double precision, recall, f1; /**< over pairs of items */
+    double ari;                   /**< adjusted Rand index */
+    double bcubed_precision, bcubed_recall, bcubed_f1;
+    uint64_t true_pairs, found_pairs, correct_pairs;
+} syndic_quality;
+
+/**
+ * Compare predicted labels with true labels (each an integer per item;
+ * items with the same label are in the same group).
+ * @return SYNDIC_OK, SYNDIC_ENOMEM.
+ */
+int syndic_quality_compute(syndic_quality *out, const uint32_t *predicted,
+                           const uint32_t *truth, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* SYNDIC_H */

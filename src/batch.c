@@ -1,0 +1,349 @@
+/*
+ * batch.c - clustering a whole corpus at once.
+ *
+ * syndic_batch_add() sketches each document as it arrives and keeps only its
+ * metadata and signature (K 32-bit values); the text is not kept. Then
+ * syndic_batch_cluster() runs the rest of the pipeline:
+ *
+ *   signatures --LSH bands, sorted--> candidate pairs --verify--> edges
+ *              --union-find--> components --sort--> clusters
+ *
+ * Verification: a candidate becomes an edge only when its estimated Jaccard
+ * (share of equal signature values) is at least the threshold. Sharing one
+ * band is weak evidence on its own: pipelines that take every shared band as
+ * an edge chain unrelated documents into giant clusters.
+ *
+ * Determinism: the candidates, the edges and so the components depend only
+ * on the documents' contents, never on the order of arrival. Members are
+ * sorted by (date, id) and clusters by (size descending, representative's
+ * date, id), so the output is the same for any input order. The one
+ * exception is duplicate ids: the first one to arrive is kept.
+ *
+ * Documents without words are kept out of the index (see shingle.c) and are
+ * always singletons.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+struct syndic_batch {
+    syndic_params params;
+    syndic_sketcher *sketcher;
+    syndic_arena strings;
+    syndic_doc_info *docs;
+    size_t doc_count, doc_cap;
+    uint32_t *sigs;          /* doc_count * K values */
+    size_t sig_cap;          /* in documents */
+    uint8_t *active;         /* 1 when the document has words */
+    size_t active_cap;
+    /* Open-addressing set of document indices keyed by id (for duplicates). */
+    uint32_t *id_slots;      /* index + 1; 0 = empty */
+    size_t id_slot_count;    /* a power of two */
+    /* Results. */
+    bool clustered;
+    syndic_member *members;  /* all members, cluster by cluster */
+    syndic_cluster *clusters;
+    size_t cluster_count;
+    syndic_batch_stats stats;
+};
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+int syndic_batch_new(syndic_batch **out, const syndic_params *params)
+{
+    *out = NULL;
+    syndic_batch *b = syndic__calloc(1, sizeof *b);
+    if (!b) return syndic__oom();
+    b->params = *params;
+    int rc = syndic_params_resolve(&b->params);
+    if (rc < 0) goto fail;
+    if ((rc = syndic_sketcher_new(&b->sketcher, &b->params)) < 0) goto fail;
+    *out = b;
+    return SYNDIC_OK;
+fail:
+    syndic_batch_free(b);
+    return rc;
+}
+
+void syndic_batch_free(syndic_batch *b)
+{
+    if (!b) return;
+    syndic_sketcher_free(b->sketcher);
+    syndic__arena_free(&b->strings);
+    syndic__free(b->docs);
+    syndic__free(b->sigs);
+    syndic__free(b->active);
+    syndic__free(b->id_slots);
+    syndic__free(b->members);
+    syndic__free(b->clusters);
+    syndic__free(b);
+}
+
+const syndic_params *syndic_batch_params(const syndic_batch *b) { return &b->params; }
+size_t syndic_batch_doc_count(const syndic_batch *b) { return b->doc_count; }
+const syndic_batch_stats *syndic_batch_get_stats(const syndic_batch *b) { return &b->stats; }
+
+const syndic_doc_info *syndic_batch_doc(const syndic_batch *b, size_t i)
+{
+    return i < b->doc_count ? &b->docs[i] : NULL;
+}
+
+const uint32_t *syndic_batch_signature(const syndic_batch *b, size_t i)
+{
+    return i < b->doc_count ? b->sigs + i * b->params.num_hashes : NULL;
+}
+
+static size_t measure(const char *s, size_t len) { return s && len == 0 ? strlen(s) : len; }
+
+static uint64_t id_hash(const char *s, size_t len) { return XXH3_64bits(s, len); }
+
+/* Finds the slot for id; *found tells whether it holds that id. */
+static size_t id_slot(const syndic_batch *b, const char *id, size_t len, bool *found)
+{
+    size_t mask = b->id_slot_count - 1;
+    size_t i = (size_t)id_hash(id, len) & mask;
+    for (;;) {
+        uint32_t v = b->id_slots[i];
+        if (v == 0) { *found = false; return i; }
+        const char *other = b->docs[v - 1].id;
+        if (strlen(other) == len && memcmp(other, id, len) == 0) {
+            *found = true;
+            return i;
+        }
+        i = (i + 1) & mask;
+    }
+}
+
+static int id_rehash(syndic_batch *b)
+{
+    size_t count = b->id_slot_count ? b->id_slot_count * 2 : 1024;
+    uint32_t *slots = syndic__calloc(count, sizeof *slots);
+    if (!slots) return syndic__oom();
+    syndic__free(b->id_slots);
+    b->id_slots = slots;
+    b->id_slot_count = count;
+    for (size_t d = 0; d < b->doc_count; d++) {
+        bool found;
+        const char *id = b->docs[d].id;
+        size_t i = id_slot(b, id, strlen(id), &found);
+        b->id_slots[i] = (uint32_t)d + 1;
+    }
+    return SYNDIC_OK;
+}
+
+int syndic_batch_add(syndic_batch *b, const syndic_doc *doc)
+{
+    if (b->clustered)
+        return syndic__error(SYNDIC_EINVAL, "documents cannot be added after clustering");
+    if (!doc || !doc->id || !doc->text)
+        return syndic__error(SYNDIC_EINVAL, "a document needs an id and a text");
+    if (b->doc_count >= UINT32_MAX - 1)
+        return syndic__error(SYNDIC_EINVAL, "too many documents for one batch");
+    size_t id_len = measure(doc->id, doc->id_len);
+    size_t text_len = measure(doc->text, doc->text_len);
+    if (id_len == 0)
+        return syndic__error(SYNDIC_EINVAL, "a document id must not be empty");
+    int rc;
+    if ((b->doc_count + 1) * 2 > b->id_slot_count && (rc = id_rehash(b)) < 0) return rc;
+    bool found;
+    size_t slot = id_slot(b, doc->id, id_len, &found);
+    if (found) {
+        b->stats.duplicate_ids++;
+        return syndic__error(SYNDIC_EDUPLICATE, "duplicate id \"%.*s\"",
+                             (int)(id_len > 200 ? 200 : id_len), doc->id);
+    }
+    const size_t k = b->params.num_hashes;
+    size_t n = b->doc_count;
+    if ((rc = syndic__grow(&b->docs, &b->doc_cap, n + 1, sizeof *b->docs)) < 0) return rc;
+    if ((rc = syndic__grow(&b->active, &b->active_cap, n + 1, 1)) < 0) return rc;
+    if (n + 1 > b->sig_cap) {
+        size_t cap = b->sig_cap ? b->sig_cap * 2 : 1024;
+        uint32_t *s = syndic__reallocarray(b->sigs, cap, k * sizeof *s);
+        if (!s) return syndic__oom();
+        b->sigs = s;
+        b->sig_cap = cap;
+    }
+    double t0 = now_seconds();
+    syndic_doc_info *info = &b->docs[n];
+    memset(info, 0, sizeof *info);
+    uint32_t shingles;
+    if ((rc = syndic_sketcher_sketch(b->sketcher, doc->text, text_len,
+                                     b->sigs + n * k, &shingles)) < 0)
+        return rc;
+    b->stats.seconds_sketch += now_seconds() - t0;
+    const char *fields[5] = {doc->id, doc->outlet, doc->date, doc->title, doc->url};
+    size_t lens[5] = {id_len, measure(doc->outlet, doc->outlet_len),
+                      measure(doc->date, doc->date_len),
+                      measure(doc->title, doc->title_len),
+                      measure(doc->url, doc->url_len)};
+    const char *copies[5];
+    for (int i = 0; i < 5; i++) {
+        copies[i] = syndic__arena_strndup(&b->strings, fields[i] ? fields[i] : "",
+                                          fields[i] ? lens[i] : 0);
+        if (!copies[i]) return syndic__oom();
+    }
+    info->id = copies[0];
+    info->outlet = copies[1];
+    info->date = copies[2];
+    info->title = copies[3];
+    info->url = copies[4];
+    info->has_time = lens[2] && syndic_date_parse(&info->time, copies[2], lens[2]) == SYNDIC_OK;
+    info->shingles = shingles;
+    info->input_index = (uint32_t)n;
+    b->active[n] = shingles > 0;
+    b->id_slots[slot] = (uint32_t)n + 1;
+    b->doc_count = n + 1;
+    b->stats.documents++;
+    b->stats.bytes += text_len;
+    if (shingles == 0) b->stats.empty++;
+    return SYNDIC_OK;
+}
+
+/* ---- union-find with union by size and path halving ---- */
+
+static uint32_t find(uint32_t *parent, uint32_t x)
+{
+    while (parent[x] != x) {
+        parent[x] = parent[parent[x]];
+        x = parent[x];
+    }
+    return x;
+}
+
+static void unite(uint32_t *parent, uint32_t *size, uint32_t a, uint32_t b)
+{
+    a = find(parent, a);
+    b = find(parent, b);
+    if (a == b) return;
+    if (size[a] < size[b]) { uint32_t t = a; a = b; b = t; }
+    parent[b] = a;
+    size[a] += size[b];
+}
+
+/* Order of documents within a cluster: dated before undated, then by time,
+ * then by id. Content-only, so independent of arrival order. */
+static _Thread_local const syndic_doc_info *sort_docs;
+
+static int doc_order(uint32_t a, uint32_t b)
+{
+    const syndic_doc_info *x = &sort_docs[a], *y = &sort_docs[b];
+    if (x->has_time != y->has_time) return x->has_time ? -1 : 1;
+    if (x->has_time && x->time != y->time) return x->time < y->time ? -1 : 1;
+    return strcmp(x->id, y->id);
+}
+
+static int cmp_member(const void *a, const void *b)
+{
+    return doc_order(((const syndic_member *)a)->doc, ((const syndic_member *)b)->doc);
+}
+
+static int cmp_cluster(const void *a, const void *b)
+{
+    const syndic_cluster *x = a, *y = b;
+    if (x->size != y->size) return x->size > y->size ? -1 : 1;
+    return doc_order(x->members[0].doc, y->members[0].doc);
+}
+
+int syndic_batch_cluster(syndic_batch *b)
+{
+    if (b->clustered) return syndic__error(SYNDIC_EINVAL, "the batch is already clustered");
+    const uint32_t n = (uint32_t)b->doc_count;
+    const unsigned k = b->params.num_hashes;
+    int rc;
+    uint32_t *parent = NULL, *size = NULL, *start = NULL;
+    syndic_candidates cand = {0};
+
+    double t0 = now_seconds();
+    if ((rc = syndic__lsh_candidates(&cand, b->sigs, b->active, n, &b->params)) < 0)
+        goto out;
+    b->stats.candidates = cand.count;
+    b->stats.skipped_buckets = cand.skipped_buckets;
+    b->stats.skipped_bucket_docs = cand.skipped_bucket_docs;
+    double t1 = now_seconds();
+    b->stats.seconds_candidates = t1 - t0;
+
+    parent = syndic__reallocarray(NULL, n ? n : 1, sizeof *parent);
+    size = syndic__reallocarray(NULL, n ? n : 1, sizeof *size);
+    start = syndic__calloc((size_t)n + 1, sizeof *start);
+    b->members = syndic__reallocarray(NULL, n ? n : 1, sizeof *b->members);
+    if (!parent || !size || !start || !b->members) { rc = syndic__oom(); goto out; }
+    for (uint32_t i = 0; i < n; i++) { parent[i] = i; size[i] = 1; }
+
+    /* Verify each candidate; keep it as an edge if its estimate passes. */
+    const uint32_t need = (uint32_t)(b->params.threshold * k + 0.999999);
+    for (size_t i = 0; i < cand.count; i++) {
+        uint32_t x = (uint32_t)(cand.pairs[i] >> 32), y = (uint32_t)cand.pairs[i];
+        const uint32_t *sx = b->sigs + (size_t)x * k, *sy = b->sigs + (size_t)y * k;
+        uint32_t same = 0;
+        for (unsigned j = 0; j < k; j++) same += sx[j] == sy[j];
+        if (same >= need) {
+            b->stats.edges++;
+            unite(parent, size, x, y);
+        }
+    }
+    double t2 = now_seconds();
+    b->stats.seconds_verify = t2 - t1;
+
+    /* Group members by root (counting sort), then order everything. */
+    for (uint32_t i = 0; i < n; i++) start[find(parent, i) + 1]++;
+    size_t clusters = 0;
+    for (uint32_t i = 0; i < n; i++) clusters += start[i + 1] > 0;
+    for (uint32_t i = 0; i < n; i++) start[i + 1] += start[i];
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t r = find(parent, i);
+        b->members[start[r]++] = (syndic_member){i, 1.0};
+    }
+    /* start[r] now marks the end of root r's members; rebuild the clusters. */
+    b->clusters = syndic__reallocarray(NULL, clusters ? clusters : 1, sizeof *b->clusters);
+    if (!b->clusters) { rc = syndic__oom(); goto out; }
+    size_t c = 0, pos = 0;
+    sort_docs = b->docs;
+    while (pos < n) {
+        uint32_t r = find(parent, b->members[pos].doc);
+        uint32_t sz = size[r];
+        syndic_member *m = b->members + pos;
+        qsort(m, sz, sizeof *m, cmp_member);
+        const uint32_t *rep = b->sigs + (size_t)m[0].doc * k;
+        for (uint32_t j = 1; j < sz; j++)
+            m[j].jaccard = syndic_signature_jaccard(rep, b->sigs + (size_t)m[j].doc * k, k);
+        b->clusters[c++] = (syndic_cluster){sz, m};
+        if (sz > 1) {
+            b->stats.clusters++;
+            b->stats.clustered_docs += sz;
+        }
+        if (sz > b->stats.largest_cluster) b->stats.largest_cluster = sz;
+        pos += sz;
+    }
+    qsort(b->clusters, c, sizeof *b->clusters, cmp_cluster);
+    sort_docs = NULL;
+    b->cluster_count = c;
+    b->clustered = true;
+    b->stats.seconds_cluster = now_seconds() - t2;
+    rc = SYNDIC_OK;
+out:
+    syndic__free(cand.pairs);
+    syndic__free(parent);
+    syndic__free(size);
+    syndic__free(start);
+    return rc;
+}
+
+size_t syndic_batch_cluster_count(const syndic_batch *b)
+{
+    return b->clustered ? b->cluster_count : 0;
+}
+
+const syndic_cluster *syndic_batch_cluster_at(const syndic_batch *b, size_t i)
+{
+    return b->clustered && i < b->cluster_count ? &b->clusters[i] : NULL;
+}

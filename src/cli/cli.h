@@ -1,0 +1,48 @@
+/*
+ * cli.h - what the subcommands of the syndic tool share.
+ *
+ * The tool is a user program of the library: it uses only syndic.h. Results
+ * go to stdout (or -o), diagnostics and progress to stderr. Exit codes: 0 ok,
+ * 1 runtime error, 2 usage error.
+ */
+#ifndef SYNDIC_CLI_H
+#define SYNDIC_CLI_H
+
+#include "syndic.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+
+enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
+
+/* options.c */
+extern const char *cli_program;
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+bool cli_parse_uint(const char *s, unsigned long long max, unsigned long long *out);
+bool cli_parse_double(const char *s, double *out);
+/* Parses a NAME=KEY field mapping into the read options. */
+bool cli_parse_field(syndic_read_options *o, const char *arg);
+/* Parses the matching parameters shared by commands; returns 1 when `opt`
+ * was one of them, 0 when not, -1 on a bad value (already reported). */
+int cli_param_option(syndic_params *p, int opt, const char *arg);
+double cli_now(void);
+
+/* report.c */
+typedef enum { FORMAT_JSONL, FORMAT_CSV, FORMAT_TEXT } cli_format;
+int cli_write_clusters(FILE *out, const syndic_batch *b, cli_format format,
+                       bool singletons);
+
+/* truth.c: ground truth as id -> story label for the batch's documents. */
+typedef struct cli_truth {
+    uint32_t *label;     /* per batch document, UINT32_MAX when not in truth */
+    size_t missing;      /* batch documents absent from the truth */
+    size_t stories;
+} cli_truth;
+int cli_truth_load(cli_truth *t, const char *path, const syndic_batch *b);
+void cli_truth_free(cli_truth *t);
+
+/* Subcommands. */
+int cmd_cluster(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+
+#endif

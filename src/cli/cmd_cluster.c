@@ -1,0 +1,401 @@
+/*
+ * cmd_cluster.c - `syndic cluster`: read a corpus, write its clusters.
+ *
+ * Reads every input in turn, skipping (and counting, and warning about) bad
+ * records unless --strict, sketches each document as it is read, then
+ * clusters and writes the report. The summary on stderr and the JSON stats
+ * record (--stats) carry the parameters, the counts by reason and the time
+ * of each stage, so any run can be reproduced and explained.
+ */
+#include "cli.h"
+#include "options.h"
+
+#include <getopt.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+static const char usage[] =
+    "Usage: syndic cluster [options] INPUT...\n"
+    "Group copies of the same story into clusters.\n"
+    "\n"
+    "INPUT is a JSON Lines file (plain or gzip), '-' for stdin, a .txt file,\n"
+    "or a directory of .txt files (one article per file, id = relative path).\n"
+    "\n"
+    "Output:\n"
+    "  -o, --output FILE  write clusters to FILE (default stdout)\n"
+    "  --format F         jsonl (default), csv (a row per member) or text\n"
+    "  --singletons       also write clusters of one document\n"
+    "  --stats FILE       write the run's parameters, counts and times as JSON\n"
+    "                     ('-' for stderr)\n"
+    "  --truth FILE       score the clusters against a TSV of id<TAB>story\n"
+    "  -q, --quiet        no progress and no summary on stderr\n"
+    "Input:\n"
+    "  --field NAME=KEY   JSON key for NAME (id, text, outlet, date, title, url),\n"
+    "                     e.g. --field text=body\n"
+    "  --outlet-from-dir  in directories, the first path component is the outlet\n"
+    "  --max-line BYTES   longest record accepted (default 64 MiB)\n"
+    "  --strict           stop at the first bad record (exit 1)\n"
+    "  --max-warnings N   print at most N warnings about bad records (default 20)\n"
+    PARAM_HELP
+    "  -h, --help         this help\n";
+
+typedef struct run {
+    syndic_batch *batch;
+    uint64_t rejected[SYNDIC_REJECT_COUNT];
+    uint64_t rejected_total, io_errors, records;
+    unsigned long long max_warnings, warnings;
+    bool strict, quiet, progress;
+    double start, last_progress;
+    uint64_t bytes_done; /* bytes of finished inputs */
+} run;
+
+static void warn_record(run *r, const char *msg)
+{
+    if (r->warnings++ < r->max_warnings) {
+        if (r->progress) fputs("\r\033[K", stderr);
+        fprintf(stderr, "%s: warning: %s (skipped)\n", cli_program, msg);
+        if (r->warnings == r->max_warnings)
+            fprintf(stderr, "%s: further warnings are not shown; the summary counts them\n",
+                    cli_program);
+    }
+}
+
+static void show_progress(run *r, const syndic_reader *rd, bool force)
+{
+    if (!r->progress) return;
+    double t = cli_now();
+    if (!force && (t - r->start < 1.0 || t - r->last_progress < 0.25)) return;
+    r->last_progress = t;
+    double mb = (double)(r->bytes_done + syndic_reader_bytes(rd)) / 1e6;
+    fprintf(stderr, "\r\033[Kreading %s: %llu documents, %.1f MB, %.1f MB/s",
+            syndic_reader_name(rd), (unsigned long long)r->records, mb,
+            mb / (t - r->start + 1e-9));
+}
+
+static int read_input(run *r, const char *path, const syndic_read_options *ro)
+{
+    syndic_reader *rd;
+    if (syndic_reader_open(&rd, path, ro) < 0) {
+        cli_error("%s", syndic_last_error());
+        return -1;
+    }
+    int result = 0;
+    for (;;) {
+        syndic_doc doc;
+        syndic_reject why;
+        int rc = syndic_reader_next(rd, &doc, &why);
+        if (rc == 0) break;
+        if (rc == 1) {
+            r->records++;
+            rc = syndic_batch_add(r->batch, &doc);
+            if (rc == SYNDIC_EDUPLICATE) {
+                why = SYNDIC_REJECT_DUPLICATE_ID;
+                char msg[400];
+                snprintf(msg, sizeof msg, "%s:%llu: %s", syndic_reader_name(rd),
+                         (unsigned long long)syndic_reader_line(rd), syndic_last_error());
+                rc = SYNDIC_EBADREC;
+                if (r->strict) { cli_error("%s", msg); result = -1; break; }
+                r->rejected[why]++;
+                r->rejected_total++;
+                warn_record(r, msg);
+                continue;
+            }
+            if (rc < 0) {
+                cli_error("%s:%llu: %s", syndic_reader_name(rd),
+                          (unsigned long long)syndic_reader_line(rd), syndic_last_error());
+                result = -1;
+                break;
+            }
+            show_progress(r, rd, false);
+            continue;
+        }
+        if (rc == SYNDIC_EBADREC) {
+            if (r->strict) { cli_error("%s", syndic_last_error()); result = -1; break; }
+            r->rejected[why]++;
+            r->rejected_total++;
+            warn_record(r, syndic_last_error());
+            continue;
+        }
+        if (rc == SYNDIC_EIO) {
+            /* The input cannot be read further; what came before is kept. */
+            r->io_errors++;
+            if (r->strict) { cli_error("%s", syndic_last_error()); result = -1; break; }
+            if (r->progress) fputs("\r\033[K", stderr);
+            fprintf(stderr, "%s: warning: %s (rest of the input lost)\n", cli_program,
+                    syndic_last_error());
+            break;
+        }
+        cli_error("%s", syndic_last_error());
+        result = -1;
+        break;
+    }
+    r->bytes_done += syndic_reader_bytes(rd);
+    syndic_reader_free(rd);
+    return result;
+}
+
+static long peak_rss_kib(void)
+{
+    struct rusage ru;
+    return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : -1;
+}
+
+static json_t *stats_json(const run *r, const syndic_quality *q, const char *truth,
+                          const cli_truth *t, double read_s, double write_s)
+{
+    const syndic_params *p = syndic_batch_params(r->batch);
+    const syndic_batch_stats *s = syndic_batch_get_stats(r->batch);
+    char seed[32];
+    snprintf(seed, sizeof seed, "0x%016llx", (unsigned long long)p->seed);
+    json_t *skipped = json_object();
+    for (int i = 1; i < SYNDIC_REJECT_COUNT; i++)
+        json_object_set_new(skipped, syndic_reject_name((syndic_reject)i),
+                            json_integer((json_int_t)r->rejected[i]));
+    json_t *o = json_pack(
+        "{s:s, s:s, s:{s:I, s:I, s:I, s:I, s:f, s:s, s:I}, "
+        "s:{s:I, s:I, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}, "
+        "s:{s:f, s:f, s:f, s:f, s:f, s:f}, s:I}",
+        "record", "syndic.stats/1", "version", syndic_version(),
+        "params", "shingle_words", (json_int_t)p->shingle_words,
+        "num_hashes", (json_int_t)p->num_hashes, "bands", (json_int_t)p->bands,
+        "rows", (json_int_t)p->rows, "threshold", p->threshold, "seed", seed,
+        "max_bucket", (json_int_t)p->max_bucket,
+        "counts", "records", (json_int_t)r->records,
+        "documents", (json_int_t)s->documents, "skipped", skipped,
+        "skipped_total", (json_int_t)r->rejected_total,
+        "input_errors", (json_int_t)r->io_errors,
+        "empty", (json_int_t)s->empty, "bytes", (json_int_t)s->bytes,
+        "candidates", (json_int_t)s->candidates, "edges", (json_int_t)s->edges,
+        "skipped_buckets", (json_int_t)s->skipped_buckets,
+        "clusters", (json_int_t)s->clusters,
+        "clustered_documents", (json_int_t)s->clustered_docs,
+        "largest_cluster", (json_int_t)s->largest_cluster,
+        "seconds", "read_and_sketch", read_s, "sketch", s->seconds_sketch,
+        "candidates", s->seconds_candidates, "verify", s->seconds_verify,
+        "cluster", s->seconds_cluster, "write", write_s,
+        "peak_rss_kib", (json_int_t)peak_rss_kib());
+    if (o && q) {
+        json_object_set_new(o, "quality", json_pack(
+            "{s:s, s:I, s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:I, s:I, s:I}",
+            "truth", truth, "stories", (json_int_t)t->stories,
+            "documents_missing_from_truth", (json_int_t)t->missing,
+            "precision", q->precision, "recall", q->recall, "f1", q->f1,
+            "ari", q->ari, "bcubed_precision", q->bcubed_precision,
+            "bcubed_recall", q->bcubed_recall, "bcubed_f1", q->bcubed_f1,
+            "true_pairs", (json_int_t)q->true_pairs,
+            "found_pairs", (json_int_t)q->found_pairs,
+            "correct_pairs", (json_int_t)q->correct_pairs));
+    }
+    return o;
+}
+
+static void print_summary(const run *r, int inputs, const syndic_quality *q,
+                          const char *truth, const cli_truth *t, double read_s,
+                          double write_s)
+{
+    const syndic_params *p = syndic_batch_params(r->batch);
+    const syndic_batch_stats *s = syndic_batch_get_stats(r->batch);
+    FILE *e = stderr;
+    fprintf(e, "read %llu documents from %d input%s (%.1f MB of text), skipped %llu",
+            (unsigned long long)s->documents, inputs, inputs == 1 ? "" : "s",
+            (double)s->bytes / 1e6, (unsigned long long)r->rejected_total);
+    if (r->rejected_total) {
+        const char *sep = " (";
+        for (int i = 1; i < SYNDIC_REJECT_COUNT; i++) {
+            if (!r->rejected[i]) continue;
+            fprintf(e, "%s%s %llu", sep, syndic_reject_name((syndic_reject)i),
+                    (unsigned long long)r->rejected[i]);
+            sep = ", ";
+        }
+        fputc(')', e);
+    }
+    fputc('\n', e);
+    if (r->io_errors)
+        fprintf(e, "%llu input%s could not be read to the end (see the warnings)\n",
+                (unsigned long long)r->io_errors, r->io_errors == 1 ? "" : "s");
+    if (s->empty)
+        fprintf(e, "%llu documents have no words and stay singletons\n",
+                (unsigned long long)s->empty);
+    fprintf(e, "params: %u-word shingles, %u hashes, threshold %.2f, %u bands x %u rows,"
+               " seed 0x%016llx, max bucket %u\n",
+            p->shingle_words, p->num_hashes, p->threshold, p->bands, p->rows,
+            (unsigned long long)p->seed, p->max_bucket);
+    fprintf(e, "LSH P(candidate) by Jaccard:");
+    for (int i = 1; i <= 9; i++)
+        fprintf(e, " %.1f:%.2f", i / 10.0, syndic_lsh_probability(i / 10.0, p->bands, p->rows));
+    fputc('\n', e);
+    fprintf(e, "candidates %llu, verified edges %llu", (unsigned long long)s->candidates,
+            (unsigned long long)s->edges);
+    if (s->skipped_buckets)
+        fprintf(e, ", %llu oversized buckets skipped (%llu documents)",
+                (unsigned long long)s->skipped_buckets,
+                (unsigned long long)s->skipped_bucket_docs);
+    fputc('\n', e);
+    fprintf(e, "clusters: %llu of two or more (%llu documents), largest %llu\n",
+            (unsigned long long)s->clusters, (unsigned long long)s->clustered_docs,
+            (unsigned long long)s->largest_cluster);
+    fprintf(e, "time: read+sketch %.2f s (sketch %.2f), candidates %.2f s, verify %.2f s,"
+               " cluster %.2f s, write %.2f s; peak memory %.1f MiB\n",
+            read_s, s->seconds_sketch, s->seconds_candidates, s->seconds_verify,
+            s->seconds_cluster, write_s, (double)peak_rss_kib() / 1024.0);
+    if (q) {
+        fprintf(e, "quality against %s (%zu stories", truth, t->stories);
+        if (t->missing) fprintf(e, ", %zu documents missing from it", t->missing);
+        fprintf(e, "): pairwise precision %.4f recall %.4f F1 %.4f, ARI %.4f,"
+                   " B-cubed F1 %.4f\n",
+                q->precision, q->recall, q->f1, q->ari, q->bcubed_f1);
+    }
+}
+
+int cmd_cluster(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"output", required_argument, NULL, 'o'},
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {"singletons", no_argument, NULL, OPT_SINGLETONS},
+        {"stats", required_argument, NULL, OPT_STATS},
+        {"truth", required_argument, NULL, OPT_TRUTH},
+        {"quiet", no_argument, NULL, 'q'},
+        {"field", required_argument, NULL, OPT_FIELD},
+        {"outlet-from-dir", no_argument, NULL, OPT_OUTLET_FROM_DIR},
+        {"max-line", required_argument, NULL, OPT_MAX_LINE},
+        {"strict", no_argument, NULL, OPT_STRICT},
+        {"max-warnings", required_argument, NULL, OPT_MAX_WARNINGS},
+        {"help", no_argument, NULL, 'h'},
+        PARAM_LONG_OPTIONS,
+        {NULL, 0, NULL, 0}};
+    syndic_params params = SYNDIC_PARAMS_INIT;
+    syndic_read_options ro = SYNDIC_READ_OPTIONS_INIT;
+    run r = {0};
+    r.max_warnings = 20;
+    const char *output = NULL, *stats_path = NULL, *truth_path = NULL;
+    cli_format format = FORMAT_JSONL;
+    bool singletons = false;
+    unsigned long long u;
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
+        int got = cli_param_option(&params, opt, optarg);
+        if (got < 0) return EXIT_USAGE;
+        if (got > 0) continue;
+        switch (opt) {
+        case 'o': output = optarg; break;
+        case OPT_FORMAT:
+            if (strcmp(optarg, "jsonl") == 0) format = FORMAT_JSONL;
+            else if (strcmp(optarg, "csv") == 0) format = FORMAT_CSV;
+            else if (strcmp(optarg, "text") == 0) format = FORMAT_TEXT;
+            else { cli_error("--format: expected jsonl, csv or text, got '%s'", optarg); return EXIT_USAGE; }
+            break;
+        case OPT_SINGLETONS: singletons = true; break;
+        case OPT_STATS: stats_path = optarg; break;
+        case OPT_TRUTH: truth_path = optarg; break;
+        case 'q': r.quiet = true; break;
+        case OPT_FIELD:
+            if (!cli_parse_field(&ro, optarg)) {
+                cli_error("--field: expected NAME=KEY with NAME one of id, text, outlet,"
+                          " date, title, url; got '%s'", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case OPT_OUTLET_FROM_DIR: ro.outlet_from_dir = 1; break;
+        case OPT_MAX_LINE:
+            if (!cli_parse_uint(optarg, SIZE_MAX / 2, &u) || u < 16) {
+                cli_error("--max-line: expected a number of bytes >= 16, got '%s'", optarg);
+                return EXIT_USAGE;
+            }
+            ro.max_line = (size_t)u;
+            break;
+        case OPT_STRICT: r.strict = true; break;
+        case OPT_MAX_WARNINGS:
+            if (!cli_parse_uint(optarg, ~0ull, &r.max_warnings)) {
+                cli_error("--max-warnings: expected a whole number, got '%s'", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 'h': fputs(usage, stdout); return EXIT_OK;
+        default: fputs(usage, stderr); return EXIT_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        cli_error("cluster: no input given (use '-' for stdin)");
+        fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    if (syndic_batch_new(&r.batch, &params) < 0) {
+        cli_error("%s", syndic_last_error());
+        return EXIT_USAGE;
+    }
+    int status = EXIT_RUNTIME;
+    FILE *out = stdout;
+    cli_truth truth = {0};
+    syndic_quality quality;
+    bool have_quality = false;
+    r.progress = !r.quiet && isatty(2);
+    r.start = cli_now();
+    int inputs = argc - optind;
+    for (int i = optind; i < argc; i++)
+        if (read_input(&r, argv[i], &ro) < 0) goto out;
+    if (r.progress) fputs("\r\033[K", stderr);
+    double read_s = cli_now() - r.start;
+    if (syndic_batch_cluster(r.batch) < 0) {
+        cli_error("%s", syndic_last_error());
+        goto out;
+    }
+    double t0 = cli_now();
+    if (output && strcmp(output, "-") != 0 && !(out = fopen(output, "w"))) {
+        cli_error("%s: cannot open for writing", output);
+        out = stdout;
+        goto out;
+    }
+    if (cli_write_clusters(out, r.batch, format, singletons) < 0 || fflush(out) != 0) {
+        cli_error("%s: write error", output ? output : "<stdout>");
+        goto out;
+    }
+    double write_s = cli_now() - t0;
+    if (truth_path) {
+        if (cli_truth_load(&truth, truth_path, r.batch) < 0) goto out;
+        size_t n = syndic_batch_doc_count(r.batch);
+        uint32_t *pred = malloc((n ? n : 1) * sizeof *pred);
+        if (!pred) { cli_error("out of memory"); goto out; }
+        for (size_t c = 0; c < syndic_batch_cluster_count(r.batch); c++) {
+            const syndic_cluster *cl = syndic_batch_cluster_at(r.batch, c);
+            for (uint32_t m = 0; m < cl->size; m++) pred[cl->members[m].doc] = (uint32_t)c;
+        }
+        int rc = syndic_quality_compute(&quality, pred, truth.label, n);
+        free(pred);
+        if (rc < 0) { cli_error("%s", syndic_last_error()); goto out; }
+        have_quality = true;
+    }
+    if (!r.quiet)
+        print_summary(&r, inputs, have_quality ? &quality : NULL, truth_path, &truth,
+                      read_s, write_s);
+    if (stats_path) {
+        json_t *st = stats_json(&r, have_quality ? &quality : NULL, truth_path, &truth,
+                                read_s, write_s);
+        FILE *sf = strcmp(stats_path, "-") == 0 ? stderr : fopen(stats_path, "w");
+        if (!st || !sf) {
+            cli_error("%s: cannot write the stats", stats_path);
+            json_decref(st);
+            goto out;
+        }
+        json_dumpf(st, sf, JSON_COMPACT);
+        fputc('\n', sf);
+        json_decref(st);
+        if (sf != stderr && fclose(sf) != 0) {
+            cli_error("%s: write error", stats_path);
+            goto out;
+        }
+    }
+    status = EXIT_OK;
+out:
+    if (out != stdout && fclose(out) != 0 && status == EXIT_OK) {
+        cli_error("%s: write error", output);
+        status = EXIT_RUNTIME;
+    }
+    cli_truth_free(&truth);
+    syndic_batch_free(r.batch);
+    return status;
+}

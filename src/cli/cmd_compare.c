@@ -1,0 +1,208 @@
+/*
+ * cmd_compare.c - `syndic compare A B`: why two documents match or not.
+ *
+ * The tool a user reaches for when a cluster looks wrong: it shows, for two
+ * documents, the exact Jaccard of their shingle sets next to the MinHash
+ * estimate, containment both ways, the shared shingles, how many LSH bands
+ * they share, and whether the batch would have joined them.
+ */
+#include "cli.h"
+#include "options.h"
+
+#include <getopt.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+    "Usage: syndic compare [options] A B\n"
+    "Compare two documents: A and B are text files, or with --in, ids in a\n"
+    "JSON Lines file.\n"
+    "\n"
+    "  --in FILE          look A and B up as ids in FILE (JSON Lines, gzip ok)\n"
+    "  --field NAME=KEY   JSON key for id or text, as for cluster\n"
+    "  --json             print one JSON object instead of text\n"
+    PARAM_HELP
+    "  -h, --help         this help\n";
+
+typedef struct side {
+    const char *name;
+    char *text;
+    size_t len;
+    uint64_t *shingles;
+    size_t count;
+    uint32_t *sig;
+    size_t words;
+} side;
+
+static int load_file(side *s, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) { cli_error("%s: cannot open", path); return -1; }
+    size_t cap = 1 << 16, n;
+    s->text = malloc(cap);
+    s->len = 0;
+    while (s->text && (n = fread(s->text + s->len, 1, cap - s->len, f)) > 0) {
+        s->len += n;
+        if (s->len == cap) {
+            char *t = realloc(s->text, cap *= 2);
+            if (!t) free(s->text);
+            s->text = t;
+        }
+    }
+    bool err = ferror(f);
+    fclose(f);
+    if (!s->text || err) { cli_error("%s: read error", path); return -1; }
+    return 0;
+}
+
+static int load_ids(side *a, side *b, const char *path, const syndic_read_options *ro)
+{
+    syndic_reader *r;
+    if (syndic_reader_open(&r, path, ro) < 0) { cli_error("%s", syndic_last_error()); return -1; }
+    int rc;
+    syndic_doc d;
+    syndic_reject why;
+    while ((rc = syndic_reader_next(r, &d, &why)) != 0) {
+        if (rc == SYNDIC_EBADREC) continue; /* compare only needs the two ids */
+        if (rc < 0) { cli_error("%s", syndic_last_error()); break; }
+        side *sides[2] = {a, b};
+        for (int i = 0; i < 2; i++) {
+            side *s = sides[i];
+            if (!s->text && strlen(s->name) == d.id_len && memcmp(s->name, d.id, d.id_len) == 0) {
+                s->text = malloc(d.text_len + 1);
+                if (!s->text) { cli_error("out of memory"); rc = -1; goto done; }
+                memcpy(s->text, d.text, d.text_len);
+                s->len = d.text_len;
+            }
+        }
+        if (a->text && b->text) break;
+    }
+done:
+    syndic_reader_free(r);
+    if (rc < 0) return -1;
+    for (side *s = a; s; s = s == a ? b : NULL) {
+        if (!s->text) { cli_error("%s: no document with id \"%s\"", path, s->name); return -1; }
+    }
+    return 0;
+}
+
+static int analyse(side *s, syndic_sketcher *sk, const syndic_params *p)
+{
+    const char *norm;
+    size_t nlen;
+    const uint64_t *h;
+    if (syndic_sketcher_normalize(sk, s->text, s->len, &norm, &nlen, &s->words) < 0 ||
+        syndic_sketcher_shingles(sk, s->text, s->len, &h, &s->count) < 0) {
+        cli_error("%s", syndic_last_error());
+        return -1;
+    }
+    s->shingles = malloc((s->count ? s->count : 1) * sizeof *h);
+    s->sig = malloc(p->num_hashes * sizeof *s->sig);
+    if (!s->shingles || !s->sig) { cli_error("out of memory"); return -1; }
+    if (s->count) memcpy(s->shingles, h, s->count * sizeof *h);
+    syndic_sketch_hashes(p, s->shingles, s->count, s->sig);
+    return 0;
+}
+
+int cmd_compare(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"in", required_argument, NULL, OPT_IN},
+        {"field", required_argument, NULL, OPT_FIELD},
+        {"json", no_argument, NULL, OPT_JSON},
+        {"help", no_argument, NULL, 'h'},
+        PARAM_LONG_OPTIONS,
+        {NULL, 0, NULL, 0}};
+    syndic_params p = SYNDIC_PARAMS_INIT;
+    syndic_read_options ro = SYNDIC_READ_OPTIONS_INIT;
+    const char *in = NULL;
+    bool as_json = false;
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        int got = cli_param_option(&p, opt, optarg);
+        if (got < 0) return EXIT_USAGE;
+        if (got > 0) continue;
+        switch (opt) {
+        case OPT_IN: in = optarg; break;
+        case OPT_FIELD:
+            if (!cli_parse_field(&ro, optarg)) {
+                cli_error("--field: expected NAME=KEY, got '%s'", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case OPT_JSON: as_json = true; break;
+        case 'h': fputs(usage, stdout); return EXIT_OK;
+        default: fputs(usage, stderr); return EXIT_USAGE;
+        }
+    }
+    if (argc - optind != 2) {
+        cli_error("compare: expected two documents, got %d", argc - optind);
+        fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    if (syndic_params_resolve(&p) < 0) { cli_error("%s", syndic_last_error()); return EXIT_USAGE; }
+    side a = {argv[optind], NULL, 0, NULL, 0, NULL, 0};
+    side b = {argv[optind + 1], NULL, 0, NULL, 0, NULL, 0};
+    syndic_sketcher *sk = NULL;
+    int status = EXIT_RUNTIME;
+    if (in ? load_ids(&a, &b, in, &ro) < 0 : (load_file(&a, a.name) < 0 || load_file(&b, b.name) < 0))
+        goto out;
+    if (syndic_sketcher_new(&sk, &p) < 0) { cli_error("%s", syndic_last_error()); goto out; }
+    if (analyse(&a, sk, &p) < 0 || analyse(&b, sk, &p) < 0) goto out;
+
+    size_t shared = 0;
+    for (size_t i = 0, j = 0; i < a.count && j < b.count;) {
+        if (a.shingles[i] == b.shingles[j]) { shared++; i++; j++; }
+        else if (a.shingles[i] < b.shingles[j]) i++;
+        else j++;
+    }
+    size_t uni = a.count + b.count - shared;
+    double exact = uni ? (double)shared / (double)uni : 0;
+    bool comparable = a.count && b.count;
+    double est = comparable ? syndic_signature_jaccard(a.sig, b.sig, p.num_hashes) : 0;
+    unsigned same = (unsigned)(est * p.num_hashes + 0.5);
+    unsigned bands_shared = 0;
+    for (unsigned band = 0; comparable && band < p.bands; band++)
+        bands_shared += memcmp(a.sig + band * p.rows, b.sig + band * p.rows,
+                               p.rows * sizeof *a.sig) == 0;
+    double cab = a.count ? (double)shared / (double)a.count : 0;
+    double cba = b.count ? (double)shared / (double)b.count : 0;
+    bool verified = comparable && est >= p.threshold - 1e-12;
+    if (as_json) {
+        json_t *o = json_pack(
+            "{s:{s:s, s:I, s:I}, s:{s:s, s:I, s:I}, s:I, s:f, s:f, s:I, s:f, s:f, s:I, s:I, s:b, s:b}",
+            "a", "name", a.name, "words", (json_int_t)a.words, "shingles", (json_int_t)a.count,
+            "b", "name", b.name, "words", (json_int_t)b.words, "shingles", (json_int_t)b.count,
+            "shared_shingles", (json_int_t)shared, "jaccard", exact, "estimated_jaccard", est,
+            "equal_values", (json_int_t)same, "containment_a_in_b", cab,
+            "containment_b_in_a", cba, "bands_shared", (json_int_t)bands_shared,
+            "bands", (json_int_t)p.bands, "candidate", bands_shared > 0, "match", verified);
+        if (!o) { cli_error("out of memory"); goto out; }
+        json_dumpf(o, stdout, JSON_COMPACT);
+        fputc('\n', stdout);
+        json_decref(o);
+    } else {
+        printf("A: %s: %zu words, %zu shingles\n", a.name, a.words, a.count);
+        printf("B: %s: %zu words, %zu shingles\n", b.name, b.words, b.count);
+        printf("shared shingles     %zu (%u-word shingles)\n", shared, p.shingle_words);
+        printf("exact Jaccard       %.4f\n", exact);
+        if (comparable)
+            printf("estimated Jaccard   %.4f (%u of %u values equal)\n", est, same, p.num_hashes);
+        else
+            printf("estimated Jaccard   - (a document without words never matches)\n");
+        printf("containment A in B  %.4f\n", cab);
+        printf("containment B in A  %.4f\n", cba);
+        printf("LSH bands shared    %u of %u (%u rows each): %s\n", bands_shared, p.bands,
+               p.rows, bands_shared ? "candidates" : "not candidates");
+        printf("match               %s (estimated Jaccard %s threshold %.2f)\n",
+               verified && bands_shared ? "yes" : "no", verified ? ">=" : "<", p.threshold);
+    }
+    status = ferror(stdout) ? EXIT_RUNTIME : EXIT_OK;
+out:
+    syndic_sketcher_free(sk);
+    free(a.text); free(a.shingles); free(a.sig);
+    free(b.text); free(b.shingles); free(b.sig);
+    return status;
+}

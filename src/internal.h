@@ -1,0 +1,85 @@
+/*
+ * internal.h - declarations shared between the library's modules.
+ *
+ * Nothing here is part of the public API. Cross-module functions use the
+ * syndic__ prefix (double underscore), after libgit2.
+ */
+#ifndef SYNDIC_INTERNAL_H
+#define SYNDIC_INTERNAL_H
+
+#include "syndic.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- alloc.c: every allocation goes through here, so tests can make the
+ * Nth one fail and check that each caller reports SYNDIC_ENOMEM. */
+void *syndic__malloc(size_t size);
+void *syndic__calloc(size_t count, size_t size);
+void *syndic__realloc(void *ptr, size_t size);
+/* realloc of count*size bytes with the multiplication checked. */
+void *syndic__reallocarray(void *ptr, size_t count, size_t size);
+void syndic__free(void *ptr);
+char *syndic__strndup(const char *s, size_t len);
+/* Test hook: the Nth allocation from now fails (0 turns it off). */
+void syndic__alloc_fail_after(unsigned long n);
+
+/* Grow *items (of `size` bytes each) so that it holds at least `need`. */
+int syndic__grow(void *items_ptr, size_t *capacity, size_t need, size_t size);
+
+/* ---- error.c: the thread-local one-line message. Each setter returns the
+ * status it is given, so that `return syndic__error(...)` reads naturally. */
+int syndic__error(int status, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+int syndic__oom(void);
+void syndic__error_clear(void);
+
+/* ---- normalize.c */
+typedef struct syndic_words {
+    char *text;       /* normalized words joined by single spaces, NUL-ended */
+    size_t len, cap;
+    uint32_t *start;  /* byte offset of each word in text */
+    uint32_t *end;    /* one past its last byte */
+    size_t count, word_cap;
+} syndic_words;
+int syndic__normalize(syndic_words *w, const char *text, size_t len);
+void syndic__words_free(syndic_words *w);
+bool syndic__utf8_valid(const char *s, size_t len, size_t *bad_offset);
+
+/* ---- shingle.c: hashes of word k-shingles; sorted and distinct. */
+int syndic__shingle(uint64_t **hashes, size_t *count, size_t *cap,
+                    const syndic_words *w, unsigned k, uint64_t seed);
+
+/* ---- lsh.c */
+uint64_t syndic__band_key(const uint32_t *signature, unsigned band,
+                          unsigned rows, uint64_t seed);
+/* Candidate pairs (a < b, packed a << 32 | b), sorted and distinct, from
+ * documents whose `active` flag is set. */
+typedef struct syndic_candidates {
+    uint64_t *pairs;
+    size_t count;
+    uint64_t skipped_buckets, skipped_bucket_docs;
+} syndic_candidates;
+int syndic__lsh_candidates(syndic_candidates *out, const uint32_t *signatures,
+                           const uint8_t *active, uint32_t n,
+                           const syndic_params *p);
+
+/* ---- sort.c: LSD radix sorts (stable, O(n)). */
+int syndic__sort_u64(uint64_t *v, size_t n);
+typedef struct syndic_keyed { uint64_t key; uint32_t val; uint32_t pad; } syndic_keyed;
+int syndic__sort_keyed(syndic_keyed *v, size_t n);
+
+/* ---- buf: a growable byte buffer */
+typedef struct syndic_buf { char *data; size_t len, cap; } syndic_buf;
+int syndic__buf_append(syndic_buf *b, const char *s, size_t n);
+void syndic__buf_free(syndic_buf *b);
+
+/* ---- arena.c: NUL-terminated strings that live as long as their arena. */
+typedef struct syndic_arena_chunk syndic_arena_chunk;
+typedef struct syndic_arena { syndic_arena_chunk *head; size_t used, size; } syndic_arena;
+/* Copies s[0..len) and returns the copy, or NULL when out of memory. */
+const char *syndic__arena_strndup(syndic_arena *a, const char *s, size_t len);
+void syndic__arena_free(syndic_arena *a);
+
+#endif
