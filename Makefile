@@ -1,0 +1,40 @@
+# Makefile - the two commands README promises, and a few more.
+#   make demo           install what is missing, build, cluster corpus/
+#   make test           install what is missing, build with -Werror, run every test
+#   make test-sanitize  the same tests built with -fsanitize=address,undefined
+# The real build is CMake; this file only drives it.
+
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+SYNDIC = $(BUILD)/src/syndic
+
+.PHONY: all deps build demo test test-sanitize clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	@cmake -S . -B $(BUILD) -DSYNDIC_WERROR=ON >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+demo: build
+	@$(SYNDIC) cluster corpus/articles.jsonl --truth corpus/truth.tsv --format text \
+	  --stats $(BUILD)/demo-stats.json -o $(BUILD)/demo-clusters.txt
+	@echo
+	@head -n 40 $(BUILD)/demo-clusters.txt
+	@echo "... all clusters: $(BUILD)/demo-clusters.txt, stats: $(BUILD)/demo-stats.json"
+
+test: build
+	@ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+test-sanitize: deps
+	@cmake -S . -B $(ASAN_BUILD) -DSYNDIC_WERROR=ON -DSYNDIC_SANITIZE=ON \
+	  -DCMAKE_BUILD_TYPE=Debug >/dev/null
+	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+	@ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -1,0 +1,248 @@
+/*
+ * test_batch.c - batch clustering: copies join, different stories stay apart,
+ * the result does not depend on input order, and the degenerate cases
+ * (duplicate ids, texts without words, oversized buckets) behave as
+ * documented in syndic.h.
+ */
+#include "check_main.h"
+#include "internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *story_a =
+    "The central bank raised its main interest rate by a quarter point on Tuesday, "
+    "the third increase this year, saying inflation in services remained stubborn "
+    "even as goods prices cooled. Governor Ilse Marten told reporters the board had "
+    "considered a larger move but judged that wage growth was already slowing. "
+    "Markets had priced in the decision, and the currency barely moved after the "
+    "announcement. Economists said the bank was likely to pause at its next meeting "
+    "in June unless consumer prices surprised again.";
+static const char *story_b =
+    "Heavy rain flooded the lower town of Villanova overnight, forcing about two "
+    "hundred residents to leave their homes as the river rose more than three metres "
+    "above its normal level. Firefighters used boats to reach families trapped on "
+    "upper floors, and the regional government opened two school gyms as shelters. "
+    "No injuries were reported, but the main road to the coast was closed and "
+    "officials warned that more rain was expected on Thursday.";
+
+typedef struct doc { const char *id, *date, *text; } doc;
+
+static char copy_a[2048], trimmed_a[2048], copy_b[2048];
+
+static void make_variants(void)
+{
+    snprintf(copy_a, sizeof copy_a, "Advertisement\n%s\nAdd The Daily Harbor as a "
+             "preferred source to see more of our stories on Google.", story_a);
+    /* Same text, different case and punctuation: identical after normalizing. */
+    size_t n = strlen(story_b);
+    for (size_t i = 0; i <= n; i++)
+        copy_b[i] = story_b[i] >= 'a' && story_b[i] <= 'z' ? (char)(story_b[i] - 32) : story_b[i];
+    /* The first 80% of story_a (a trimmed ending). */
+    size_t keep = strlen(story_a) * 8 / 10;
+    memcpy(trimmed_a, story_a, keep);
+    trimmed_a[keep] = 0;
+}
+
+static syndic_batch *run(const doc *docs, size_t n, const syndic_params *p)
+{
+    syndic_batch *b;
+    ck_assert_int_eq(syndic_batch_new(&b, p), SYNDIC_OK);
+    for (size_t i = 0; i < n; i++) {
+        syndic_doc d = SYNDIC_DOC_INIT;
+        d.id = docs[i].id;
+        d.date = docs[i].date;
+        d.text = docs[i].text;
+        d.text_len = strlen(docs[i].text);
+        ck_assert_int_eq(syndic_batch_add(b, &d), SYNDIC_OK);
+    }
+    ck_assert_int_eq(syndic_batch_cluster(b), SYNDIC_OK);
+    return b;
+}
+
+/* The clustering as text: one line per cluster, "id id id". */
+static void render(const syndic_batch *b, char *out, size_t cap)
+{
+    out[0] = 0;
+    for (size_t c = 0; c < syndic_batch_cluster_count(b); c++) {
+        const syndic_cluster *cl = syndic_batch_cluster_at(b, c);
+        for (uint32_t m = 0; m < cl->size; m++) {
+            strncat(out, syndic_batch_doc(b, cl->members[m].doc)->id, cap - strlen(out) - 1);
+            strncat(out, m + 1 < cl->size ? " " : "\n", cap - strlen(out) - 1);
+        }
+    }
+}
+
+START_TEST(test_copies_join_stories_stay_apart)
+{
+    make_variants();
+    doc docs[] = {
+        {"a-wire", "2026-03-04T09:00:00Z", story_a},
+        {"a-copy", "2026-03-04T10:00:00Z", copy_a},
+        {"a-trim", "2026-03-04T11:00:00Z", trimmed_a},
+        {"b-wire", "2026-03-04T08:00:00Z", story_b},
+        {"b-caps", "2026-03-05T08:00:00Z", copy_b},
+    };
+    syndic_params p = SYNDIC_PARAMS_INIT;
+    syndic_batch *b = run(docs, 5, &p);
+    char got[1024];
+    render(b, got, sizeof got);
+    ck_assert_str_eq(got, "a-wire a-copy a-trim\nb-wire b-caps\n");
+    /* The representative is the earliest; members carry their evidence. */
+    const syndic_cluster *c = syndic_batch_cluster_at(b, 1);
+    ck_assert_double_eq(c->members[1].jaccard, 1.0); /* case only differs */
+    c = syndic_batch_cluster_at(b, 0);
+    ck_assert(c->members[1].jaccard > 0.5 && c->members[1].jaccard < 1.0);
+    const syndic_batch_stats *s = syndic_batch_get_stats(b);
+    ck_assert_uint_eq(s->documents, 5);
+    ck_assert_uint_eq(s->clusters, 2);
+    ck_assert_uint_eq(s->clustered_docs, 5);
+    ck_assert_uint_ge(s->edges, 3);
+    syndic_batch_free(b);
+}
+END_TEST
+
+START_TEST(test_order_does_not_matter)
+{
+    make_variants();
+    doc docs[] = {
+        {"a-wire", "2026-03-04T09:00:00Z", story_a},
+        {"a-copy", "2026-03-04T10:00:00Z", copy_a},
+        {"a-trim", NULL, trimmed_a},
+        {"b-wire", "Wed, 04 Mar 2026 08:00:00 +0000", story_b},
+        {"b-caps", "2026-03-04T08:00:00Z", copy_b}, /* same time: id breaks the tie */
+        {"lone", NULL, "A short unrelated note about a chess tournament in the park."},
+    };
+    syndic_params p = SYNDIC_PARAMS_INIT;
+    syndic_batch *b = run(docs, 6, &p);
+    char first[1024], again[1024];
+    render(b, first, sizeof first);
+    syndic_batch_free(b);
+    /* Every rotation and the reversal give byte-identical clusters. */
+    for (size_t r = 1; r <= 6; r++) {
+        doc perm[6];
+        for (size_t i = 0; i < 6; i++)
+            perm[i] = r == 6 ? docs[5 - i] : docs[(i + r) % 6];
+        b = run(perm, 6, &p);
+        render(b, again, sizeof again);
+        ck_assert_str_eq(again, first);
+        syndic_batch_free(b);
+    }
+    ck_assert_str_eq(first, "a-wire a-copy a-trim\nb-caps b-wire\nlone\n");
+}
+END_TEST
+
+START_TEST(test_duplicate_id_rejected)
+{
+    syndic_params p = SYNDIC_PARAMS_INIT;
+    syndic_batch *b;
+    ck_assert_int_eq(syndic_batch_new(&b, &p), SYNDIC_OK);
+    syndic_doc d = SYNDIC_DOC_INIT;
+    d.id = "x";
+    d.text = story_a;
+    ck_assert_int_eq(syndic_batch_add(b, &d), SYNDIC_OK);
+    d.text = story_b;
+    ck_assert_int_eq(syndic_batch_add(b, &d), SYNDIC_EDUPLICATE);
+    ck_assert_ptr_nonnull(strstr(syndic_last_error(), "\"x\""));
+    ck_assert_uint_eq(syndic_batch_doc_count(b), 1);
+    ck_assert_uint_eq(syndic_batch_get_stats(b)->duplicate_ids, 1);
+    /* Many ids force the id table to grow; all stay findable. */
+    char id[32];
+    for (int i = 0; i < 3000; i++) {
+        snprintf(id, sizeof id, "doc-%d", i);
+        d.id = id;
+        d.text = "a few words";
+        ck_assert_int_eq(syndic_batch_add(b, &d), SYNDIC_OK);
+    }
+    for (int i = 0; i < 3000; i += 7) {
+        snprintf(id, sizeof id, "doc-%d", i);
+        d.id = id;
+        ck_assert_int_eq(syndic_batch_add(b, &d), SYNDIC_EDUPLICATE);
+    }
+    ck_assert_int_eq(syndic_batch_cluster(b), SYNDIC_OK);
+    ck_assert_int_eq(syndic_batch_add(b, &d), SYNDIC_EINVAL); /* after clustering */
+    syndic_batch_free(b);
+}
+END_TEST
+
+START_TEST(test_wordless_texts_stay_singletons)
+{
+    doc docs[] = {
+        {"p1", NULL, "!!! ... ---"}, {"p2", NULL, "???"}, {"p3", NULL, "  ,  "},
+        {"w1", NULL, "Brief: markets closed."}, {"w2", NULL, "brief markets closed"},
+    };
+    syndic_params p = SYNDIC_PARAMS_INIT;
+    syndic_batch *b = run(docs, 5, &p);
+    const syndic_batch_stats *s = syndic_batch_get_stats(b);
+    ck_assert_uint_eq(s->empty, 3);
+    /* Texts shorter than a shingle still match exact copies of themselves. */
+    ck_assert_uint_eq(s->clusters, 1);
+    ck_assert_uint_eq(syndic_batch_cluster_at(b, 0)->size, 2);
+    ck_assert_uint_eq(syndic_batch_cluster_count(b), 4);
+    for (size_t i = 0; i < 3; i++) ck_assert_uint_eq(syndic_batch_doc(b, i)->shingles, 0);
+    syndic_batch_free(b);
+}
+END_TEST
+
+START_TEST(test_oversized_bucket_skipped)
+{
+    /* 30 identical texts share every band; with max_bucket 10 every bucket is
+     * skipped, so nothing joins, and the skips are counted. */
+    syndic_params p = SYNDIC_PARAMS_INIT;
+    p.max_bucket = 10;
+    doc docs[30];
+    char ids[30][8];
+    for (int i = 0; i < 30; i++) {
+        snprintf(ids[i], sizeof ids[i], "t%02d", i);
+        docs[i] = (doc){ids[i], NULL, story_b};
+    }
+    syndic_batch *b = run(docs, 30, &p);
+    const syndic_batch_stats *s = syndic_batch_get_stats(b);
+    ck_assert_uint_eq(s->skipped_buckets, syndic_batch_params(b)->bands);
+    ck_assert_uint_eq(s->skipped_bucket_docs, 30u * syndic_batch_params(b)->bands);
+    ck_assert_uint_eq(s->clusters, 0);
+    syndic_batch_free(b);
+    p.max_bucket = 30;
+    b = run(docs, 30, &p);
+    ck_assert_uint_eq(syndic_batch_get_stats(b)->clusters, 1);
+    ck_assert_uint_eq(syndic_batch_cluster_at(b, 0)->size, 30);
+    syndic_batch_free(b);
+}
+END_TEST
+
+START_TEST(test_bad_arguments)
+{
+    syndic_params p = SYNDIC_PARAMS_INIT;
+    p.threshold = 2;
+    syndic_batch *b = (syndic_batch *)1;
+    ck_assert_int_eq(syndic_batch_new(&b, &p), SYNDIC_EINVAL);
+    ck_assert_ptr_null(b);
+    p = (syndic_params)SYNDIC_PARAMS_INIT;
+    ck_assert_int_eq(syndic_batch_new(&b, &p), SYNDIC_OK);
+    syndic_doc d = SYNDIC_DOC_INIT;
+    ck_assert_int_eq(syndic_batch_add(b, &d), SYNDIC_EINVAL);
+    d.id = "";
+    d.text = "text";
+    ck_assert_int_eq(syndic_batch_add(b, &d), SYNDIC_EINVAL);
+    ck_assert_ptr_null(syndic_batch_doc(b, 0));
+    ck_assert_ptr_null(syndic_batch_cluster_at(b, 0));
+    ck_assert_int_eq(syndic_batch_cluster(b), SYNDIC_OK); /* empty batch */
+    ck_assert_uint_eq(syndic_batch_cluster_count(b), 0);
+    syndic_batch_free(b);
+    syndic_batch_free(NULL);
+}
+END_TEST
+
+static Suite *make_suite(void)
+{
+    Suite *s = suite_create("batch");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, test_copies_join_stories_stay_apart);
+    tcase_add_test(tc, test_order_does_not_matter);
+    tcase_add_test(tc, test_duplicate_id_rejected);
+    tcase_add_test(tc, test_wordless_texts_stay_singletons);
+    tcase_add_test(tc, test_oversized_bucket_skipped);
+    tcase_add_test(tc, test_bad_arguments);
+    suite_add_tcase(s, tc);
+    return s;
+}
