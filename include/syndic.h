@@ -92,23 +92,53 @@ typedef struct syndic_params {
     unsigned num_hashes;    /**< MinHash values K; default 128, range 8..1024 */
     unsigned bands;         /**< LSH bands b; 0 = choose from threshold */
     unsigned rows;          /**< LSH rows r per band; 0 = choose; b*r <= K */
-    double threshold;       /**< estimated Jaccard for an edge; default 0.35,
+    double threshold;       /**< estimated Jaccard for an edge; default 0.25,
                                  range (0, 1] */
     uint64_t seed;          /**< hash seed; default 0x5317d1c0ffee5eed */
     uint32_t max_bucket;    /**< LSH buckets with more documents are skipped
                                  and counted; default 200, range 2..2^31 */
+    int64_t max_gap;        /**< seconds: two dated documents further apart
+                                 are never one story; default 3 days;
+                                 0 = no limit */
+    int64_t same_outlet_gap; /**< seconds: the same for two documents of one
+                                 outlet (a re-send comes within hours, the
+                                 next day's edition is another story);
+                                 default 12 hours; 0 = no limit */
+    double guard;           /**< chaining guard: two clusters merge only when
+                                 every member of the one whose representative
+                                 is replaced matches the new representative
+                                 at guard x threshold (estimated Jaccard);
+                                 default 0.5, range [0, 1]; 0 = plain single
+                                 linkage */
+    uint32_t min_shared;    /**< evidence for short texts: a pair must share
+                                 about this many shingles (estimated), or the
+                                 shorter text must lie 80% inside the longer;
+                                 default 20; 0 = off */
+    double numbers;         /**< templated stories differ in their figures:
+                                 when both texts have 3 or more numbers, the
+                                 text with fewer must share at least this
+                                 share of them with the other; default 0.5,
+                                 range [0, 1]; 0 = off */
 } syndic_params;
 
 #define SYNDIC_PARAMS_VERSION 1
 #define SYNDIC_DEFAULT_SHINGLE_WORDS 4
 #define SYNDIC_DEFAULT_NUM_HASHES 128
-#define SYNDIC_DEFAULT_THRESHOLD 0.35
+#define SYNDIC_DEFAULT_THRESHOLD 0.25
 #define SYNDIC_DEFAULT_SEED UINT64_C(0x5317d1c0ffee5eed)
 #define SYNDIC_DEFAULT_MAX_BUCKET 200
+#define SYNDIC_DEFAULT_MAX_GAP (3 * 86400)
+#define SYNDIC_DEFAULT_SAME_OUTLET_GAP (12 * 3600)
+#define SYNDIC_DEFAULT_GUARD 0.5
+#define SYNDIC_DEFAULT_MIN_SHARED 20
+#define SYNDIC_DEFAULT_NUMBERS 0.5
 #define SYNDIC_PARAMS_INIT                                                     \
     {SYNDIC_PARAMS_VERSION,   SYNDIC_DEFAULT_SHINGLE_WORDS,                    \
      SYNDIC_DEFAULT_NUM_HASHES, 0, 0, SYNDIC_DEFAULT_THRESHOLD,                \
-     SYNDIC_DEFAULT_SEED,     SYNDIC_DEFAULT_MAX_BUCKET}
+     SYNDIC_DEFAULT_SEED,     SYNDIC_DEFAULT_MAX_BUCKET,                       \
+     SYNDIC_DEFAULT_MAX_GAP,  SYNDIC_DEFAULT_SAME_OUTLET_GAP,                  \
+     SYNDIC_DEFAULT_GUARD,    SYNDIC_DEFAULT_MIN_SHARED,                       \
+     SYNDIC_DEFAULT_NUMBERS}
 
 /**
  * Validate parameters and fill bands and rows when they are 0.
@@ -237,6 +267,10 @@ typedef struct syndic_batch_stats {
     uint64_t bytes;           /**< text bytes sketched */
     uint64_t candidates;      /**< distinct candidate pairs */
     uint64_t edges;           /**< verified pairs */
+    uint64_t refused_time;    /**< verified pairs too far apart in time */
+    uint64_t refused_short;   /**< pairs with too little shared text */
+    uint64_t refused_numbers; /**< pairs whose figures disagree */
+    uint64_t refused_guard;   /**< merges refused by the chaining guard */
     uint64_t skipped_buckets; /**< buckets over max_bucket */
     uint64_t skipped_bucket_docs; /**< documents in them, summed */
     uint64_t clusters;        /**< with two or more members */

@@ -24,6 +24,7 @@
  */
 #include "internal.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -39,6 +40,7 @@ struct syndic_batch {
     size_t doc_count, doc_cap;
     uint32_t *sigs;          /* doc_count * K values */
     size_t sig_cap;          /* in documents */
+    syndic_numbers *numbers; /* figures of each document */
     uint8_t *active;         /* 1 when the document has words */
     size_t active_cap;
     /* Open-addressing set of document indices keyed by id (for duplicates). */
@@ -83,6 +85,7 @@ void syndic_batch_free(syndic_batch *b)
     syndic__free(b->docs);
     syndic__free(b->sigs);
     syndic__free(b->active);
+    syndic__free(b->numbers);
     syndic__free(b->id_slots);
     syndic__free(b->members);
     syndic__free(b->clusters);
@@ -171,6 +174,9 @@ int syndic_batch_add(syndic_batch *b, const syndic_doc *doc)
         uint32_t *s = syndic__reallocarray(b->sigs, cap, k * sizeof *s);
         if (!s) return syndic__oom();
         b->sigs = s;
+        syndic_numbers *nums = syndic__reallocarray(b->numbers, cap, sizeof *nums);
+        if (!nums) return syndic__oom();
+        b->numbers = nums;
         b->sig_cap = cap;
     }
     double t0 = now_seconds();
@@ -180,6 +186,7 @@ int syndic_batch_add(syndic_batch *b, const syndic_doc *doc)
     if ((rc = syndic_sketcher_sketch(b->sketcher, doc->text, text_len,
                                      b->sigs + n * k, &shingles)) < 0)
         return rc;
+    syndic__sketcher_numbers(b->sketcher, &b->numbers[n]);
     b->stats.seconds_sketch += now_seconds() - t0;
     const char *fields[5] = {doc->id, doc->outlet, doc->date, doc->title, doc->url};
     size_t lens[5] = {id_len, measure(doc->outlet, doc->outlet_len),
@@ -209,29 +216,8 @@ int syndic_batch_add(syndic_batch *b, const syndic_doc *doc)
     return SYNDIC_OK;
 }
 
-/* ---- union-find with union by size and path halving ---- */
+/* ---- ordering: documents by (dated first, time, id), content only ---- */
 
-static uint32_t find(uint32_t *parent, uint32_t x)
-{
-    while (parent[x] != x) {
-        parent[x] = parent[parent[x]];
-        x = parent[x];
-    }
-    return x;
-}
-
-static void unite(uint32_t *parent, uint32_t *size, uint32_t a, uint32_t b)
-{
-    a = find(parent, a);
-    b = find(parent, b);
-    if (a == b) return;
-    if (size[a] < size[b]) { uint32_t t = a; a = b; b = t; }
-    parent[b] = a;
-    size[a] += size[b];
-}
-
-/* Order of documents within a cluster: dated before undated, then by time,
- * then by id. Content-only, so independent of arrival order. */
 static _Thread_local const syndic_doc_info *sort_docs;
 
 static int doc_order(uint32_t a, uint32_t b)
@@ -240,6 +226,11 @@ static int doc_order(uint32_t a, uint32_t b)
     if (x->has_time != y->has_time) return x->has_time ? -1 : 1;
     if (x->has_time && x->time != y->time) return x->time < y->time ? -1 : 1;
     return strcmp(x->id, y->id);
+}
+
+static int cmp_doc(const void *a, const void *b)
+{
+    return doc_order(*(const uint32_t *)a, *(const uint32_t *)b);
 }
 
 static int cmp_member(const void *a, const void *b)
@@ -254,42 +245,183 @@ static int cmp_cluster(const void *a, const void *b)
     return doc_order(x->members[0].doc, y->members[0].doc);
 }
 
+/* A verified pair. `lo` and `hi` are ranks in the document order, so that
+ * sorting edges never depends on the order of arrival. */
+typedef struct edge { uint32_t same, lo, hi; } edge;
+
+static int cmp_edge(const void *a, const void *b)
+{
+    const edge *x = a, *y = b;
+    if (x->same != y->same) return x->same > y->same ? -1 : 1;
+    if (x->lo != y->lo) return x->lo < y->lo ? -1 : 1;
+    return (x->hi > y->hi) - (x->hi < y->hi);
+}
+
+/* Time evidence: may two documents be one story? Copies of a wire story
+ * appear within minutes to a few days; periodic reports (a daily market
+ * close, a central bank's operations) repeat their wording on other days and
+ * are other stories; one outlet re-sends a story within hours, not the next
+ * day. Undated documents give no evidence either way. */
+static bool time_compatible(const syndic_params *p, const syndic_doc_info *x,
+                            const syndic_doc_info *y)
+{
+    if (!x->has_time || !y->has_time) return true;
+    int64_t gap = x->time > y->time ? x->time - y->time : y->time - x->time;
+    if (p->max_gap && gap > p->max_gap) return false;
+    if (p->same_outlet_gap && gap > p->same_outlet_gap && x->outlet[0] &&
+        strcmp(x->outlet, y->outlet) == 0)
+        return false;
+    return true;
+}
+
+/* Short texts: two dividend notices or two one-line briefs from one
+ * template share most of their few shingles, so a Jaccard estimate alone
+ * says little. A pair must share about min_shared shingles (estimated from
+ * J and the set sizes: |A n B| = J (|A| + |B|) / (1 + J)), or, when a text
+ * is too short for that, the shorter must lie at least 80% inside the
+ * longer: a re-send of a brief still matches, a same-template notice with
+ * other names and numbers does not. */
+static bool enough_shared(const syndic_params *p, double j, uint32_t na, uint32_t nb)
+{
+    if (p->min_shared == 0) return true;
+    double shared = j * ((double)na + nb) / (1.0 + j);
+    if (shared >= p->min_shared) return true;
+    double smaller = na < nb ? na : nb;
+    return shared >= 0.8 * smaller;
+}
+
+/* Figures: see numbers.c. Texts with fewer than MIN_NUMBERS numbers give no
+ * evidence either way. */
+#define MIN_NUMBERS 3
+
+static bool numbers_agree(const syndic_params *p, const syndic_numbers *a,
+                          const syndic_numbers *b)
+{
+    if (p->numbers <= 0 || a->total < MIN_NUMBERS || b->total < MIN_NUMBERS) return true;
+    return syndic__numbers_agreement(a, b) >= p->numbers;
+}
+
+/* ---- union-find with path halving; each root knows its representative,
+ * the earliest member in the document order ---- */
+
+#define GUARD_CHECKS 512
+
+static uint32_t same_values(const uint32_t *sigs, unsigned k, uint32_t a, uint32_t b)
+{
+    const uint32_t *sa = sigs + (size_t)a * k, *sb = sigs + (size_t)b * k;
+    uint32_t same = 0;
+    for (unsigned j = 0; j < k; j++) same += sa[j] == sb[j];
+    return same;
+}
+
+static uint32_t find(uint32_t *parent, uint32_t x)
+{
+    while (parent[x] != x) {
+        parent[x] = parent[parent[x]];
+        x = parent[x];
+    }
+    return x;
+}
+
 int syndic_batch_cluster(syndic_batch *b)
 {
     if (b->clustered) return syndic__error(SYNDIC_EINVAL, "the batch is already clustered");
     const uint32_t n = (uint32_t)b->doc_count;
     const unsigned k = b->params.num_hashes;
+    const syndic_params *p = &b->params;
     int rc;
-    uint32_t *parent = NULL, *size = NULL, *start = NULL;
+    uint32_t *parent = NULL, *size = NULL, *start = NULL, *order = NULL, *rank = NULL;
+    uint32_t *rep = NULL, *next = NULL;
+    edge *edges = NULL;
+    size_t edge_count = 0, edge_cap = 0;
     syndic_candidates cand = {0};
+    sort_docs = b->docs;
 
     double t0 = now_seconds();
-    if ((rc = syndic__lsh_candidates(&cand, b->sigs, b->active, n, &b->params)) < 0)
-        goto out;
+    if ((rc = syndic__lsh_candidates(&cand, b->sigs, b->active, n, p)) < 0) goto out;
     b->stats.candidates = cand.count;
     b->stats.skipped_buckets = cand.skipped_buckets;
     b->stats.skipped_bucket_docs = cand.skipped_bucket_docs;
     double t1 = now_seconds();
     b->stats.seconds_candidates = t1 - t0;
 
-    parent = syndic__reallocarray(NULL, n ? n : 1, sizeof *parent);
-    size = syndic__reallocarray(NULL, n ? n : 1, sizeof *size);
+    size_t alloc_n = n ? n : 1;
+    parent = syndic__reallocarray(NULL, alloc_n, sizeof *parent);
+    size = syndic__reallocarray(NULL, alloc_n, sizeof *size);
+    rep = syndic__reallocarray(NULL, alloc_n, sizeof *rep);
+    next = syndic__reallocarray(NULL, alloc_n, sizeof *next);
+    order = syndic__reallocarray(NULL, alloc_n, sizeof *order);
+    rank = syndic__reallocarray(NULL, alloc_n, sizeof *rank);
     start = syndic__calloc((size_t)n + 1, sizeof *start);
-    b->members = syndic__reallocarray(NULL, n ? n : 1, sizeof *b->members);
-    if (!parent || !size || !start || !b->members) { rc = syndic__oom(); goto out; }
-    for (uint32_t i = 0; i < n; i++) { parent[i] = i; size[i] = 1; }
+    b->members = syndic__reallocarray(NULL, alloc_n, sizeof *b->members);
+    if (!parent || !size || !rep || !next || !order || !rank || !start || !b->members) {
+        rc = syndic__oom();
+        goto out;
+    }
+    for (uint32_t i = 0; i < n; i++) order[i] = i;
+    qsort(order, n, sizeof *order, cmp_doc);
+    for (uint32_t i = 0; i < n; i++) rank[order[i]] = i;
 
-    /* Verify each candidate; keep it as an edge if its estimate passes. */
-    const uint32_t need = (uint32_t)(b->params.threshold * k + 0.999999);
+    /* Verify each candidate: estimated Jaccard at the threshold, enough
+     * shared text, and times that allow one story. */
+    const uint32_t need = (uint32_t)ceil(p->threshold * k - 1e-9);
     for (size_t i = 0; i < cand.count; i++) {
         uint32_t x = (uint32_t)(cand.pairs[i] >> 32), y = (uint32_t)cand.pairs[i];
-        const uint32_t *sx = b->sigs + (size_t)x * k, *sy = b->sigs + (size_t)y * k;
-        uint32_t same = 0;
-        for (unsigned j = 0; j < k; j++) same += sx[j] == sy[j];
-        if (same >= need) {
-            b->stats.edges++;
-            unite(parent, size, x, y);
+        uint32_t same = same_values(b->sigs, k, x, y);
+        if (same < need) continue;
+        if (!enough_shared(p, (double)same / k, b->docs[x].shingles, b->docs[y].shingles)) {
+            b->stats.refused_short++;
+            continue;
         }
+        if (!time_compatible(p, &b->docs[x], &b->docs[y])) {
+            b->stats.refused_time++;
+            continue;
+        }
+        if (!numbers_agree(p, &b->numbers[x], &b->numbers[y])) {
+            b->stats.refused_numbers++;
+            continue;
+        }
+        if ((rc = syndic__grow(&edges, &edge_cap, edge_count + 1, sizeof *edges)) < 0) goto out;
+        uint32_t rx = rank[x], ry = rank[y];
+        edges[edge_count++] = (edge){same, rx < ry ? rx : ry, rx < ry ? ry : rx};
+    }
+    b->stats.edges = edge_count;
+
+    /* Strongest edges first (Kruskal order). Two clusters merge only when
+     * their representatives are themselves compatible: close enough in time,
+     * and similar at guard x threshold. Plain single linkage would let a run
+     * of moderately similar templated reports (each like the next) chain into
+     * one giant cluster; the guard keeps every cluster anchored to its
+     * representative, while copies of copies still join through the strong
+     * edges that are merged first. */
+    qsort(edges, edge_count, sizeof *edges, cmp_edge);
+    for (uint32_t i = 0; i < n; i++) { parent[i] = i; size[i] = 1; rep[i] = i; next[i] = i; }
+    const uint32_t guard_need = (uint32_t)ceil(p->guard * p->threshold * k - 1e-9);
+    for (size_t i = 0; i < edge_count; i++) {
+        uint32_t x = find(parent, order[edges[i].lo]), y = find(parent, order[edges[i].hi]);
+        if (x == y) continue;
+        /* The merged cluster keeps the earlier representative; every member
+         * of the other cluster must match it (at most GUARD_CHECKS of them
+         * are checked, in list order, to bound the cost on huge clusters). */
+        uint32_t keep = rank[rep[x]] < rank[rep[y]] ? x : y, other = keep == x ? y : x;
+        uint32_t r = rep[keep];
+        bool ok = true;
+        uint32_t m = other, checked = 0;
+        do {
+            ok = time_compatible(p, &b->docs[r], &b->docs[m]) &&
+                 (guard_need == 0 || same_values(b->sigs, k, r, m) >= guard_need);
+            m = next[m];
+        } while (ok && m != other && ++checked < GUARD_CHECKS);
+        if (!ok) {
+            b->stats.refused_guard++;
+            continue;
+        }
+        /* Splice the two circular member lists and link the roots. */
+        uint32_t t = next[x]; next[x] = next[y]; next[y] = t;
+        if (size[x] < size[y]) { t = x; x = y; y = t; }
+        parent[y] = x;
+        size[x] += size[y];
+        rep[x] = r;
     }
     double t2 = now_seconds();
     b->stats.seconds_verify = t2 - t1;
@@ -303,19 +435,17 @@ int syndic_batch_cluster(syndic_batch *b)
         uint32_t r = find(parent, i);
         b->members[start[r]++] = (syndic_member){i, 1.0};
     }
-    /* start[r] now marks the end of root r's members; rebuild the clusters. */
     b->clusters = syndic__reallocarray(NULL, clusters ? clusters : 1, sizeof *b->clusters);
     if (!b->clusters) { rc = syndic__oom(); goto out; }
     size_t c = 0, pos = 0;
-    sort_docs = b->docs;
     while (pos < n) {
         uint32_t r = find(parent, b->members[pos].doc);
         uint32_t sz = size[r];
         syndic_member *m = b->members + pos;
         qsort(m, sz, sizeof *m, cmp_member);
-        const uint32_t *rep = b->sigs + (size_t)m[0].doc * k;
+        const uint32_t *rs = b->sigs + (size_t)m[0].doc * k;
         for (uint32_t j = 1; j < sz; j++)
-            m[j].jaccard = syndic_signature_jaccard(rep, b->sigs + (size_t)m[j].doc * k, k);
+            m[j].jaccard = syndic_signature_jaccard(rs, b->sigs + (size_t)m[j].doc * k, k);
         b->clusters[c++] = (syndic_cluster){sz, m};
         if (sz > 1) {
             b->stats.clusters++;
@@ -325,15 +455,20 @@ int syndic_batch_cluster(syndic_batch *b)
         pos += sz;
     }
     qsort(b->clusters, c, sizeof *b->clusters, cmp_cluster);
-    sort_docs = NULL;
     b->cluster_count = c;
     b->clustered = true;
     b->stats.seconds_cluster = now_seconds() - t2;
     rc = SYNDIC_OK;
 out:
+    sort_docs = NULL;
     syndic__free(cand.pairs);
+    syndic__free(edges);
     syndic__free(parent);
     syndic__free(size);
+    syndic__free(rep);
+    syndic__free(next);
+    syndic__free(order);
+    syndic__free(rank);
     syndic__free(start);
     return rc;
 }

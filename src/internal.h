@@ -51,6 +51,20 @@ bool syndic__utf8_valid(const char *s, size_t len, size_t *bad_offset);
 int syndic__shingle(uint64_t **hashes, size_t *count, size_t *cap,
                     const syndic_words *w, unsigned k, uint64_t seed);
 
+/* ---- numbers.c: fingerprints of the number tokens of a text. */
+#define NUMBER_SLOTS 16
+typedef struct syndic_numbers {
+    uint32_t hash[NUMBER_SLOTS]; /* smallest distinct hashes, ascending */
+    uint32_t count;              /* entries used in hash[] */
+    uint32_t total;              /* distinct number tokens in the text */
+} syndic_numbers;
+void syndic__numbers_extract(syndic_numbers *out, const syndic_words *w, uint64_t seed);
+/* Share of the numbers of the text with fewer that the other also has;
+ * 1.0 when that text has none. */
+double syndic__numbers_agreement(const syndic_numbers *a, const syndic_numbers *b);
+/* Fingerprint of the text last given to syndic_sketcher_sketch(). */
+void syndic__sketcher_numbers(const syndic_sketcher *s, syndic_numbers *out);
+
 /* ---- lsh.c */
 uint64_t syndic__band_key(const uint32_t *signature, unsigned band,
                           unsigned rows, uint64_t seed);

@@ -19,8 +19,10 @@
  *  - letters (L*) and digits (N*) make words; everything else separates;
  *  - an apostrophe between two word characters is dropped ("don't" and
  *    "don’t" both give "dont");
- *  - a comma between two digits is dropped ("1,200" -> "1200"); a period
- *    between two digits is kept ("5.6");
+ *  - a comma between two digits is dropped ("1,200" -> "1200"); a period,
+ *    slash or hyphen between two digits is kept, so that figures stay whole
+ *    tokens ("5.6", "1/2", "8-1/8", a score "3-1"): figures are what tell
+ *    templated stories apart (see numbers.c);
  *  - invalid UTF-8 bytes separate words (the reader rejects such records;
  *    this only makes the library safe on any bytes).
  *
@@ -32,7 +34,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
-enum kind { K_SEP = 0, K_WORD, K_APOS, K_COMMA, K_DOT, K_IGNORE };
+enum kind { K_SEP = 0, K_WORD, K_APOS, K_COMMA, K_DOT, K_SLASH, K_HYPHEN, K_IGNORE };
 
 /* For ASCII: the kind, and for word characters the lower-case byte. */
 static unsigned char ascii_kind[128];
@@ -53,6 +55,8 @@ static void init_tables(void)
     ascii_kind['\''] = K_APOS;
     ascii_kind[','] = K_COMMA;
     ascii_kind['.'] = K_DOT;
+    ascii_kind['/'] = K_SLASH;
+    ascii_kind['-'] = K_HYPHEN;
 }
 
 /* Tables are filled once; the values are constant so a benign race between
@@ -88,12 +92,11 @@ static int emit(state *st, const char *bytes, size_t n, bool digit)
     syndic_words *w = st->w;
     int rc;
     if (st->in_word && st->pending) {
-        bool glue = st->pending == K_APOS ||
-                    ((st->pending == K_COMMA || st->pending == K_DOT) &&
-                     st->last_digit && digit);
-        if (glue && st->pending == K_DOT) {
+        bool glue = st->pending == K_APOS || (st->pending != K_APOS && st->last_digit && digit);
+        if (glue && st->pending != K_APOS && st->pending != K_COMMA) {
+            /* '.', '/' and '-' between digits stay: 5.6, 1/2, 8-1/8, 3-1. */
             if ((rc = reserve(w, 1)) < 0) return rc;
-            w->text[w->len++] = '.';
+            w->text[w->len++] = st->pending == K_DOT ? '.' : st->pending == K_SLASH ? '/' : '-';
         } else if (!glue) {
             end_word(st);
         }
@@ -128,7 +131,7 @@ static int handle(state *st, int kind)
 {
     switch (kind) {
     case K_IGNORE: return SYNDIC_OK;
-    case K_APOS: case K_COMMA: case K_DOT:
+    case K_APOS: case K_COMMA: case K_DOT: case K_SLASH: case K_HYPHEN:
         if (st->in_word && !st->pending) st->pending = kind;
         else { st->pending = 0; return end_word(st); }
         return SYNDIC_OK;

@@ -26,6 +26,13 @@ int syndic_params_resolve(syndic_params *p)
     if (p->max_bucket < 2 || p->max_bucket > (UINT32_C(1) << 31))
         return syndic__error(SYNDIC_EINVAL, "max bucket %u is outside 2..2^31",
                              p->max_bucket);
+    if (p->max_gap < 0 || p->same_outlet_gap < 0)
+        return syndic__error(SYNDIC_EINVAL, "time gaps must not be negative");
+    if (!(p->guard >= 0.0 && p->guard <= 1.0))
+        return syndic__error(SYNDIC_EINVAL, "guard %g is outside [0, 1]", p->guard);
+    if (!(p->numbers >= 0.0 && p->numbers <= 1.0))
+        return syndic__error(SYNDIC_EINVAL, "numbers agreement %g is outside [0, 1]",
+                             p->numbers);
     if ((p->bands == 0) != (p->rows == 0))
         return syndic__error(SYNDIC_EINVAL,
                              "bands and rows must be given together (got %u and %u)",

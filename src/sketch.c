@@ -148,3 +148,8 @@ int syndic_sketcher_sketch(syndic_sketcher *s, const char *text, size_t len,
     *shingles = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
     return SYNDIC_OK;
 }
+
+void syndic__sketcher_numbers(const syndic_sketcher *s, syndic_numbers *out)
+{
+    syndic__numbers_extract(out, &s->words, s->params.seed);
+}

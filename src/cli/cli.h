@@ -20,6 +20,8 @@ extern const char *cli_program;
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 bool cli_parse_uint(const char *s, unsigned long long max, unsigned long long *out);
 bool cli_parse_double(const char *s, double *out);
+/* "90" (seconds), "90s", "15m", "12h", "3d", "1w". */
+bool cli_parse_duration(const char *s, int64_t *out);
 /* Parses a NAME=KEY field mapping into the read options. */
 bool cli_parse_field(syndic_read_options *o, const char *arg);
 /* Parses the matching parameters shared by commands; returns 1 when `opt`

@@ -156,19 +156,25 @@ static json_t *stats_json(const run *r, const syndic_quality *q, const char *tru
                             json_integer((json_int_t)r->rejected[i]));
     json_t *o = json_pack(
         "{s:s, s:s, s:{s:I, s:I, s:I, s:I, s:f, s:s, s:I}, "
-        "s:{s:I, s:I, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}, "
+        "s:{s:I, s:I, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}, "
         "s:{s:f, s:f, s:f, s:f, s:f, s:f}, s:I}",
         "record", "syndic.stats/1", "version", syndic_version(),
         "params", "shingle_words", (json_int_t)p->shingle_words,
         "num_hashes", (json_int_t)p->num_hashes, "bands", (json_int_t)p->bands,
         "rows", (json_int_t)p->rows, "threshold", p->threshold, "seed", seed,
-        "max_bucket", (json_int_t)p->max_bucket,
+        "max_bucket", (json_int_t)p->max_bucket, "max_gap_seconds", (json_int_t)p->max_gap,
+        "same_outlet_gap_seconds", (json_int_t)p->same_outlet_gap, "guard", p->guard,
+        "min_shared", (json_int_t)p->min_shared, "numbers", p->numbers,
         "counts", "records", (json_int_t)r->records,
         "documents", (json_int_t)s->documents, "skipped", skipped,
         "skipped_total", (json_int_t)r->rejected_total,
         "input_errors", (json_int_t)r->io_errors,
         "empty", (json_int_t)s->empty, "bytes", (json_int_t)s->bytes,
         "candidates", (json_int_t)s->candidates, "edges", (json_int_t)s->edges,
+        "refused_time", (json_int_t)s->refused_time,
+        "refused_short", (json_int_t)s->refused_short,
+        "refused_numbers", (json_int_t)s->refused_numbers,
+        "refused_guard", (json_int_t)s->refused_guard,
         "skipped_buckets", (json_int_t)s->skipped_buckets,
         "clusters", (json_int_t)s->clusters,
         "clustered_documents", (json_int_t)s->clustered_docs,
@@ -227,8 +233,17 @@ static void print_summary(const run *r, int inputs, const syndic_quality *q,
     for (int i = 1; i <= 9; i++)
         fprintf(e, " %.1f:%.2f", i / 10.0, syndic_lsh_probability(i / 10.0, p->bands, p->rows));
     fputc('\n', e);
-    fprintf(e, "candidates %llu, verified edges %llu", (unsigned long long)s->candidates,
-            (unsigned long long)s->edges);
+    fprintf(e, "evidence: max gap %.1f h, same outlet %.1f h; chaining guard %.2f;"
+               " min shared shingles %u; figures agreement %.2f\n",
+            (double)p->max_gap / 3600.0, (double)p->same_outlet_gap / 3600.0, p->guard,
+            p->min_shared, p->numbers);
+    fprintf(e, "candidates %llu, verified edges %llu (refused: %llu too far apart in time,"
+               " %llu too little shared text, %llu figures disagree,"
+               " %llu merges by the chaining guard)",
+            (unsigned long long)s->candidates, (unsigned long long)s->edges,
+            (unsigned long long)s->refused_time, (unsigned long long)s->refused_short,
+            (unsigned long long)s->refused_numbers,
+            (unsigned long long)s->refused_guard);
     if (s->skipped_buckets)
         fprintf(e, ", %llu oversized buckets skipped (%llu documents)",
                 (unsigned long long)s->skipped_buckets,

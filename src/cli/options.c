@@ -118,9 +118,62 @@ int cli_param_option(syndic_params *p, int opt, const char *arg)
         }
         p->max_bucket = (uint32_t)u;
         return 1;
+    case OPT_MAX_GAP:
+    case OPT_SAME_OUTLET_GAP: {
+        int64_t secs;
+        if (!cli_parse_duration(arg, &secs)) {
+            cli_error("--%s: expected a duration such as 90m, 12h or 3d, got '%s'",
+                      opt == OPT_MAX_GAP ? "max-gap" : "same-outlet-gap", arg);
+            return -1;
+        }
+        if (opt == OPT_MAX_GAP) p->max_gap = secs;
+        else p->same_outlet_gap = secs;
+        return 1;
+    }
+    case OPT_MIN_SHARED:
+        if (!cli_parse_uint(arg, 1u << 30, &u)) {
+            cli_error("--min-shared: expected a whole number, got '%s'", arg);
+            return -1;
+        }
+        p->min_shared = (uint32_t)u;
+        return 1;
+    case OPT_GUARD:
+    case OPT_NUMBERS:
+        if (!cli_parse_double(arg, &d) || !(d >= 0 && d <= 1)) {
+            cli_error("--%s: expected a number in [0, 1], got '%s'",
+                      opt == OPT_GUARD ? "guard" : "numbers", arg);
+            return -1;
+        }
+        if (opt == OPT_GUARD) p->guard = d;
+        else p->numbers = d;
+        return 1;
     default:
         return 0;
     }
+}
+
+bool cli_parse_duration(const char *s, int64_t *out)
+{
+    if (!s || !isdigit((unsigned char)*s)) return false;
+    errno = 0;
+    char *end;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno) return false;
+    unsigned long long unit = 1;
+    if (*end) {
+        switch (*end) {
+        case 's': unit = 1; break;
+        case 'm': unit = 60; break;
+        case 'h': unit = 3600; break;
+        case 'd': unit = 86400; break;
+        case 'w': unit = 7 * 86400; break;
+        default: return false;
+        }
+        if (end[1]) return false;
+    }
+    if (v > (unsigned long long)INT64_MAX / unit) return false;
+    *out = (int64_t)(v * unit);
+    return true;
 }
 
 double cli_now(void)

@@ -6,7 +6,8 @@ enum {
     OPT_SHINGLE = 1000, OPT_NUM_HASHES, OPT_BANDS, OPT_ROWS, OPT_THRESHOLD,
     OPT_SEED, OPT_MAX_BUCKET, OPT_FIELD, OPT_OUTLET_FROM_DIR, OPT_MAX_LINE,
     OPT_STRICT, OPT_STATS, OPT_TRUTH, OPT_FORMAT, OPT_SINGLETONS, OPT_QUIET,
-    OPT_MAX_WARNINGS, OPT_IN, OPT_JSON, OPT_HELP
+    OPT_MAX_WARNINGS, OPT_IN, OPT_JSON, OPT_HELP, OPT_MAX_GAP,
+    OPT_SAME_OUTLET_GAP, OPT_GUARD, OPT_MIN_SHARED, OPT_NUMBERS, OPT_OUTLET
 };
 
 /* The getopt_long entries for the matching parameters. */
@@ -17,15 +18,29 @@ enum {
     {"rows", required_argument, NULL, OPT_ROWS},                               \
     {"threshold", required_argument, NULL, OPT_THRESHOLD},                     \
     {"seed", required_argument, NULL, OPT_SEED},                               \
-    {"max-bucket", required_argument, NULL, OPT_MAX_BUCKET}
+    {"max-bucket", required_argument, NULL, OPT_MAX_BUCKET},                   \
+    {"max-gap", required_argument, NULL, OPT_MAX_GAP},                         \
+    {"same-outlet-gap", required_argument, NULL, OPT_SAME_OUTLET_GAP},         \
+    {"guard", required_argument, NULL, OPT_GUARD},                             \
+    {"min-shared", required_argument, NULL, OPT_MIN_SHARED},                   \
+    {"numbers", required_argument, NULL, OPT_NUMBERS}
 
 #define PARAM_HELP                                                             \
     "Matching:\n"                                                              \
     "  --shingle N        words per shingle (default 4, 1..16)\n"              \
     "  --num-hashes K     MinHash values per document (default 128, 8..1024)\n" \
-    "  --threshold T      estimated Jaccard for a match (default 0.35)\n"       \
+    "  --threshold T      estimated Jaccard for a match (default 0.25)\n"       \
     "  --bands B --rows R LSH banding (default: chosen from the threshold)\n"  \
     "  --seed S           hash seed (default 0x5317d1c0ffee5eed)\n"            \
-    "  --max-bucket N     skip LSH buckets of more documents (default 200)\n"
+    "  --max-bucket N     skip LSH buckets of more documents (default 200)\n"    \
+    "  --max-gap D        dated documents further apart are never one story\n"  \
+    "                     (default 3d; units s, m, h, d; 0 = no limit)\n"       \
+    "  --same-outlet-gap D  the same within one outlet (default 12h)\n"        \
+    "  --guard G          clusters merge only if their representatives match\n" \
+    "                     at G x threshold (default 0.5; 0 = single linkage)\n" \
+    "  --min-shared N     a match shares ~N shingles, or the shorter text lies\n" \
+    "                     80% inside the longer (default 20; 0 = off)\n"        \
+    "  --numbers A        texts with 3+ numbers must share at least A of the\n" \
+    "                     figures of the one with fewer (default 0.5; 0 = off)\n"
 
 #endif
