@@ -12,6 +12,17 @@
 
 #include <jansson.h>
 #include <string.h>
+#include <time.h>
+
+/* The parsed date in UTC, ISO 8601 ("2026-03-04T09:15:00Z"); "" if none. */
+static void iso_time(char *out, size_t cap, const syndic_doc_info *d)
+{
+    out[0] = 0;
+    if (!d->has_time) return;
+    time_t t = (time_t)d->time;
+    struct tm tm;
+    if (gmtime_r(&t, &tm)) strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
 
 static json_t *str_or_null(const char *s)
 {
@@ -33,7 +44,10 @@ static int write_jsonl(FILE *out, const syndic_batch *b, size_t index,
         json_t *m = json_object();
         json_object_set_new(m, "id", json_string(d->id));
         json_object_set_new(m, "outlet", str_or_null(d->outlet));
+        char when[32];
+        iso_time(when, sizeof when, d);
         json_object_set_new(m, "date", str_or_null(d->date));
+        json_object_set_new(m, "time", str_or_null(when));
         json_object_set_new(m, "title", str_or_null(d->title));
         json_object_set_new(m, "url", str_or_null(d->url));
         json_object_set_new(m, "jaccard", json_real(c->members[i].jaccard));
@@ -69,7 +83,9 @@ static void write_csv(FILE *out, const syndic_batch *b, size_t index,
         csv_field(out, d->outlet);
         fputc(',', out);
         csv_field(out, d->date);
-        fputc(',', out);
+        char when[32];
+        iso_time(when, sizeof when, d);
+        fprintf(out, ",%s,", when);
         csv_field(out, d->title);
         fputc(',', out);
         csv_field(out, d->url);
@@ -98,15 +114,19 @@ static void write_text(FILE *out, const syndic_batch *b, size_t index,
                        const syndic_cluster *c)
 {
     const syndic_doc_info *rep = syndic_batch_doc(b, c->members[0].doc);
-    fprintf(out, "cluster %zu: %u documents\n", index + 1, c->size);
+    fprintf(out, "cluster %zu: %u documents (time UTC, outlet, estimated Jaccard with"
+                 " the representative, id, title)\n", index + 1, c->size);
     for (uint32_t i = 0; i < c->size; i++) {
         const syndic_doc_info *d = syndic_batch_doc(b, c->members[i].doc);
+        char when[32];
+        iso_time(when, sizeof when, d);
+        if (when[0]) { when[10] = ' '; when[16] = 0; } /* "2026-03-04 09:15" */
         fputs("  ", out);
-        text_column(out, d->date[0] ? d->date : "-", 20);
+        text_column(out, when[0] ? when : "-", 16);
         fputs("  ", out);
-        text_column(out, d->outlet[0] ? d->outlet : "-", 22);
+        text_column(out, d->outlet[0] ? d->outlet : "-", 24);
         fputs("  ", out);
-        if (d == rep) fputs(" rep ", out);
+        if (d == rep) fputs("rep  ", out);
         else fprintf(out, "%.2f ", c->members[i].jaccard);
         fputs(" ", out);
         text_column(out, d->id, 26);
@@ -120,7 +140,7 @@ static void write_text(FILE *out, const syndic_batch *b, size_t index,
 int cli_write_clusters(FILE *out, const syndic_batch *b, cli_format format,
                        bool singletons)
 {
-    if (format == FORMAT_CSV) fputs("cluster,size,id,outlet,date,title,url,jaccard\r\n", out);
+    if (format == FORMAT_CSV) fputs("cluster,size,id,outlet,date,time,title,url,jaccard\r\n", out);
     size_t shown = 0;
     for (size_t i = 0; i < syndic_batch_cluster_count(b); i++) {
         const syndic_cluster *c = syndic_batch_cluster_at(b, i);
