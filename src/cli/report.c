@@ -93,13 +93,16 @@ static void write_csv(FILE *out, const syndic_batch *b, size_t index,
     }
 }
 
-/* Prints at most `width` display columns of s (counting UTF-8 lead bytes),
- * without splitting a character, padded with spaces. */
-static void text_column(FILE *out, const char *s, int width)
+/* Prints s in `width` display columns (counting UTF-8 lead bytes), never
+ * splitting a character; a longer s is cut and ends in "...". Padded with
+ * spaces when `pad`, so that columns line up. */
+static void text_column(FILE *out, const char *s, int width, bool pad)
 {
-    int cols = 0;
+    int total = 0;
+    for (const char *p = s; *p; p++) total += (*p & 0xC0) != 0x80;
+    int keep = total <= width ? total : width - 3, cols = 0;
     const char *p = s;
-    while (*p && cols < width) {
+    while (*p && cols < keep) {
         const char *q = p + 1;
         while ((*q & 0xC0) == 0x80) q++;
         if (*p == '\n' || *p == '\t' || *p == '\r') fputc(' ', out);
@@ -107,7 +110,8 @@ static void text_column(FILE *out, const char *s, int width)
         p = q;
         cols++;
     }
-    for (; cols < width; cols++) fputc(' ', out);
+    if (keep < total) { fputs("...", out); cols += 3; }
+    for (; pad && cols < width; cols++) fputc(' ', out);
 }
 
 static void write_text(FILE *out, const syndic_batch *b, size_t index,
@@ -122,16 +126,16 @@ static void write_text(FILE *out, const syndic_batch *b, size_t index,
         iso_time(when, sizeof when, d);
         if (when[0]) { when[10] = ' '; when[16] = 0; } /* "2026-03-04 09:15" */
         fputs("  ", out);
-        text_column(out, when[0] ? when : "-", 16);
+        text_column(out, when[0] ? when : "-", 16, true);
         fputs("  ", out);
-        text_column(out, d->outlet[0] ? d->outlet : "-", 24);
+        text_column(out, d->outlet[0] ? d->outlet : "-", 24, true);
         fputs("  ", out);
         if (d == rep) fputs("rep  ", out);
         else fprintf(out, "%.2f ", c->members[i].jaccard);
         fputs(" ", out);
-        text_column(out, d->id, 26);
+        text_column(out, d->id, 26, true);
         fputs("  ", out);
-        text_column(out, d->title[0] ? d->title : "", 60);
+        text_column(out, d->title[0] ? d->title : "", 60, false);
         fputc('\n', out);
     }
     fputc('\n', out);
