@@ -18,14 +18,17 @@ deps:
 
 build: deps
 	@cmake -S . -B $(BUILD) -DSYNDIC_WERROR=ON >/dev/null
-	@cmake --build $(BUILD) -j $(JOBS)
+	@cmake --build $(BUILD) -j $(JOBS) -- --no-print-directory
 
 demo: build
 	@$(SYNDIC) cluster corpus/articles.jsonl --truth corpus/truth.tsv --format text \
-	  --stats $(BUILD)/demo-stats.json -o $(BUILD)/demo-clusters.txt
+	  -o $(BUILD)/demo-clusters.txt --stats $(BUILD)/demo-stats.json \
+	  2> $(BUILD)/demo-summary.txt || { cat $(BUILD)/demo-summary.txt; exit 1; }
+	@head -n 24 $(BUILD)/demo-clusters.txt
+	@echo "... $$(grep -c '^cluster' $(BUILD)/demo-clusters.txt) clusters in all:" \
+	  "$(BUILD)/demo-clusters.txt (JSON stats: $(BUILD)/demo-stats.json)"
 	@echo
-	@head -n 40 $(BUILD)/demo-clusters.txt
-	@echo "... all clusters: $(BUILD)/demo-clusters.txt, stats: $(BUILD)/demo-stats.json"
+	@cat $(BUILD)/demo-summary.txt
 
 test: build
 	@ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
@@ -33,7 +36,7 @@ test: build
 test-sanitize: deps
 	@cmake -S . -B $(ASAN_BUILD) -DSYNDIC_WERROR=ON -DSYNDIC_SANITIZE=ON \
 	  -DCMAKE_BUILD_TYPE=Debug >/dev/null
-	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+	@cmake --build $(ASAN_BUILD) -j $(JOBS) -- --no-print-directory
 	@ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
 
 clean:

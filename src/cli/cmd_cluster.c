@@ -143,57 +143,91 @@ static long peak_rss_kib(void)
     return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : -1;
 }
 
+/* Sets key to an integer, a real or a string in obj (jansson's set_new
+ * takes ownership of the value). */
+static void put_int(json_t *o, const char *k, uint64_t v) { json_object_set_new(o, k, json_integer((json_int_t)v)); }
+static void put_real(json_t *o, const char *k, double v) { json_object_set_new(o, k, json_real(v)); }
+
 static json_t *stats_json(const run *r, const syndic_quality *q, const char *truth,
                           const cli_truth *t, double read_s, double write_s)
 {
     const syndic_params *p = syndic_batch_params(r->batch);
     const syndic_batch_stats *s = syndic_batch_get_stats(r->batch);
+    json_t *o = json_object(), *par = json_object(), *cnt = json_object(),
+           *skipped = json_object(), *sec = json_object();
+    if (!o || !par || !cnt || !skipped || !sec) {
+        json_decref(o); json_decref(par); json_decref(cnt); json_decref(skipped);
+        json_decref(sec);
+        return NULL;
+    }
     char seed[32];
     snprintf(seed, sizeof seed, "0x%016llx", (unsigned long long)p->seed);
-    json_t *skipped = json_object();
+    json_object_set_new(o, "record", json_string("syndic.stats/1"));
+    json_object_set_new(o, "version", json_string(syndic_version()));
+
+    put_int(par, "shingle_words", p->shingle_words);
+    put_int(par, "num_hashes", p->num_hashes);
+    put_int(par, "bands", p->bands);
+    put_int(par, "rows", p->rows);
+    put_real(par, "threshold", p->threshold);
+    json_object_set_new(par, "seed", json_string(seed));
+    put_int(par, "max_bucket", p->max_bucket);
+    put_int(par, "max_gap_seconds", (uint64_t)p->max_gap);
+    put_int(par, "same_outlet_gap_seconds", (uint64_t)p->same_outlet_gap);
+    put_real(par, "guard", p->guard);
+    put_int(par, "min_shared", p->min_shared);
+    put_real(par, "numbers", p->numbers);
+    json_object_set_new(o, "params", par);
+
     for (int i = 1; i < SYNDIC_REJECT_COUNT; i++)
-        json_object_set_new(skipped, syndic_reject_name((syndic_reject)i),
-                            json_integer((json_int_t)r->rejected[i]));
-    json_t *o = json_pack(
-        "{s:s, s:s, s:{s:I, s:I, s:I, s:I, s:f, s:s, s:I}, "
-        "s:{s:I, s:I, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}, "
-        "s:{s:f, s:f, s:f, s:f, s:f, s:f}, s:I}",
-        "record", "syndic.stats/1", "version", syndic_version(),
-        "params", "shingle_words", (json_int_t)p->shingle_words,
-        "num_hashes", (json_int_t)p->num_hashes, "bands", (json_int_t)p->bands,
-        "rows", (json_int_t)p->rows, "threshold", p->threshold, "seed", seed,
-        "max_bucket", (json_int_t)p->max_bucket, "max_gap_seconds", (json_int_t)p->max_gap,
-        "same_outlet_gap_seconds", (json_int_t)p->same_outlet_gap, "guard", p->guard,
-        "min_shared", (json_int_t)p->min_shared, "numbers", p->numbers,
-        "counts", "records", (json_int_t)r->records,
-        "documents", (json_int_t)s->documents, "skipped", skipped,
-        "skipped_total", (json_int_t)r->rejected_total,
-        "input_errors", (json_int_t)r->io_errors,
-        "empty", (json_int_t)s->empty, "bytes", (json_int_t)s->bytes,
-        "candidates", (json_int_t)s->candidates, "edges", (json_int_t)s->edges,
-        "refused_time", (json_int_t)s->refused_time,
-        "refused_short", (json_int_t)s->refused_short,
-        "refused_numbers", (json_int_t)s->refused_numbers,
-        "refused_guard", (json_int_t)s->refused_guard,
-        "skipped_buckets", (json_int_t)s->skipped_buckets,
-        "clusters", (json_int_t)s->clusters,
-        "clustered_documents", (json_int_t)s->clustered_docs,
-        "largest_cluster", (json_int_t)s->largest_cluster,
-        "seconds", "read_and_sketch", read_s, "sketch", s->seconds_sketch,
-        "candidates", s->seconds_candidates, "verify", s->seconds_verify,
-        "cluster", s->seconds_cluster, "write", write_s,
-        "peak_rss_kib", (json_int_t)peak_rss_kib());
-    if (o && q) {
-        json_object_set_new(o, "quality", json_pack(
-            "{s:s, s:I, s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:I, s:I, s:I}",
-            "truth", truth, "stories", (json_int_t)t->stories,
-            "documents_missing_from_truth", (json_int_t)t->missing,
-            "precision", q->precision, "recall", q->recall, "f1", q->f1,
-            "ari", q->ari, "bcubed_precision", q->bcubed_precision,
-            "bcubed_recall", q->bcubed_recall, "bcubed_f1", q->bcubed_f1,
-            "true_pairs", (json_int_t)q->true_pairs,
-            "found_pairs", (json_int_t)q->found_pairs,
-            "correct_pairs", (json_int_t)q->correct_pairs));
+        put_int(skipped, syndic_reject_name((syndic_reject)i), r->rejected[i]);
+    put_int(cnt, "records", r->records);
+    put_int(cnt, "documents", s->documents);
+    json_object_set_new(cnt, "skipped", skipped);
+    put_int(cnt, "skipped_total", r->rejected_total);
+    put_int(cnt, "input_errors", r->io_errors);
+    put_int(cnt, "empty", s->empty);
+    put_int(cnt, "bytes", s->bytes);
+    put_int(cnt, "candidates", s->candidates);
+    put_int(cnt, "edges", s->edges);
+    put_int(cnt, "refused_time", s->refused_time);
+    put_int(cnt, "refused_short", s->refused_short);
+    put_int(cnt, "refused_numbers", s->refused_numbers);
+    put_int(cnt, "refused_guard", s->refused_guard);
+    put_int(cnt, "skipped_buckets", s->skipped_buckets);
+    put_int(cnt, "skipped_bucket_documents", s->skipped_bucket_docs);
+    put_int(cnt, "clusters", s->clusters);
+    put_int(cnt, "clustered_documents", s->clustered_docs);
+    put_int(cnt, "largest_cluster", s->largest_cluster);
+    json_object_set_new(o, "counts", cnt);
+
+    put_real(sec, "read_and_sketch", read_s);
+    put_real(sec, "sketch", s->seconds_sketch);
+    put_real(sec, "candidates", s->seconds_candidates);
+    put_real(sec, "verify_and_link", s->seconds_verify);
+    put_real(sec, "cluster", s->seconds_cluster);
+    put_real(sec, "write", write_s);
+    json_object_set_new(o, "seconds", sec);
+    put_int(o, "peak_rss_kib", (uint64_t)peak_rss_kib());
+
+    if (q) {
+        json_t *qo = json_object();
+        if (qo) {
+            json_object_set_new(qo, "truth", json_string(truth));
+            put_int(qo, "stories", t->stories);
+            put_int(qo, "documents_missing_from_truth", t->missing);
+            put_real(qo, "precision", q->precision);
+            put_real(qo, "recall", q->recall);
+            put_real(qo, "f1", q->f1);
+            put_real(qo, "ari", q->ari);
+            put_real(qo, "bcubed_precision", q->bcubed_precision);
+            put_real(qo, "bcubed_recall", q->bcubed_recall);
+            put_real(qo, "bcubed_f1", q->bcubed_f1);
+            put_int(qo, "true_pairs", q->true_pairs);
+            put_int(qo, "found_pairs", q->found_pairs);
+            put_int(qo, "correct_pairs", q->correct_pairs);
+            json_object_set_new(o, "quality", qo);
+        }
     }
     return o;
 }
