@@ -313,6 +313,41 @@ const uint32_t *syndic_batch_signature(const syndic_batch *b, size_t i);
  */
 int syndic_batch_cluster(syndic_batch *b);
 
+/** Why two documents are, or are not, one story: the evidence the batch
+ *  weighs for a candidate pair, in the order it checks it. */
+typedef enum syndic_verdict {
+    SYNDIC_MATCH = 0,           /**< an edge */
+    SYNDIC_NO_WORDS,            /**< a text has no words: never matches */
+    SYNDIC_BELOW_THRESHOLD,     /**< estimated Jaccard under the threshold */
+    SYNDIC_TOO_LITTLE_SHARED,   /**< short texts, too little in common */
+    SYNDIC_TOO_FAR_APART,       /**< dates too far apart for one story */
+    SYNDIC_FIGURES_DISAGREE     /**< the numbers in the texts differ */
+} syndic_verdict;
+
+typedef struct syndic_evidence {
+    syndic_verdict verdict;
+    double jaccard;             /**< estimated from the signatures */
+    double containment_ab;      /**< estimated |A n B| / |A| */
+    double containment_ba;      /**< estimated |A n B| / |B| */
+    double shared;              /**< estimated shingles in common */
+    double figures;             /**< share of figures agreeing (1 if few) */
+    uint32_t figures_a, figures_b; /**< distinct number tokens */
+    int64_t gap;                /**< seconds between the dates; -1 unknown */
+    unsigned bands_shared;      /**< LSH bands with equal keys */
+} syndic_evidence;
+
+/** Short stable name of a verdict, e.g. "figures_disagree". */
+const char *syndic_verdict_name(syndic_verdict v);
+
+/**
+ * The evidence for documents i and j of a batch (clustered or not), as the
+ * verification step computes it. The chaining guard, which looks at whole
+ * clusters, is not part of it.
+ * @return SYNDIC_OK, or SYNDIC_EINVAL when i or j is out of range.
+ */
+int syndic_batch_explain(const syndic_batch *b, size_t i, size_t j,
+                         syndic_evidence *out);
+
 /** Number of clusters, singletons included (sorted: size descending, then
  *  by the representative's time and id). */
 size_t syndic_batch_cluster_count(const syndic_batch *b);

@@ -257,6 +257,16 @@ static int cmp_edge(const void *a, const void *b)
     return (x->hi > y->hi) - (x->hi < y->hi);
 }
 
+#define GUARD_CHECKS 512
+
+static uint32_t same_values(const uint32_t *sigs, unsigned k, uint32_t a, uint32_t b)
+{
+    const uint32_t *sa = sigs + (size_t)a * k, *sb = sigs + (size_t)b * k;
+    uint32_t same = 0;
+    for (unsigned j = 0; j < k; j++) same += sa[j] == sb[j];
+    return same;
+}
+
 /* Time evidence: may two documents be one story? Copies of a wire story
  * appear within minutes to a few days; periodic reports (a daily market
  * close, a central bank's operations) repeat their wording on other days and
@@ -301,18 +311,65 @@ static bool numbers_agree(const syndic_params *p, const syndic_numbers *a,
     return syndic__numbers_agreement(a, b) >= p->numbers;
 }
 
+/* The verification of one candidate pair, in order: both texts have words;
+ * estimated Jaccard at the threshold; enough shared text; dates that allow
+ * one story; figures that agree. `same` gets the number of equal values. */
+static syndic_verdict verify_pair(const syndic_batch *b, uint32_t x, uint32_t y,
+                                  uint32_t *same)
+{
+    const syndic_params *p = &b->params;
+    const unsigned k = p->num_hashes;
+    *same = 0;
+    if (!b->active[x] || !b->active[y]) return SYNDIC_NO_WORDS;
+    *same = same_values(b->sigs, k, x, y);
+    if (*same < (uint32_t)ceil(p->threshold * k - 1e-9)) return SYNDIC_BELOW_THRESHOLD;
+    if (!enough_shared(p, (double)*same / k, b->docs[x].shingles, b->docs[y].shingles))
+        return SYNDIC_TOO_LITTLE_SHARED;
+    if (!time_compatible(p, &b->docs[x], &b->docs[y])) return SYNDIC_TOO_FAR_APART;
+    if (!numbers_agree(p, &b->numbers[x], &b->numbers[y])) return SYNDIC_FIGURES_DISAGREE;
+    return SYNDIC_MATCH;
+}
+
+const char *syndic_verdict_name(syndic_verdict v)
+{
+    static const char *names[] = {"match", "no_words", "below_threshold",
+                                  "too_little_shared", "too_far_apart",
+                                  "figures_disagree"};
+    return (unsigned)v < sizeof names / sizeof names[0] ? names[v] : "unknown";
+}
+
+int syndic_batch_explain(const syndic_batch *b, size_t i, size_t j, syndic_evidence *out)
+{
+    if (i >= b->doc_count || j >= b->doc_count)
+        return syndic__error(SYNDIC_EINVAL, "document index out of range");
+    const syndic_params *p = &b->params;
+    const unsigned k = p->num_hashes;
+    uint32_t same;
+    memset(out, 0, sizeof *out);
+    out->verdict = verify_pair(b, (uint32_t)i, (uint32_t)j, &same);
+    const syndic_doc_info *x = &b->docs[i], *y = &b->docs[j];
+    out->jaccard = (double)same / k;
+    if (b->active[i] && b->active[j]) {
+        double jj = out->jaccard;
+        out->shared = jj * ((double)x->shingles + y->shingles) / (1.0 + jj);
+        out->containment_ab = out->shared / x->shingles;
+        out->containment_ba = out->shared / y->shingles;
+        for (unsigned band = 0; band < p->bands; band++)
+            out->bands_shared += memcmp(b->sigs + i * k + band * p->rows,
+                                        b->sigs + j * k + band * p->rows,
+                                        p->rows * sizeof *b->sigs) == 0;
+    }
+    out->figures = syndic__numbers_agreement(&b->numbers[i], &b->numbers[j]);
+    out->figures_a = b->numbers[i].total;
+    out->figures_b = b->numbers[j].total;
+    out->gap = x->has_time && y->has_time ? (x->time > y->time ? x->time - y->time
+                                                               : y->time - x->time)
+                                          : -1;
+    return SYNDIC_OK;
+}
+
 /* ---- union-find with path halving; each root knows its representative,
  * the earliest member in the document order ---- */
-
-#define GUARD_CHECKS 512
-
-static uint32_t same_values(const uint32_t *sigs, unsigned k, uint32_t a, uint32_t b)
-{
-    const uint32_t *sa = sigs + (size_t)a * k, *sb = sigs + (size_t)b * k;
-    uint32_t same = 0;
-    for (unsigned j = 0; j < k; j++) same += sa[j] == sb[j];
-    return same;
-}
 
 static uint32_t find(uint32_t *parent, uint32_t x)
 {
@@ -362,24 +419,16 @@ int syndic_batch_cluster(syndic_batch *b)
     qsort(order, n, sizeof *order, cmp_doc);
     for (uint32_t i = 0; i < n; i++) rank[order[i]] = i;
 
-    /* Verify each candidate: estimated Jaccard at the threshold, enough
-     * shared text, and times that allow one story. */
-    const uint32_t need = (uint32_t)ceil(p->threshold * k - 1e-9);
+    /* Verify each candidate (see verify_pair). */
     for (size_t i = 0; i < cand.count; i++) {
         uint32_t x = (uint32_t)(cand.pairs[i] >> 32), y = (uint32_t)cand.pairs[i];
-        uint32_t same = same_values(b->sigs, k, x, y);
-        if (same < need) continue;
-        if (!enough_shared(p, (double)same / k, b->docs[x].shingles, b->docs[y].shingles)) {
-            b->stats.refused_short++;
-            continue;
-        }
-        if (!time_compatible(p, &b->docs[x], &b->docs[y])) {
-            b->stats.refused_time++;
-            continue;
-        }
-        if (!numbers_agree(p, &b->numbers[x], &b->numbers[y])) {
-            b->stats.refused_numbers++;
-            continue;
+        uint32_t same;
+        switch (verify_pair(b, x, y, &same)) {
+        case SYNDIC_MATCH: break;
+        case SYNDIC_TOO_LITTLE_SHARED: b->stats.refused_short++; continue;
+        case SYNDIC_TOO_FAR_APART: b->stats.refused_time++; continue;
+        case SYNDIC_FIGURES_DISAGREE: b->stats.refused_numbers++; continue;
+        default: continue;
         }
         if ((rc = syndic__grow(&edges, &edge_cap, edge_count + 1, sizeof *edges)) < 0) goto out;
         uint32_t rx = rank[x], ry = rank[y];

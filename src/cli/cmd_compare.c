@@ -3,8 +3,9 @@
  *
  * The tool a user reaches for when a cluster looks wrong: it shows, for two
  * documents, the exact Jaccard of their shingle sets next to the MinHash
- * estimate, containment both ways, the shared shingles, how many LSH bands
- * they share, and whether the batch would have joined them.
+ * estimate, containment both ways, the shared shingles, the figures and
+ * dates, how many LSH bands they share, and the verdict the batch's
+ * verification gives the pair (syndic_batch_explain).
  */
 #include "cli.h"
 #include "options.h"
@@ -29,6 +30,7 @@ typedef struct side {
     const char *name;
     char *text;
     size_t len;
+    char *date, *outlet; /* from --in records; NULL for files */
     uint64_t *shingles;
     size_t count;
     uint32_t *sig;
@@ -70,9 +72,10 @@ static int load_ids(side *a, side *b, const char *path, const syndic_read_option
         for (int i = 0; i < 2; i++) {
             side *s = sides[i];
             if (!s->text && strlen(s->name) == d.id_len && memcmp(s->name, d.id, d.id_len) == 0) {
-                s->text = malloc(d.text_len + 1);
+                s->text = strndup(d.text, d.text_len);
+                s->date = d.date ? strndup(d.date, d.date_len) : NULL;
+                s->outlet = d.outlet ? strndup(d.outlet, d.outlet_len) : NULL;
                 if (!s->text) { cli_error("out of memory"); rc = -1; goto done; }
-                memcpy(s->text, d.text, d.text_len);
                 s->len = d.text_len;
             }
         }
@@ -143,14 +146,37 @@ int cmd_compare(int argc, char **argv)
         return EXIT_USAGE;
     }
     if (syndic_params_resolve(&p) < 0) { cli_error("%s", syndic_last_error()); return EXIT_USAGE; }
-    side a = {argv[optind], NULL, 0, NULL, 0, NULL, 0};
-    side b = {argv[optind + 1], NULL, 0, NULL, 0, NULL, 0};
+    side a = {.name = argv[optind]};
+    side b = {.name = argv[optind + 1]};
     syndic_sketcher *sk = NULL;
     int status = EXIT_RUNTIME;
     if (in ? load_ids(&a, &b, in, &ro) < 0 : (load_file(&a, a.name) < 0 || load_file(&b, b.name) < 0))
         goto out;
     if (syndic_sketcher_new(&sk, &p) < 0) { cli_error("%s", syndic_last_error()); goto out; }
     if (analyse(&a, sk, &p) < 0 || analyse(&b, sk, &p) < 0) goto out;
+
+    /* The verdict comes from a batch of the two documents, so it is the
+     * decision `cluster` would make for this pair. */
+    syndic_batch *batch = NULL;
+    syndic_evidence ev;
+    if (syndic_batch_new(&batch, &p) < 0) { cli_error("%s", syndic_last_error()); goto out; }
+    side *sides[2] = {&a, &b};
+    for (int i = 0; i < 2; i++) {
+        syndic_doc d = SYNDIC_DOC_INIT;
+        d.id = i == 0 ? "A" : "B";
+        d.text = sides[i]->text;
+        d.text_len = sides[i]->len ? sides[i]->len : 1;
+        if (sides[i]->len == 0) d.text = " ";
+        d.date = sides[i]->date;
+        d.outlet = sides[i]->outlet;
+        if (syndic_batch_add(batch, &d) < 0) {
+            cli_error("%s", syndic_last_error());
+            syndic_batch_free(batch);
+            goto out;
+        }
+    }
+    syndic_batch_explain(batch, 0, 1, &ev);
+    syndic_batch_free(batch);
 
     size_t shared = 0;
     for (size_t i = 0, j = 0; i < a.count && j < b.count;) {
@@ -160,25 +186,22 @@ int cmd_compare(int argc, char **argv)
     }
     size_t uni = a.count + b.count - shared;
     double exact = uni ? (double)shared / (double)uni : 0;
-    bool comparable = a.count && b.count;
-    double est = comparable ? syndic_signature_jaccard(a.sig, b.sig, p.num_hashes) : 0;
-    unsigned same = (unsigned)(est * p.num_hashes + 0.5);
-    unsigned bands_shared = 0;
-    for (unsigned band = 0; comparable && band < p.bands; band++)
-        bands_shared += memcmp(a.sig + band * p.rows, b.sig + band * p.rows,
-                               p.rows * sizeof *a.sig) == 0;
     double cab = a.count ? (double)shared / (double)a.count : 0;
     double cba = b.count ? (double)shared / (double)b.count : 0;
-    bool verified = comparable && est >= p.threshold - 1e-12;
+    unsigned same = (unsigned)(ev.jaccard * p.num_hashes + 0.5);
     if (as_json) {
         json_t *o = json_pack(
-            "{s:{s:s, s:I, s:I}, s:{s:s, s:I, s:I}, s:I, s:f, s:f, s:I, s:f, s:f, s:I, s:I, s:b, s:b}",
+            "{s:{s:s, s:I, s:I}, s:{s:s, s:I, s:I}, s:I, s:f, s:f, s:I, s:f, s:f, s:I, s:I, s:b,"
+            " s:f, s:I, s:I, s:I, s:s}",
             "a", "name", a.name, "words", (json_int_t)a.words, "shingles", (json_int_t)a.count,
             "b", "name", b.name, "words", (json_int_t)b.words, "shingles", (json_int_t)b.count,
-            "shared_shingles", (json_int_t)shared, "jaccard", exact, "estimated_jaccard", est,
-            "equal_values", (json_int_t)same, "containment_a_in_b", cab,
-            "containment_b_in_a", cba, "bands_shared", (json_int_t)bands_shared,
-            "bands", (json_int_t)p.bands, "candidate", bands_shared > 0, "match", verified);
+            "shared_shingles", (json_int_t)shared, "jaccard", exact, "estimated_jaccard",
+            ev.jaccard, "equal_values", (json_int_t)same, "containment_a_in_b", cab,
+            "containment_b_in_a", cba, "bands_shared", (json_int_t)ev.bands_shared,
+            "bands", (json_int_t)p.bands, "candidate", ev.bands_shared > 0,
+            "figures_agreement", ev.figures, "figures_a", (json_int_t)ev.figures_a,
+            "figures_b", (json_int_t)ev.figures_b, "gap_seconds", (json_int_t)ev.gap,
+            "verdict", syndic_verdict_name(ev.verdict));
         if (!o) { cli_error("out of memory"); goto out; }
         json_dumpf(o, stdout, JSON_COMPACT);
         fputc('\n', stdout);
@@ -188,21 +211,22 @@ int cmd_compare(int argc, char **argv)
         printf("B: %s: %zu words, %zu shingles\n", b.name, b.words, b.count);
         printf("shared shingles     %zu (%u-word shingles)\n", shared, p.shingle_words);
         printf("exact Jaccard       %.4f\n", exact);
-        if (comparable)
-            printf("estimated Jaccard   %.4f (%u of %u values equal)\n", est, same, p.num_hashes);
-        else
-            printf("estimated Jaccard   - (a document without words never matches)\n");
+        printf("estimated Jaccard   %.4f (%u of %u values equal; threshold %.2f)\n",
+               ev.jaccard, same, p.num_hashes, p.threshold);
         printf("containment A in B  %.4f\n", cab);
         printf("containment B in A  %.4f\n", cba);
-        printf("LSH bands shared    %u of %u (%u rows each): %s\n", bands_shared, p.bands,
-               p.rows, bands_shared ? "candidates" : "not candidates");
-        printf("match               %s (estimated Jaccard %s threshold %.2f)\n",
-               verified && bands_shared ? "yes" : "no", verified ? ">=" : "<", p.threshold);
+        printf("figures             %u and %u numbers, %.0f%% of the smaller set agree\n",
+               ev.figures_a, ev.figures_b, 100.0 * ev.figures);
+        if (ev.gap >= 0) printf("time apart          %.1f hours\n", (double)ev.gap / 3600.0);
+        else printf("time apart          unknown (a date is missing)\n");
+        printf("LSH bands shared    %u of %u (%u rows each): %s\n", ev.bands_shared, p.bands,
+               p.rows, ev.bands_shared ? "candidates" : "not candidates");
+        printf("verdict             %s\n", syndic_verdict_name(ev.verdict));
     }
     status = ferror(stdout) ? EXIT_RUNTIME : EXIT_OK;
 out:
     syndic_sketcher_free(sk);
-    free(a.text); free(a.shingles); free(a.sig);
-    free(b.text); free(b.shingles); free(b.sig);
+    free(a.text); free(a.shingles); free(a.sig); free(a.date); free(a.outlet);
+    free(b.text); free(b.shingles); free(b.sig); free(b.date); free(b.outlet);
     return status;
 }
