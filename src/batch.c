@@ -443,7 +443,7 @@ int syndic_batch_cluster(syndic_batch *b)
      * one giant cluster; the guard keeps every cluster anchored to its
      * representative, while copies of copies still join through the strong
      * edges that are merged first. */
-    qsort(edges, edge_count, sizeof *edges, cmp_edge);
+    if (edge_count) qsort(edges, edge_count, sizeof *edges, cmp_edge);
     for (uint32_t i = 0; i < n; i++) { parent[i] = i; size[i] = 1; rep[i] = i; next[i] = i; }
     const uint32_t guard_need = (uint32_t)ceil(p->guard * p->threshold * k - 1e-9);
     for (size_t i = 0; i < edge_count; i++) {

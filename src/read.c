@@ -160,7 +160,7 @@ int syndic_reader_open(syndic_reader **out, const char *path,
         while (n > 1 && path[n - 1] == '/') n--;
         if (!(r->root = syndic__strndup(path, n))) { rc = syndic__oom(); goto fail; }
         if ((rc = walk(r, "", 0)) < 0) goto fail;
-        qsort(r->files, r->file_count, sizeof *r->files, cmp_str);
+        if (r->file_count) qsort(r->files, r->file_count, sizeof *r->files, cmp_str);
     } else if (!is_stdin && ends_with(path, ".txt")) {
         r->kind = INPUT_TEXT;
         if ((rc = syndic__grow(&r->files, &r->file_cap, 1, sizeof *r->files)) < 0) goto fail;

@@ -57,14 +57,14 @@ int cli_truth_load(cli_truth *t, const char *path, const syndic_batch *b)
         n++;
         if (!e[n - 1].id || !e[n - 1].story) goto oom;
     }
-    qsort(e, n, sizeof *e, cmp_story);
+    if (n) qsort(e, n, sizeof *e, cmp_story);
     uint32_t stories = 0;
     for (size_t i = 0; i < n; i++) {
         if (i > 0 && strcmp(e[i].story, e[i - 1].story) != 0) stories++;
         e[i].label = stories;
     }
     if (n) stories++;
-    qsort(e, n, sizeof *e, cmp_id);
+    if (n) qsort(e, n, sizeof *e, cmp_id);
     for (size_t i = 1; i < n; i++) {
         if (strcmp(e[i].id, e[i - 1].id) == 0) {
             cli_error("%s: id \"%s\" appears twice", path, e[i].id);
@@ -77,7 +77,7 @@ int cli_truth_load(cli_truth *t, const char *path, const syndic_batch *b)
     uint32_t next = stories;
     for (size_t i = 0; i < docs; i++) {
         entry key = {(char *)(uintptr_t)syndic_batch_doc(b, i)->id, NULL, 0};
-        entry *hit = bsearch(&key, e, n, sizeof *e, cmp_id);
+        entry *hit = n ? bsearch(&key, e, n, sizeof *e, cmp_id) : NULL;
         if (hit) t->label[i] = hit->label;
         else { t->label[i] = next++; t->missing++; }
     }
