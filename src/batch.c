@@ -393,6 +393,15 @@ int syndic_batch_cluster(syndic_batch *b)
     size_t edge_count = 0, edge_cap = 0;
     syndic_candidates cand = {0};
     sort_docs = b->docs;
+    /* A call after a failed one (out of memory, say) starts afresh. */
+    syndic__free(b->members);
+    syndic__free(b->clusters);
+    b->members = NULL;
+    b->clusters = NULL;
+    syndic_batch_stats *st = &b->stats;
+    st->candidates = st->edges = st->refused_time = st->refused_short = 0;
+    st->refused_numbers = st->refused_guard = st->skipped_buckets = 0;
+    st->skipped_bucket_docs = st->clusters = st->clustered_docs = st->largest_cluster = 0;
 
     double t0 = now_seconds();
     if ((rc = syndic__lsh_candidates(&cand, b->sigs, b->active, n, p)) < 0) goto out;

@@ -72,8 +72,9 @@ static bool zone(cursor *c, int *offset)
         int sign = *c->s == '-' ? -1 : 1, hh, mm = 0;
         c->s++;
         if (!digits(c, 2, 2, &hh)) return false;
-        accept(c, ':');
-        if (c->s < c->end && isdigit((unsigned char)*c->s) && !digits(c, 2, 2, &mm))
+        bool colon = accept(c, ':');
+        if ((colon || (c->s < c->end && isdigit((unsigned char)*c->s))) &&
+            !digits(c, 2, 2, &mm))
             return false;
         if (hh > 23 || mm > 59) return false;
         *offset = sign * (hh * 3600 + mm * 60);
@@ -107,7 +108,8 @@ static bool clock_time(cursor *c, int *h, int *m, int *s)
             if (!digits(c, 1, 9, &frac)) return false;
         }
     }
-    return *h <= 24 && *m <= 59 && *s <= 60;
+    /* 24:00:00 is the end of a day; 24:30 is no time at all. */
+    return (*h < 24 || (*h == 24 && *m == 0 && *s == 0)) && *m <= 59 && *s <= 60;
 }
 
 static int finish(int64_t *out, int y, int mo, int d, int h, int mi, int s,

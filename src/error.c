@@ -46,3 +46,10 @@ int syndic__error(int status, const char *fmt, ...)
 }
 
 int syndic__oom(void) { return syndic__error(SYNDIC_ENOMEM, "out of memory"); }
+
+int syndic__error_within(int status, const char *where)
+{
+    char inner[sizeof last_error];
+    snprintf(inner, sizeof inner, "%s", last_error);
+    return syndic__error(status, "%s: %s", where, inner);
+}

@@ -33,6 +33,8 @@ int syndic__grow(void *items_ptr, size_t *capacity, size_t need, size_t size);
 int syndic__error(int status, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 int syndic__oom(void);
+/* Prefixes the current message with `where: ` (a file name, say). */
+int syndic__error_within(int status, const char *where);
 void syndic__error_clear(void);
 
 /* ---- normalize.c */
@@ -83,6 +85,15 @@ int syndic__lsh_candidates(syndic_candidates *out, const uint32_t *signatures,
 int syndic__sort_u64(uint64_t *v, size_t n);
 typedef struct syndic_keyed { uint64_t key; uint32_t val; uint32_t pad; } syndic_keyed;
 int syndic__sort_keyed(syndic_keyed *v, size_t n);
+
+/* ---- instream.c: bytes from a file descriptor, gunzipped when the magic
+ * bytes say gzip. read returns bytes (> 0), 0 at the end, or a negative
+ * status (SYNDIC_EIO with the reason as last error) after every good byte
+ * has been returned. open takes ownership of fd (closed on failure too). */
+typedef struct syndic_instream syndic_instream;
+int syndic__instream_open(syndic_instream **out, int fd);
+long syndic__instream_read(syndic_instream *s, char *buf, size_t cap);
+void syndic__instream_close(syndic_instream *s);
 
 /* ---- buf: a growable byte buffer */
 typedef struct syndic_buf { char *data; size_t len, cap; } syndic_buf;

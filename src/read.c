@@ -2,10 +2,10 @@
  * read.c - documents from JSON Lines files, gzip, stdin and text trees.
  *
  * Inputs:
- *  - a file or "-" (stdin): JSON Lines, one object per line. zlib's gz*
- *    functions read plain and gzip input alike, choosing by the magic bytes,
- *    never by the file name. A truncated or corrupt gzip stream ends the
- *    input with SYNDIC_EIO after the records before the damage.
+ *  - a file or "-" (stdin): JSON Lines, one object per line, plain or gzip
+ *    (by the magic bytes, never by the file name; see instream.c). A
+ *    truncated or corrupt gzip stream ends the input with SYNDIC_EIO after
+ *    every record before the damage.
  *  - a file whose name ends in ".txt": one document, the whole file.
  *  - a directory: every *.txt file below it, one document each, walked in
  *    sorted order so that runs are repeatable; id = the path relative to the
@@ -31,7 +31,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #define READ_CHUNK ((size_t)1 << 20)
 
@@ -44,7 +43,7 @@ struct syndic_reader {
     uint64_t line;       /* JSONL: line number; text: file number */
     uint64_t bytes;
     /* JSONL */
-    gzFile gz;
+    syndic_instream *in;
     char *buf;           /* read buffer */
     size_t buf_len, buf_pos, buf_cap;
     bool eof, failed;
@@ -173,13 +172,11 @@ int syndic_reader_open(syndic_reader **out, const char *path,
             rc = syndic__error(SYNDIC_EIO, "%s: %s", r->name, strerror(errno));
             goto fail;
         }
-        r->gz = gzdopen(fd, "rb");
-        if (!r->gz) {
-            close(fd);
-            rc = syndic__oom();
+        if ((rc = syndic__instream_open(&r->in, fd)) < 0) {
+            if (rc == SYNDIC_EIO)
+                rc = syndic__error_within(SYNDIC_EIO, r->name);
             goto fail;
         }
-        gzbuffer(r->gz, 1 << 17);
         r->buf_cap = READ_CHUNK;
         if (!(r->buf = syndic__malloc(r->buf_cap))) { rc = syndic__oom(); goto fail; }
     }
@@ -193,7 +190,7 @@ fail:
 void syndic_reader_free(syndic_reader *r)
 {
     if (!r) return;
-    if (r->gz) gzclose(r->gz);
+    syndic__instream_close(r->in);
     if (r->record) json_decref(r->record);
     syndic__free(r->buf);
     syndic__buf_free(&r->joined);
@@ -209,32 +206,20 @@ void syndic_reader_free(syndic_reader *r)
 static int refill(syndic_reader *r)
 {
     if (r->eof) return 0;
-    int n = gzread(r->gz, r->buf, (unsigned)r->buf_cap);
+    long n = syndic__instream_read(r->in, r->buf, r->buf_cap);
     if (n < 0) {
-        int errnum;
-        const char *msg = gzerror(r->gz, &errnum);
         r->eof = r->failed = true;
-        if (errnum == Z_ERRNO)
-            return syndic__error(SYNDIC_EIO, "%s: read error: %s", r->name, strerror(errno));
-        return syndic__error(SYNDIC_EIO, "%s: corrupt gzip stream after line %llu: %s",
-                             r->name, (unsigned long long)r->line, msg);
+        if (n == SYNDIC_ENOMEM) return (int)n;
+        char where[64];
+        snprintf(where, sizeof where, "after line %llu", (unsigned long long)r->line);
+        syndic__error_within(SYNDIC_EIO, where);
+        return syndic__error_within(SYNDIC_EIO, r->name);
     }
-    if (n == 0) {
-        /* gzread returns 0 with an error set when the stream is cut short. */
-        int errnum;
-        const char *msg = gzerror(r->gz, &errnum);
-        r->eof = true;
-        if (errnum != Z_OK && errnum != Z_STREAM_END) {
-            r->failed = true;
-            return syndic__error(SYNDIC_EIO, "%s: truncated gzip stream after line %llu: %s",
-                                 r->name, (unsigned long long)r->line, msg);
-        }
-        return 0;
-    }
+    if (n == 0) { r->eof = true; return 0; }
     r->buf_len = (size_t)n;
     r->buf_pos = 0;
     r->bytes += (uint64_t)n;
-    return n;
+    return (int)n;
 }
 
 /* Next line (without its newline). Returns 1 with a line, 0 at end,
@@ -325,7 +310,7 @@ static int parse_record(syndic_reader *r, const char *line, size_t len,
     }
     json_error_t err;
     if (r->record) { json_decref(r->record); r->record = NULL; }
-    r->record = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &err);
+    r->record = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL | JSON_DECODE_ANY, &err);
     if (!r->record) {
         char detail[200];
         snprintf(detail, sizeof detail, "%s (column %d)", err.text, err.column);
@@ -427,20 +412,24 @@ static int next_text(syndic_reader *r, syndic_doc *doc, syndic_reject *reason)
     if (!path) return syndic__oom();
     snprintf(path, plen, "%s%s%s", r->root ? r->root : "", r->root ? "/" : "", rel);
     int rc = SYNDIC_OK;
-    gzFile gz = gzopen(path, "rb");
-    if (!gz) {
-        *reason = SYNDIC_REJECT_NONE;
+    syndic_instream *in = NULL;
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) {
         rc = syndic__error(SYNDIC_EIO, "%s: %s", path, strerror(errno));
+        goto out;
+    }
+    if ((rc = syndic__instream_open(&in, fd)) < 0) {
+        if (rc == SYNDIC_EIO) rc = syndic__error_within(SYNDIC_EIO, path);
         goto out;
     }
     r->text.len = 0;
     char chunk[65536];
     bool too_long = false;
     for (;;) {
-        int n = gzread(gz, chunk, sizeof chunk);
+        long n = syndic__instream_read(in, chunk, sizeof chunk);
         if (n < 0) {
-            int errnum;
-            rc = syndic__error(SYNDIC_EIO, "%s: %s", path, gzerror(gz, &errnum));
+            if (n == SYNDIC_EIO) rc = syndic__error_within(SYNDIC_EIO, path);
+            else rc = (int)n;
             goto out;
         }
         if (n == 0) break;
@@ -486,7 +475,7 @@ static int next_text(syndic_reader *r, syndic_doc *doc, syndic_reject *reason)
     }
     rc = 1;
 out:
-    if (gz) gzclose(gz);
+    syndic__instream_close(in);
     syndic__free(path);
     return rc;
 }
