@@ -119,6 +119,15 @@ typedef struct syndic_params {
                                  text with fewer must share at least this
                                  share of them with the other; default 0.5,
                                  range [0, 1]; 0 = off */
+    double containment;     /**< partial copies: a pair also matches when the
+                                 shorter text lies at least this much inside
+                                 the longer (estimated from J and the set
+                                 sizes); default 0.7, range [0, 1]; 0 = off.
+                                 When on, LSH is tuned for the lower Jaccard
+                                 of a trimmed copy (see lsh_threshold) */
+    double lsh_threshold;   /**< Jaccard the LSH bands are chosen for; 0 =
+                                 min(threshold, 0.2) with containment on,
+                                 else the threshold */
 } syndic_params;
 
 #define SYNDIC_PARAMS_VERSION 1
@@ -132,13 +141,14 @@ typedef struct syndic_params {
 #define SYNDIC_DEFAULT_GUARD 0.5
 #define SYNDIC_DEFAULT_MIN_SHARED 20
 #define SYNDIC_DEFAULT_NUMBERS 0.5
+#define SYNDIC_DEFAULT_CONTAINMENT 0.7
 #define SYNDIC_PARAMS_INIT                                                     \
     {SYNDIC_PARAMS_VERSION,   SYNDIC_DEFAULT_SHINGLE_WORDS,                    \
      SYNDIC_DEFAULT_NUM_HASHES, 0, 0, SYNDIC_DEFAULT_THRESHOLD,                \
      SYNDIC_DEFAULT_SEED,     SYNDIC_DEFAULT_MAX_BUCKET,                       \
      SYNDIC_DEFAULT_MAX_GAP,  SYNDIC_DEFAULT_SAME_OUTLET_GAP,                  \
      SYNDIC_DEFAULT_GUARD,    SYNDIC_DEFAULT_MIN_SHARED,                       \
-     SYNDIC_DEFAULT_NUMBERS}
+     SYNDIC_DEFAULT_NUMBERS,  SYNDIC_DEFAULT_CONTAINMENT, 0.0}
 
 /**
  * Validate parameters and fill bands and rows when they are 0.
@@ -357,13 +367,75 @@ const syndic_cluster *syndic_batch_cluster_at(const syndic_batch *b, size_t i);
 const syndic_batch_stats *syndic_batch_get_stats(const syndic_batch *b);
 
 /* ------------------------------------------------------------------------ */
+/* Template lines                                                           */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * Learns each outlet's template lines ("Advertisement", "Add X as a preferred
+ * source", copyright and newsletter lines) from a corpus: a line of at most
+ * 40 words seen in `min_docs` or more documents of one outlet whose contents
+ * differ. Feed every document to syndic_templates_observe(), then call
+ * syndic_templates_finish(), then give it to syndic_batch_use_templates():
+ * the batch drops those lines before shingling. Documents without an outlet
+ * count as one unknown outlet.
+ */
+typedef struct syndic_templates syndic_templates;
+
+/** A learned template line: the outlet, the line as first seen (trimmed, at
+ *  most 160 bytes) and the number of documents it was seen in. */
+typedef struct syndic_template_line {
+    const char *outlet;
+    const char *text;
+    uint32_t documents;
+} syndic_template_line;
+
+/** @param min_docs documents of one outlet a line must be seen in (>= 2;
+ *  3 is the CLI default). @return SYNDIC_OK, SYNDIC_EINVAL, SYNDIC_ENOMEM. */
+int syndic_templates_new(syndic_templates **out, const syndic_params *params,
+                         unsigned min_docs);
+void syndic_templates_free(syndic_templates *t);
+/** Counts the lines of one document (id is not needed; text is). */
+int syndic_templates_observe(syndic_templates *t, const syndic_doc *doc);
+/** Decides which lines are templates; observe can no longer be called. */
+int syndic_templates_finish(syndic_templates *t);
+/** Number of template lines (0 before finish). */
+size_t syndic_templates_count(const syndic_templates *t);
+/** Template line i, sorted by outlet, documents descending, text. */
+const syndic_template_line *syndic_templates_at(const syndic_templates *t, size_t i);
+
+/**
+ * Drop these template lines from every document added from now on. The
+ * templates must be finished and must outlive the batch.
+ * @return SYNDIC_OK, or SYNDIC_EINVAL after documents were added.
+ */
+int syndic_batch_use_templates(syndic_batch *b, const syndic_templates *t);
+
+/**
+ * Keep each document's text (with template lines dropped) for the analysis
+ * and the reports that show text. Off by default: a batch keeps only
+ * signatures and metadata. @return SYNDIC_OK, or SYNDIC_EINVAL after
+ * documents were added.
+ */
+int syndic_batch_keep_texts(syndic_batch *b, int keep);
+
+/** Kept text of document i (NULL when texts are not kept). */
+const char *syndic_batch_text(const syndic_batch *b, size_t i, size_t *len);
+
+/* ------------------------------------------------------------------------ */
 /* Dates                                                                    */
 /* ------------------------------------------------------------------------ */
 
 /**
- * Parse a date: ISO 8601 ("2026-03-04", "2026-03-04T09:15", "...:00Z",
- * "...+01:00", fractional seconds) or RFC 2822 ("Wed, 04 Mar 2026 10:40:00
- * +0000", zone names UT, GMT, EST...). A missing zone means UTC.
+ * Parse a date, case-insensitively: ISO 8601 ("2026-03-04", "2026-03-04T09:15",
+ * "...:00Z", "...+01:00", fractional seconds), RFC 2822 ("Wed, 04 Mar 2026
+ * 10:40:00 +0000"), and the forms news pages print: "Fri, February 6, 2026 at
+ * 4:43 PM UTC" (weekday, "at", zone optional; AM/PM/a.m./p.m.), "Feb. 6,
+ * 2026", "6 February 2026 16:43", "Sept 6, 2026", "2026/02/06 16:43",
+ * "06.02.2026" (day.month.year). Zones: UT, UTC, GMT, Z, EST/EDT, CST/CDT,
+ * MST/MDT, PST/PDT, CET, CEST, BST, "+01:00", "+0100", "UTC+1", "GMT+01:00".
+ * A missing zone means UTC; a missing time, midnight. A weekday name (followed
+ * by a comma) is accepted but not checked against the date. Rejected as
+ * ambiguous: IST and slashed day/month orders such as "02/06/2026".
  * @param out seconds since 1970-01-01 UTC.
  * @return SYNDIC_OK or SYNDIC_EINVAL.
  */
@@ -402,12 +474,13 @@ typedef struct syndic_read_options {
     const char *field_url;    /**< default "url" */
     size_t max_line;          /**< longest record in bytes; default 64 MiB */
     int outlet_from_dir;      /**< text trees: outlet = first path part */
+    const char *display_name; /**< name in messages; NULL = the path */
 } syndic_read_options;
 #define SYNDIC_READ_OPTIONS_VERSION 1
 #define SYNDIC_DEFAULT_MAX_LINE ((size_t)64 << 20)
 #define SYNDIC_READ_OPTIONS_INIT                                               \
     {SYNDIC_READ_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL,          \
-     SYNDIC_DEFAULT_MAX_LINE, 0}
+     SYNDIC_DEFAULT_MAX_LINE, 0, NULL}
 
 /**
  * Reads documents from one input: a JSON Lines file (plain or gzip, detected

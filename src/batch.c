@@ -41,6 +41,12 @@ struct syndic_batch {
     uint32_t *sigs;          /* doc_count * K values */
     size_t sig_cap;          /* in documents */
     syndic_numbers *numbers; /* figures of each document */
+    const syndic_templates *templates; /* lines to drop, or NULL */
+    bool keep_texts;
+    const char **texts;      /* kept texts (in `strings`), when keep_texts */
+    uint32_t *text_lens;
+    size_t text_cap;
+    syndic_buf content;      /* scratch: the text without template lines */
     uint8_t *active;         /* 1 when the document has words */
     size_t active_cap;
     /* Open-addressing set of document indices keyed by id (for duplicates). */
@@ -86,6 +92,9 @@ void syndic_batch_free(syndic_batch *b)
     syndic__free(b->sigs);
     syndic__free(b->active);
     syndic__free(b->numbers);
+    syndic__free(b->texts);
+    syndic__free(b->text_lens);
+    syndic__buf_free(&b->content);
     syndic__free(b->id_slots);
     syndic__free(b->members);
     syndic__free(b->clusters);
@@ -107,6 +116,30 @@ const uint32_t *syndic_batch_signature(const syndic_batch *b, size_t i)
 }
 
 static size_t measure(const char *s, size_t len) { return s && len == 0 ? strlen(s) : len; }
+
+int syndic_batch_use_templates(syndic_batch *b, const syndic_templates *t)
+{
+    if (b->doc_count)
+        return syndic__error(SYNDIC_EINVAL, "templates must be set before documents are added");
+    /* An unfinished or empty learner has nothing to drop. */
+    b->templates = t && syndic_templates_count(t) ? t : NULL;
+    return SYNDIC_OK;
+}
+
+int syndic_batch_keep_texts(syndic_batch *b, int keep)
+{
+    if (b->doc_count)
+        return syndic__error(SYNDIC_EINVAL, "keep_texts must be set before documents are added");
+    b->keep_texts = keep != 0;
+    return SYNDIC_OK;
+}
+
+const char *syndic_batch_text(const syndic_batch *b, size_t i, size_t *len)
+{
+    if (!b->keep_texts || i >= b->doc_count) return NULL;
+    if (len) *len = b->text_lens[i];
+    return b->texts[i];
+}
 
 static uint64_t id_hash(const char *s, size_t len) { return XXH3_64bits(s, len); }
 
@@ -183,9 +216,23 @@ int syndic_batch_add(syndic_batch *b, const syndic_doc *doc)
     syndic_doc_info *info = &b->docs[n];
     memset(info, 0, sizeof *info);
     uint32_t shingles;
-    if ((rc = syndic_sketcher_sketch(b->sketcher, doc->text, text_len,
-                                     b->sigs + n * k, &shingles)) < 0)
+    size_t outlet_len = measure(doc->outlet, doc->outlet_len);
+    uint64_t salt = b->templates ? syndic__outlet_salt(doc->outlet, outlet_len) : 0;
+    if ((rc = syndic__sketcher_sketch_doc(b->sketcher, doc->text, text_len, salt, b->templates,
+                                          b->keep_texts ? &b->content : NULL,
+                                          b->sigs + n * k, &shingles)) < 0)
         return rc;
+    if (b->keep_texts) {
+        size_t cap = b->text_cap;
+        if ((rc = syndic__grow(&b->texts, &cap, n + 1, sizeof *b->texts)) < 0) return rc;
+        size_t cap2 = b->text_cap;
+        if ((rc = syndic__grow(&b->text_lens, &cap2, n + 1, sizeof *b->text_lens)) < 0)
+            return rc;
+        b->text_cap = cap < cap2 ? cap : cap2;
+        b->texts[n] = syndic__arena_strndup(&b->strings, b->content.data, b->content.len);
+        if (!b->texts[n]) return syndic__oom();
+        b->text_lens[n] = (uint32_t)b->content.len;
+    }
     syndic__sketcher_numbers(b->sketcher, &b->numbers[n]);
     b->stats.seconds_sketch += now_seconds() - t0;
     const char *fields[5] = {doc->id, doc->outlet, doc->date, doc->title, doc->url};
@@ -284,6 +331,17 @@ static bool time_compatible(const syndic_params *p, const syndic_doc_info *x,
     return true;
 }
 
+/* Containment of the smaller set in the larger, from the Jaccard estimate
+ * and the set sizes: |A n B| = J (|A| + |B|) / (1 + J), over min(|A|, |B|).
+ * A copy cut to its first half has J ~ 0.5 with the original but C ~ 1. */
+static double containment(double j, uint32_t na, uint32_t nb)
+{
+    double smaller = na < nb ? na : nb;
+    if (smaller <= 0) return 0;
+    double c = j * ((double)na + nb) / ((1.0 + j) * smaller);
+    return c > 1.0 ? 1.0 : c;
+}
+
 /* Short texts: two dividend notices or two one-line briefs from one
  * template share most of their few shingles, so a Jaccard estimate alone
  * says little. A pair must share about min_shared shingles (estimated from
@@ -322,8 +380,12 @@ static syndic_verdict verify_pair(const syndic_batch *b, uint32_t x, uint32_t y,
     *same = 0;
     if (!b->active[x] || !b->active[y]) return SYNDIC_NO_WORDS;
     *same = same_values(b->sigs, k, x, y);
-    if (*same < (uint32_t)ceil(p->threshold * k - 1e-9)) return SYNDIC_BELOW_THRESHOLD;
-    if (!enough_shared(p, (double)*same / k, b->docs[x].shingles, b->docs[y].shingles))
+    double j = (double)*same / k;
+    if (*same < (uint32_t)ceil(p->threshold * k - 1e-9) &&
+        !(p->containment > 0 &&
+          containment(j, b->docs[x].shingles, b->docs[y].shingles) >= p->containment))
+        return SYNDIC_BELOW_THRESHOLD;
+    if (!enough_shared(p, j, b->docs[x].shingles, b->docs[y].shingles))
         return SYNDIC_TOO_LITTLE_SHARED;
     if (!time_compatible(p, &b->docs[x], &b->docs[y])) return SYNDIC_TOO_FAR_APART;
     if (!numbers_agree(p, &b->numbers[x], &b->numbers[y])) return SYNDIC_FIGURES_DISAGREE;

@@ -1,11 +1,34 @@
 /*
- * date.c - parsing the dates news feeds carry.
+ * date.c - parsing the dates news feeds and news pages carry.
  *
- * Accepted forms (a missing zone means UTC):
+ * Accepted forms, all case-insensitive (a missing zone means UTC):
  *   ISO 8601:  2026-03-04, 2026-03-04T09:15, 2026-03-04 09:15:00,
  *              2026-03-04T09:15:00.123Z, ...+01:00, ...+0100, ...-05
- *   RFC 2822:  Wed, 04 Mar 2026 10:40:00 +0000, 4 Mar 2026 10:40 GMT,
- *              zone names UT, UTC, GMT, Z, EST/EDT, CST/CDT, MST/MDT, PST/PDT
+ *   RFC 2822:  Wed, 04 Mar 2026 10:40:00 +0000, 4 Mar 2026 10:40 GMT
+ *   human:     Fri, February 6, 2026 at 4:43 PM UTC, February 6, 2026,
+ *              Feb. 6, 2026, 6 February 2026, 6 Feb 2026 16:43,
+ *              February 6, 2026, 4:43 p.m., Feb 6, 2026 4 PM,
+ *              2026/02/06 16:43, 06.02.2026 (day.month.year), 6.2.2026 16:43
+ *   zones:     Z, UT, UTC, GMT, EST/EDT, CST/CDT, MST/MDT, PST/PDT, CET, CEST,
+ *              BST (+1), [+-]HH[[:]MM], UTC+1, GMT+01:00, UTC-5:30
+ *
+ * A month or weekday is its name or any prefix of at least three letters
+ * (Sep, Sept, Thurs). A weekday must be followed by a comma; it is not
+ * checked against the date. The 12-hour clock runs 12 AM (00) .. 11 PM (23);
+ * "0 AM" and "13 PM" are rejected. Rejected as ambiguous: IST (India,
+ * Ireland, Israel), and numeric day/month orders with slashes (02/06/2026).
+ *
+ * The string is cut into tokens (numbers, words, single punctuation marks,
+ * each noting whether white space precedes it), then read by one grammar:
+ *
+ *   [weekday ","] date [(T | [","] ["at"]) time [zone]]
+ *   date = YYYY-MM-DD | YYYY/MM/DD | D.M.YYYY | D month YYYY | month D[,] YYYY
+ *   time = H[:MM[:SS[.frac]]] [AM | PM | a.m. | p.m.]
+ *
+ * The ISO form keeps ISO's rules: time after 'T' or one space, a two-digit
+ * hour, no AM/PM. Numeric shapes (dates, times, offsets, "a.m.") must not
+ * contain white space. An hour alone needs AM/PM.
+ *
  * Calendar arithmetic uses the days-from-civil formula for the proleptic
  * Gregorian calendar (H. Hinnant, "chrono-compatible low-level date
  * algorithms"), so no timegm() or locale is involved.
@@ -26,33 +49,6 @@ static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
     return era * 146097 + (int64_t)doe - 719468;
 }
 
-typedef struct cursor { const char *s, *end; } cursor;
-
-static void skip_space(cursor *c)
-{
-    while (c->s < c->end && (*c->s == ' ' || *c->s == '\t')) c->s++;
-}
-
-/* Read exactly `min`..`max` digits. */
-static bool digits(cursor *c, int min, int max, int *out)
-{
-    int v = 0, n = 0;
-    while (c->s < c->end && n < max && isdigit((unsigned char)*c->s)) {
-        v = v * 10 + (*c->s - '0');
-        c->s++;
-        n++;
-    }
-    if (n < min) return false;
-    *out = v;
-    return true;
-}
-
-static bool accept(cursor *c, char ch)
-{
-    if (c->s < c->end && *c->s == ch) { c->s++; return true; }
-    return false;
-}
-
 static bool valid_ymd(int y, int m, int d)
 {
     static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -62,112 +58,265 @@ static bool valid_ymd(int y, int m, int d)
     return true;
 }
 
-/* [+-]HH[:][MM] | Z | zone name. Returns offset seconds east of UTC. */
-static bool zone(cursor *c, int *offset)
+/* ---- tokens ------------------------------------------------------------ */
+
+enum { T_END, T_NUM, T_WORD, T_PUNCT };
+#define MAX_TOKENS 40 /* the longest accepted form has about 25 */
+
+typedef struct token {
+    int kind;
+    bool sp;          /* white space before it */
+    const char *s;    /* T_WORD: the letters; T_PUNCT: the mark */
+    size_t len;       /* characters (T_NUM: digits) */
+    int num;          /* T_NUM: value of the first 9 digits */
+} token;
+
+typedef struct tokens {
+    token t[MAX_TOKENS + 1]; /* ends with T_END */
+    int i;                   /* the next one to read */
+} tokens;
+
+/* White space: blank, tab, U+00A0 and U+202F (ICU puts it before AM/PM). */
+static size_t space_len(const char *s, const char *end)
 {
-    skip_space(c);
-    *offset = 0;
-    if (c->s >= c->end) return true;
-    if (*c->s == '+' || *c->s == '-') {
-        int sign = *c->s == '-' ? -1 : 1, hh, mm = 0;
-        c->s++;
-        if (!digits(c, 2, 2, &hh)) return false;
-        bool colon = accept(c, ':');
-        if ((colon || (c->s < c->end && isdigit((unsigned char)*c->s))) &&
-            !digits(c, 2, 2, &mm))
-            return false;
-        if (hh > 23 || mm > 59) return false;
-        *offset = sign * (hh * 3600 + mm * 60);
-        return true;
-    }
-    static const struct { const char *name; int hours; } names[] = {
-        {"Z", 0}, {"UT", 0}, {"UTC", 0}, {"GMT", 0}, {"EST", -5}, {"EDT", -4},
-        {"CST", -6}, {"CDT", -5}, {"MST", -7}, {"MDT", -6}, {"PST", -8},
-        {"PDT", -7}};
-    size_t n = 0;
-    while (c->s + n < c->end && isalpha((unsigned char)c->s[n])) n++;
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        if (strlen(names[i].name) == n && strncasecmp(c->s, names[i].name, n) == 0) {
-            *offset = names[i].hours * 3600;
-            c->s += n;
-            return true;
+    const unsigned char *u = (const unsigned char *)s;
+    if (*s == ' ' || *s == '\t') return 1;
+    if (end - s >= 2 && u[0] == 0xC2 && u[1] == 0xA0) return 2;
+    if (end - s >= 3 && u[0] == 0xE2 && u[1] == 0x80 && u[2] == 0xAF) return 3;
+    return 0;
+}
+
+static bool tokenize(tokens *ts, const char *s, const char *end)
+{
+    int n = 0;
+    bool sp = false;
+    while (s < end) {
+        size_t blank = space_len(s, end);
+        if (blank) { s += blank; sp = true; continue; }
+        if (n == MAX_TOKENS) return false;
+        token *t = &ts->t[n++];
+        const char *from = s;
+        t->sp = sp;
+        t->num = 0;
+        sp = false;
+        if (isdigit((unsigned char)*s)) {
+            t->kind = T_NUM;
+            for (; s < end && isdigit((unsigned char)*s); s++)
+                if (s - from < 9) t->num = t->num * 10 + (*s - '0');
+        } else if (isalpha((unsigned char)*s)) {
+            t->kind = T_WORD;
+            while (s < end && isalpha((unsigned char)*s)) s++;
+        } else {
+            t->kind = T_PUNCT;
+            s++;
         }
+        t->s = from;
+        t->len = (size_t)(s - from);
+    }
+    ts->t[n] = (token){.kind = T_END, .sp = sp};
+    ts->i = 0;
+    return true;
+}
+
+static const token *peek(const tokens *ts) { return &ts->t[ts->i]; }
+
+/* A punctuation mark `ch`; `glued`: with no white space before it. */
+static bool punct(tokens *ts, char ch, bool glued)
+{
+    const token *t = peek(ts);
+    if (t->kind != T_PUNCT || *t->s != ch || (glued && t->sp)) return false;
+    ts->i++;
+    return true;
+}
+
+/* A number of `min`..`max` digits. */
+static bool number(tokens *ts, size_t min, size_t max, bool glued, int *out)
+{
+    const token *t = peek(ts);
+    if (t->kind != T_NUM || t->len < min || t->len > max || (glued && t->sp))
+        return false;
+    *out = t->num;
+    ts->i++;
+    return true;
+}
+
+/* The word `w` exactly. */
+static bool word(tokens *ts, const char *w, bool glued)
+{
+    const token *t = peek(ts);
+    if (t->kind != T_WORD || strlen(w) != t->len || strncasecmp(t->s, w, t->len) ||
+        (glued && t->sp))
+        return false;
+    ts->i++;
+    return true;
+}
+
+/* A name of `names`, or a prefix of at least three letters: index or -1. */
+static int name(tokens *ts, const char *const *names, int n)
+{
+    const token *t = peek(ts);
+    if (t->kind != T_WORD || t->len < 3) return -1;
+    for (int i = 0; i < n; i++) {
+        if (t->len <= strlen(names[i]) && strncasecmp(t->s, names[i], t->len) == 0) {
+            ts->i++;
+            return i;
+        }
+    }
+    return -1;
+}
+
+/* ---- the grammar ------------------------------------------------------- */
+
+static const char *const months[] = {
+    "january", "february", "march",     "april",   "may",      "june",
+    "july",    "august",   "september", "october", "november", "december"};
+static const char *const weekdays[] = {"monday", "tuesday",  "wednesday", "thursday",
+                                       "friday", "saturday", "sunday"};
+
+static int month(tokens *ts)
+{
+    int m = name(ts, months, 12);
+    if (m >= 0) punct(ts, '.', true); /* "Feb.", "Sept." */
+    return m + 1;
+}
+
+/* The date; *iso: it was YYYY-MM-DD. */
+static bool date(tokens *ts, int *y, int *m, int *d, bool *iso)
+{
+    *iso = false;
+    if (number(ts, 4, 4, false, y)) { /* YYYY-MM-DD, YYYY/MM/DD */
+        const token *sep = peek(ts);
+        char ch = sep->kind == T_PUNCT ? *sep->s : 0;
+        *iso = ch == '-';
+        return (ch == '-' || ch == '/') && punct(ts, ch, true) &&
+               number(ts, 2, 2, true, m) && punct(ts, ch, true) &&
+               number(ts, 2, 2, true, d);
+    }
+    if (number(ts, 1, 2, false, d)) {
+        if (punct(ts, '.', true)) /* D.M.YYYY */
+            return number(ts, 1, 2, true, m) && punct(ts, '.', true) &&
+                   number(ts, 4, 4, true, y);
+        return (*m = month(ts)) > 0 && number(ts, 4, 4, false, y); /* D month YYYY */
+    }
+    if ((*m = month(ts)) > 0) { /* month D[,] YYYY */
+        if (!number(ts, 1, 2, false, d)) return false;
+        punct(ts, ',', false);
+        return number(ts, 4, 4, false, y);
     }
     return false;
 }
 
-/* HH:MM[:SS[.frac]] */
-static bool clock_time(cursor *c, int *h, int *m, int *s)
+/* AM/PM, a.m./p.m.: 1 for AM, 2 for PM, 0 for neither. */
+static int meridiem(tokens *ts)
 {
-    *s = 0;
-    if (!digits(c, 2, 2, h) || !accept(c, ':') || !digits(c, 2, 2, m)) return false;
-    if (accept(c, ':')) {
-        if (!digits(c, 2, 2, s)) return false;
-        if (accept(c, '.') || accept(c, ',')) {
-            int frac;
-            if (!digits(c, 1, 9, &frac)) return false;
+    if (word(ts, "am", false)) return 1;
+    if (word(ts, "pm", false)) return 2;
+    int which = word(ts, "a", false) ? 1 : word(ts, "p", false) ? 2 : 0;
+    if (!which) return 0;
+    if (!punct(ts, '.', true) || !word(ts, "m", true)) return -1;
+    punct(ts, '.', true);
+    return which;
+}
+
+/* H[:MM[:SS[.frac]]] [AM|PM]; `iso`: HH:MM[:SS[.frac]], 24-hour only. */
+static bool clock_time(tokens *ts, bool iso, int *h, int *mi, int *s)
+{
+    int frac, ampm = 0;
+    *mi = *s = 0;
+    if (!number(ts, iso ? 2 : 1, 2, false, h)) return false;
+    bool minutes = punct(ts, ':', true);
+    if (minutes) {
+        if (!number(ts, 2, 2, true, mi)) return false;
+        if (punct(ts, ':', true)) {
+            if (!number(ts, 2, 2, true, s)) return false;
+            if ((punct(ts, '.', true) || punct(ts, ',', true)) &&
+                !number(ts, 1, 9, true, &frac))
+                return false;
+        }
+    } else if (iso) {
+        return false;
+    }
+    if (!iso && (ampm = meridiem(ts)) < 0) return false;
+    if (*mi > 59 || *s > 60) return false;
+    if (ampm) {
+        if (*h < 1 || *h > 12) return false;
+        *h = *h % 12 + (ampm == 2 ? 12 : 0);
+        return true;
+    }
+    /* An hour alone is no time; 24:00:00 ends a day, 24:30 is no time at all. */
+    return minutes && (*h < 24 || (*h == 24 && *mi == 0 && *s == 0));
+}
+
+/* [+-]HH[[:]MM]; `short_hour`: H is enough (after UTC/GMT). Seconds east. */
+static bool offset(tokens *ts, bool short_hour, int *out)
+{
+    const token *t = peek(ts);
+    if (t->kind != T_PUNCT || (*t->s != '+' && *t->s != '-')) return false;
+    int sign = *t->s == '-' ? -1 : 1, hh, mm = 0;
+    ts->i++;
+    if (number(ts, 4, 4, true, &hh)) {
+        mm = hh % 100;
+        hh /= 100;
+    } else if (!number(ts, short_hour ? 1 : 2, 2, true, &hh) ||
+               (punct(ts, ':', true) && !number(ts, 2, 2, true, &mm))) {
+        return false;
+    }
+    if (hh > 23 || mm > 59) return false;
+    *out = sign * (hh * 3600 + mm * 60);
+    return true;
+}
+
+/* Z | zone name | [+-]HH[[:]MM] | UTC+H[:MM]. Seconds east of UTC. */
+static bool zone(tokens *ts, int *out)
+{
+    /* IST stays out: India +5:30, Ireland +1 and Israel +2 all print it. */
+    static const struct { const char *name; int hours; bool base; } names[] = {
+        {"Z", 0, false},  {"UT", 0, true},   {"UTC", 0, true}, {"GMT", 0, true},
+        {"EST", -5, false}, {"EDT", -4, false}, {"CST", -6, false},
+        {"CDT", -5, false}, {"MST", -7, false}, {"MDT", -6, false},
+        {"PST", -8, false}, {"PDT", -7, false}, {"CET", 1, false},
+        {"CEST", 2, false}, {"BST", 1, false}};
+    *out = 0;
+    if (peek(ts)->kind == T_END) return true;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (word(ts, names[i].name, false)) {
+            *out = names[i].hours * 3600;
+            const token *t = peek(ts);
+            if (names[i].base && t->kind == T_PUNCT && !t->sp) /* UTC+1 */
+                return offset(ts, true, out);
+            return true;
         }
     }
-    /* 24:00:00 is the end of a day; 24:30 is no time at all. */
-    return (*h < 24 || (*h == 24 && *m == 0 && *s == 0)) && *m <= 59 && *s <= 60;
-}
-
-static int finish(int64_t *out, int y, int mo, int d, int h, int mi, int s,
-                  int offset, cursor *c)
-{
-    skip_space(c);
-    if (c->s != c->end || !valid_ymd(y, mo, d)) return SYNDIC_EINVAL;
-    *out = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 +
-           mi * 60 + s - offset;
-    return SYNDIC_OK;
-}
-
-static int parse_iso(int64_t *out, cursor c)
-{
-    int y, mo, d, h = 0, mi = 0, s = 0, off = 0;
-    if (!digits(&c, 4, 4, &y) || !accept(&c, '-') || !digits(&c, 2, 2, &mo) ||
-        !accept(&c, '-') || !digits(&c, 2, 2, &d))
-        return SYNDIC_EINVAL;
-    if (accept(&c, 'T') || accept(&c, 't') || accept(&c, ' ')) {
-        if (!clock_time(&c, &h, &mi, &s)) return SYNDIC_EINVAL;
-        if (!zone(&c, &off)) return SYNDIC_EINVAL;
-    }
-    return finish(out, y, mo, d, h, mi, s, off, &c);
-}
-
-static int parse_rfc2822(int64_t *out, cursor c)
-{
-    static const char *months[] = {"jan", "feb", "mar", "apr", "may", "jun",
-                                   "jul", "aug", "sep", "oct", "nov", "dec"};
-    skip_space(&c);
-    /* Optional day name and comma. */
-    if (c.s < c.end && isalpha((unsigned char)*c.s)) {
-        while (c.s < c.end && isalpha((unsigned char)*c.s)) c.s++;
-        if (!accept(&c, ',')) return SYNDIC_EINVAL;
-        skip_space(&c);
-    }
-    int d, y, h, mi, s, off, mo = 0;
-    if (!digits(&c, 1, 2, &d)) return SYNDIC_EINVAL;
-    skip_space(&c);
-    if (c.end - c.s < 3) return SYNDIC_EINVAL;
-    for (int i = 0; i < 12; i++)
-        if (strncasecmp(c.s, months[i], 3) == 0) mo = i + 1;
-    if (!mo) return SYNDIC_EINVAL;
-    c.s += 3;
-    skip_space(&c);
-    if (!digits(&c, 4, 4, &y)) return SYNDIC_EINVAL;
-    skip_space(&c);
-    if (!clock_time(&c, &h, &mi, &s) || !zone(&c, &off)) return SYNDIC_EINVAL;
-    return finish(out, y, mo, d, h, mi, s, off, &c);
+    return offset(ts, false, out);
 }
 
 int syndic_date_parse(int64_t *out, const char *s, size_t len)
 {
-    cursor c = {s, s + len};
-    while (c.s < c.end && isspace((unsigned char)*c.s)) c.s++;
-    while (c.end > c.s && isspace((unsigned char)c.end[-1])) c.end--;
-    if (c.s == c.end) return SYNDIC_EINVAL;
-    if (parse_iso(out, c) == SYNDIC_OK) return SYNDIC_OK;
-    if (parse_rfc2822(out, c) == SYNDIC_OK) return SYNDIC_OK;
-    return SYNDIC_EINVAL;
+    const char *end = s + len;
+    while (s < end && isspace((unsigned char)*s)) s++;
+    while (end > s && isspace((unsigned char)end[-1])) end--;
+    tokens ts;
+    if (s == end || !tokenize(&ts, s, end)) return SYNDIC_EINVAL;
+
+    int y, mo, d, h = 0, mi = 0, sec = 0, off = 0;
+    bool iso;
+    if (name(&ts, weekdays, 7) >= 0 && !punct(&ts, ',', false)) return SYNDIC_EINVAL;
+    if (!date(&ts, &y, &mo, &d, &iso)) return SYNDIC_EINVAL;
+    bool need_time;
+    if (iso) {
+        need_time = word(&ts, "T", true);
+        if (need_time && peek(&ts)->sp) return SYNDIC_EINVAL;
+    } else {
+        need_time = punct(&ts, ',', false);
+        need_time |= word(&ts, "at", false);
+    }
+    const token *t = peek(&ts);
+    if (need_time || (t->kind == T_NUM && t->sp)) {
+        if (!clock_time(&ts, iso, &h, &mi, &sec) || !zone(&ts, &off))
+            return SYNDIC_EINVAL;
+    }
+    if (peek(&ts)->kind != T_END || !valid_ymd(y, mo, d)) return SYNDIC_EINVAL;
+    *out = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 +
+           mi * 60 + sec - off;
+    return SYNDIC_OK;
 }

@@ -28,6 +28,11 @@ void syndic__alloc_fail_after(unsigned long n);
 /* Grow *items (of `size` bytes each) so that it holds at least `need`. */
 int syndic__grow(void *items_ptr, size_t *capacity, size_t need, size_t size);
 
+/* ---- buf: a growable byte buffer */
+typedef struct syndic_buf { char *data; size_t len, cap; } syndic_buf;
+int syndic__buf_append(syndic_buf *b, const char *s, size_t n);
+void syndic__buf_free(syndic_buf *b);
+
 /* ---- error.c: the thread-local one-line message. Each setter returns the
  * status it is given, so that `return syndic__error(...)` reads naturally. */
 int syndic__error(int status, const char *fmt, ...)
@@ -46,6 +51,8 @@ typedef struct syndic_words {
     size_t count, word_cap;
 } syndic_words;
 int syndic__normalize(syndic_words *w, const char *text, size_t len);
+/* The same, appending to the words already in w (a line at a time). */
+int syndic__normalize_append(syndic_words *w, const char *text, size_t len);
 void syndic__words_free(syndic_words *w);
 bool syndic__utf8_valid(const char *s, size_t len, size_t *bad_offset);
 
@@ -64,8 +71,26 @@ void syndic__numbers_extract(syndic_numbers *out, const syndic_words *w, uint64_
 /* Share of the numbers of the text with fewer that the other also has;
  * 1.0 when that text has none. */
 double syndic__numbers_agreement(const syndic_numbers *a, const syndic_numbers *b);
+/* Sketch a document's text, dropping its outlet's template lines (salt from
+ * syndic__outlet_salt) when templates is not NULL, and copying the kept raw
+ * text to content when that is not NULL. */
+int syndic__sketcher_sketch_doc(syndic_sketcher *s, const char *text, size_t len,
+                                uint64_t salt, const syndic_templates *templates,
+                                syndic_buf *content, uint32_t *signature, uint32_t *shingles);
 /* Fingerprint of the text last given to syndic_sketcher_sketch(). */
 void syndic__sketcher_numbers(const syndic_sketcher *s, syndic_numbers *out);
+
+/* ---- templates.c */
+/* Called for each line with words: return false to drop it. */
+typedef bool (*syndic__line_filter)(void *ctx, uint64_t key, size_t words,
+                                    const char *line, size_t len);
+/* Normalizes text a line at a time; keys are XXH3 of a line's normalized
+ * words seeded with `salt` (odd, never 0). With `content`, the raw lines kept
+ * (with their newlines) are copied there. */
+int syndic__normalize_lines(syndic_words *w, const char *text, size_t len, uint64_t salt,
+                            syndic__line_filter keep, void *ctx, syndic_buf *content);
+uint64_t syndic__outlet_salt(const char *outlet, size_t len);
+bool syndic__templates_has(const syndic_templates *t, uint64_t key);
 
 /* ---- lsh.c */
 uint64_t syndic__band_key(const uint32_t *signature, unsigned band,
@@ -95,10 +120,6 @@ int syndic__instream_open(syndic_instream **out, int fd);
 long syndic__instream_read(syndic_instream *s, char *buf, size_t cap);
 void syndic__instream_close(syndic_instream *s);
 
-/* ---- buf: a growable byte buffer */
-typedef struct syndic_buf { char *data; size_t len, cap; } syndic_buf;
-int syndic__buf_append(syndic_buf *b, const char *s, size_t n);
-void syndic__buf_free(syndic_buf *b);
 
 /* ---- arena.c: NUL-terminated strings that live as long as their arena. */
 typedef struct syndic_arena_chunk syndic_arena_chunk;

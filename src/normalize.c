@@ -23,6 +23,9 @@
  *    slash or hyphen between two digits is kept, so that figures stay whole
  *    tokens ("5.6", "1/2", "8-1/8", a score "3-1"): figures are what tell
  *    templated stories apart (see numbers.c);
+ *  - wire and newspaper spellings of units and small numbers are one token
+ *    ("pct" = "percent" = "%", "mln" = "million", "dlrs" = "dollars",
+ *    "nine" = "9"), because copy editors rewrite them;
  *  - invalid UTF-8 bytes separate words (the reader rejects such records;
  *    this only makes the library safe on any bytes).
  *
@@ -34,7 +37,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
-enum kind { K_SEP = 0, K_WORD, K_APOS, K_COMMA, K_DOT, K_SLASH, K_HYPHEN, K_IGNORE };
+enum kind { K_SEP = 0, K_WORD, K_APOS, K_COMMA, K_DOT, K_SLASH, K_HYPHEN, K_PERCENT, K_IGNORE };
 
 /* For ASCII: the kind, and for word characters the lower-case byte. */
 static unsigned char ascii_kind[128];
@@ -57,6 +60,7 @@ static void init_tables(void)
     ascii_kind['.'] = K_DOT;
     ascii_kind['/'] = K_SLASH;
     ascii_kind['-'] = K_HYPHEN;
+    ascii_kind['%'] = K_PERCENT;
 }
 
 /* Tables are filled once; the values are constant so a benign race between
@@ -77,10 +81,39 @@ static int reserve(syndic_words *w, size_t more)
     return syndic__grow(&w->text, &w->cap, w->len + more + 2, 1);
 }
 
+/* Canonical forms of the words that copy editors rewrite: wire style
+ * ("5 mln dlrs", "2.9 pct", "nine cts") against newspaper style ("5 million
+ * dollars", "2.9 percent", "9 cents"). Both spellings map to one token, so
+ * the rewrite changes no shingle. */
+static const struct { const char *word, *canon; } canon_words[] = {
+    {"percent", "pct"}, {"million", "mln"}, {"mn", "mln"}, {"billion", "bln"},
+    {"bn", "bln"}, {"dollars", "dlr"}, {"dollar", "dlr"}, {"dlrs", "dlr"},
+    {"cents", "ct"}, {"cent", "ct"}, {"cts", "ct"}, {"zero", "0"}, {"one", "1"},
+    {"two", "2"}, {"three", "3"}, {"four", "4"}, {"five", "5"}, {"six", "6"},
+    {"seven", "7"}, {"eight", "8"}, {"nine", "9"}, {"ten", "10"},
+};
+
+static void canonical_word(syndic_words *w)
+{
+    uint32_t start = w->start[w->count - 1];
+    size_t n = w->len - start;
+    if (n < 2 || n > 7) return;
+    const char *word = w->text + start;
+    for (size_t i = 0; i < sizeof canon_words / sizeof canon_words[0]; i++) {
+        if (strlen(canon_words[i].word) == n && memcmp(canon_words[i].word, word, n) == 0) {
+            size_t m = strlen(canon_words[i].canon); /* never longer than the word */
+            memcpy(w->text + start, canon_words[i].canon, m);
+            w->len = start + m;
+            return;
+        }
+    }
+}
+
 static int end_word(state *st)
 {
     syndic_words *w = st->w;
     if (!st->in_word) return SYNDIC_OK;
+    canonical_word(w);
     w->end[w->count - 1] = (uint32_t)w->len;
     st->in_word = false;
     return SYNDIC_OK;
@@ -130,6 +163,13 @@ static int emit(state *st, const char *bytes, size_t n, bool digit)
 static int handle(state *st, int kind)
 {
     switch (kind) {
+    case K_PERCENT: { /* "2.9%" -> "2.9 pct" */
+        st->pending = 0;
+        int rc = end_word(st);
+        if (rc == SYNDIC_OK) rc = emit(st, "pct", 3, false);
+        if (rc == SYNDIC_OK) rc = end_word(st);
+        return rc;
+    }
     case K_IGNORE: return SYNDIC_OK;
     case K_APOS: case K_COMMA: case K_DOT: case K_SLASH: case K_HYPHEN:
         if (st->in_word && !st->pending) st->pending = kind;
@@ -172,11 +212,16 @@ static int code_point(state *st, utf8proc_int32_t cp)
 
 int syndic__normalize(syndic_words *w, const char *text, size_t len)
 {
-    call_once(&tables_once, init_tables);
-    if (len > UINT32_MAX / 4)
-        return syndic__error(SYNDIC_EINVAL, "text of %zu bytes is too long", len);
     w->len = 0;
     w->count = 0;
+    return syndic__normalize_append(w, text, len);
+}
+
+int syndic__normalize_append(syndic_words *w, const char *text, size_t len)
+{
+    call_once(&tables_once, init_tables);
+    if (len > UINT32_MAX / 4 || w->len > UINT32_MAX / 4)
+        return syndic__error(SYNDIC_EINVAL, "text of %zu bytes is too long", len + w->len);
     int rc = reserve(w, len / 2 + 16);
     if (rc < 0) return rc;
     state st = {w, false, false, 0};

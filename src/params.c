@@ -33,12 +33,20 @@ int syndic_params_resolve(syndic_params *p)
     if (!(p->numbers >= 0.0 && p->numbers <= 1.0))
         return syndic__error(SYNDIC_EINVAL, "numbers agreement %g is outside [0, 1]",
                              p->numbers);
+    if (!(p->containment >= 0.0 && p->containment <= 1.0))
+        return syndic__error(SYNDIC_EINVAL, "containment %g is outside [0, 1]",
+                             p->containment);
+    if (!(p->lsh_threshold >= 0.0 && p->lsh_threshold <= 1.0))
+        return syndic__error(SYNDIC_EINVAL, "LSH threshold %g is outside [0, 1]",
+                             p->lsh_threshold);
+    if (p->lsh_threshold == 0.0)
+        p->lsh_threshold = p->containment > 0 && p->threshold > 0.2 ? 0.2 : p->threshold;
     if ((p->bands == 0) != (p->rows == 0))
         return syndic__error(SYNDIC_EINVAL,
                              "bands and rows must be given together (got %u and %u)",
                              p->bands, p->rows);
     if (p->bands == 0) {
-        int rc = syndic_lsh_choose(&p->bands, &p->rows, p->threshold,
+        int rc = syndic_lsh_choose(&p->bands, &p->rows, p->lsh_threshold,
                                    p->num_hashes, 0.5, 0.5);
         if (rc < 0) return rc;
     }

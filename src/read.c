@@ -146,7 +146,8 @@ int syndic_reader_open(syndic_reader **out, const char *path,
     if (r->opt.max_line == 0) r->opt.max_line = SYNDIC_DEFAULT_MAX_LINE;
     int rc = SYNDIC_OK;
     bool is_stdin = strcmp(path, "-") == 0;
-    r->name = syndic__strndup(is_stdin ? "<stdin>" : path, strlen(is_stdin ? "<stdin>" : path));
+    const char *shown = r->opt.display_name ? r->opt.display_name : is_stdin ? "<stdin>" : path;
+    r->name = syndic__strndup(shown, strlen(shown));
     if (!r->name) { rc = syndic__oom(); goto fail; }
     struct stat st;
     if (!is_stdin && stat(path, &st) != 0) {

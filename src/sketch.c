@@ -153,3 +153,29 @@ void syndic__sketcher_numbers(const syndic_sketcher *s, syndic_numbers *out)
 {
     syndic__numbers_extract(out, &s->words, s->params.seed);
 }
+
+static bool not_template(void *ctx, uint64_t key, size_t words, const char *line, size_t len)
+{
+    (void)words; (void)line; (void)len;
+    return !syndic__templates_has(ctx, key);
+}
+
+int syndic__sketcher_sketch_doc(syndic_sketcher *s, const char *text, size_t len,
+                                uint64_t salt, const syndic_templates *templates,
+                                syndic_buf *content, uint32_t *signature, uint32_t *shingles)
+{
+    int rc;
+    if (templates || content)
+        rc = syndic__normalize_lines(&s->words, text, len, salt,
+                                     templates ? not_template : NULL,
+                                     (void *)(uintptr_t)templates, content);
+    else
+        rc = syndic__normalize(&s->words, text, len);
+    if (rc < 0) return rc;
+    rc = syndic__shingle(&s->hashes, &s->hash_count, &s->hash_cap, &s->words,
+                         s->params.shingle_words, s->params.seed);
+    if (rc < 0) return rc;
+    syndic_sketch_hashes(&s->params, s->hashes, s->hash_count, signature);
+    *shingles = s->hash_count > UINT32_MAX ? UINT32_MAX : (uint32_t)s->hash_count;
+    return SYNDIC_OK;
+}

@@ -4,8 +4,12 @@
  * Design: one table of accepted strings with their epoch seconds, each value
  * computed independently with GNU date (`date -u -d '2026-03-04T09:15:00Z'
  * +%s` = 1772615700), and one table of strings that must be rejected
- * (impossible dates, out-of-range fields, trailing junk). A third check
- * exercises the explicit length: the parser must never read past `len`.
+ * (impossible dates, out-of-range fields, trailing junk, ambiguous forms).
+ * The human forms news pages print use Friday 2026-02-06: 16:43 UTC is
+ * 1770396180 (`date -u -d 'Fri, February 6, 2026 4:43 PM UTC' +%s`), the
+ * midnight before it 1770336000. Further checks exercise the explicit length
+ * (the parser must never read past `len`) and the 12-hour clock against the
+ * 24-hour one for every hour.
  */
 #include "check_main.h"
 #include "internal.h"
@@ -67,6 +71,87 @@ static const good_date good[] = {
     {"Wed, 04 Mar 2026 10:40:00 +0530", 1772601000},
     {"Sun, 29 Feb 2024 00:00:00 GMT", 1709164800},
     {"Thu, 01 Jan 1970 00:00:00 GMT", 0},
+    {"Wed, 04 Mar 2026", 1772582400},     /* no time: midnight */
+    /* month names, as news pages print them */
+    {"Fri, February 6, 2026 at 4:43 PM UTC", 1770396180},
+    {"February 6, 2026 at 4:43 PM UTC", 1770396180},
+    {"Fri, February 6, 2026 4:43 PM UTC", 1770396180},
+    {"Fri, February 6, 2026 at 4:43 PM", 1770396180},
+    {"Friday, February 6, 2026 at 4:43 PM", 1770396180},
+    {"FRI, FEBRUARY 6, 2026 AT 4:43 PM UTC", 1770396180},
+    {"fri, february 6, 2026 at 4:43 pm utc", 1770396180},
+    {"February 6, 2026, 4:43 p.m.", 1770396180},
+    {"February 6, 2026 4:43 P.M.", 1770396180},
+    {"February 6, 2026 4:43 p.m", 1770396180},
+    {"February 6, 2026 4:43PM", 1770396180},
+    {"February 6, 2026 4:43 pm EST", 1770414180},
+    {"February 6, 2026 at 4 PM", 1770393600},
+    {"February 6, 2026 at 04:43 PM", 1770396180},
+    {"February 6, 2026 at 4:43:10 PM", 1770396190},
+    {"February 6, 2026 at 4:43 AM", 1770352980},
+    {"February 6, 2026 at 4:43 a.m.", 1770352980},
+    {"February 6, 2026 at 12:43 AM", 1770338580},  /* 12 AM is 00 */
+    {"February 6, 2026 at 12:43 PM", 1770381780},  /* 12 PM is 12 */
+    {"February 6, 2026 at 11:59 AM", 1770379140},
+    {"February 6, 2026 at 12:00 a.m.", 1770336000},
+    {"February 6, 2026", 1770336000},
+    {"February 6 2026", 1770336000},
+    {"Feb 6, 2026", 1770336000},
+    {"Feb. 6, 2026", 1770336000},
+    {"Fri, Feb. 6, 2026", 1770336000},
+    {"Febr 6, 2026", 1770336000},       /* any prefix of three letters or more */
+    {"6 February 2026", 1770336000},
+    {"6 Feb 2026", 1770336000},
+    {"6 Feb. 2026", 1770336000},
+    {"06 Feb 2026", 1770336000},
+    {"6 Feb 2026 16:43", 1770396180},
+    {"6 Feb 2026 4:43 pm", 1770396180},
+    {"6 Feb 2026 at 16:43", 1770396180},
+    {"February 6, 2026 16:43:10 GMT", 1770396190},
+    {"February 6, 2026 16:43:10.5 GMT", 1770396190},
+    {"Sep 15, 2026", 1789430400},
+    {"Sept 15, 2026", 1789430400},
+    {"Sept. 15, 2026", 1789430400},
+    {"September 15, 2026 8:05 AM", 1789459500},
+    {"15 Sept 2026", 1789430400},
+    {"May 1, 2026", 1777593600},
+    {"June 1, 2026", 1780272000},
+    {"Jul 4, 2026", 1783123200},
+    {"Thurs, Jan 1, 2026", 1767225600},
+    {"Sat, February 6, 2026", 1770336000},  /* the weekday is not checked */
+    {"February 29, 2024", 1709164800},
+    {"Dec 31, 2026 11:59:59 PM", 1798761599},
+    /* numeric, year first or day first */
+    {"2026/02/06", 1770336000},
+    {"2026/03/04", 1772582400},
+    {"2026/02/06 16:43", 1770396180},
+    {"2026/02/06 4:43 PM", 1770396180},
+    {"2026/02/06 16:43:10 UTC", 1770396190},
+    {"2026-02-06T16:43:00.000+0000", 1770396180},
+    {"06.02.2026", 1770336000},
+    {"6.2.2026", 1770336000},
+    {"06.02.2026 16:43", 1770396180},
+    {"06.02.2026, 16:43 CET", 1770392580},
+    {"29.02.2024", 1709164800},
+    /* zones */
+    {"6 Feb 2026 16:43 CET", 1770392580},
+    {"6 Feb 2026 16:43 cest", 1770388980},
+    {"6 Feb 2026 16:43 BST", 1770392580},
+    {"6 Feb 2026 16:43 +01:00", 1770392580},
+    {"6 Feb 2026 16:43 +0100", 1770392580},
+    {"6 Feb 2026 16:43 +01", 1770392580},
+    {"6 Feb 2026 16:43 UTC+1", 1770392580},
+    {"6 Feb 2026 16:43 UTC+01", 1770392580},
+    {"6 Feb 2026 16:43 GMT+01:00", 1770392580},
+    {"6 Feb 2026 16:43 GMT+0100", 1770392580},
+    {"6 Feb 2026 16:43 UT+1", 1770392580},
+    {"6 Feb 2026 16:43 UTC-5:30", 1770415980},
+    {"6 Feb 2026 16:43 UTC+5:30", 1770376380},
+    {"6 Feb 2026 16:43 utc-8", 1770424980},
+    {"6 Feb 2026 4:43 PM GMT-05:00", 1770414180},
+    {"6 Feb 2026 16:43Z", 1770396180},
+    /* white space news pages use: U+00A0, and U+202F before AM/PM (ICU) */
+    {"February\xc2\xa0" "6, 2026 at 4:43\xe2\x80\xaf" "PM", 1770396180},
     /* surrounding white space */
     {"  2026-03-04T09:15:00Z  ", 1772615700},
     {"\t2026-03-04\n", 1772582400},
@@ -82,7 +167,9 @@ static const char *const bad[] = {
     "2026-03",
     "2026-3-4",
     "26-03-04",
-    "2026/03/04",
+    "2026/3/4",
+    "2026/03-04",
+    "2026.02.06",
     "2026-02-30",
     "2025-02-29",   /* 2025 is not a leap year */
     "2026-03-04T24:30",         /* only 24:00 ends a day */
@@ -112,9 +199,75 @@ static const char *const bad[] = {
     "Wed, 04 Foo 2026 10:40:00 GMT",
     "Wed, 04 Mar 26 10:40:00 GMT",    /* two-digit year */
     "Wed, 31 Feb 2026 10:40:00 GMT",
-    "Wed, 04 Mar 2026",               /* no time */
+    "Wed, 04 Mar 2026 10",            /* an hour alone, no AM/PM */
     "Wed, 04 Mar 2026 10:40:00 GMT trailing",
     "Wed, 04 Mar 2026 25:40:00 GMT",
+    "Foo, 04 Mar 2026 10:40:00 GMT",  /* not a weekday */
+    /* human forms */
+    "February",
+    "February 2026",
+    "February 6",
+    "Febr. 6 2026 x",
+    "Fe 6, 2026",                     /* fewer than three letters */
+    "Februaryx 6, 2026",
+    "February 30, 2026",
+    "Feb 29, 2026",
+    "31 April 2026",
+    "February 6, 26",
+    "February 6, 2026,",
+    "February 6, 2026.",
+    "February 6, 2026 at",
+    "February 6, 2026 at noon",
+    "February 6, 2026 at 4:43 PM UTC trailing",
+    "February 6, 2026 at 4:43 PM, Reuters",
+    "Fri February 6, 2026",           /* weekday without comma */
+    "Fri, , February 6, 2026",
+    "February, 6 2026",
+    "February 6, 2026 at 13:43 PM",   /* no 13 PM */
+    "February 6, 2026 at 0:43 AM",    /* no 0 AM */
+    "February 6, 2026 at 00:00 AM",
+    "February 6, 2026 at 16:43 am",
+    "February 6, 2026 at 4 43 PM",
+    "February 6, 2026 at 4:3 PM",
+    "February 6, 2026 at 4:43 P M",
+    "February 6, 2026 at 4:43 p. m.",
+    "February 6, 2026 at 4:43 a.",
+    "February 6, 2026 at 4:43 PM PM",
+    "February 6, 2026 at 24:00 PM",
+    "February 6, 2026 at 4",
+    "February 6, 2026 at 4:60 PM",
+    "6 Feb 2026 16:43 IST",           /* India, Ireland or Israel */
+    "6 Feb 2026 16:43 XST",
+    "6 Feb 2026 16:43 UTC+",
+    "6 Feb 2026 16:43 UTC+24",
+    "6 Feb 2026 16:43 UTC+123",
+    "6 Feb 2026 16:43 UTC +1",
+    "6 Feb 2026 16:43 CET+1",
+    "6 Feb 2026 16:43 +1",
+    "6 Feb 2026 16:43 + 01:00",
+    "6 Feb 2026 UTC",                 /* a zone needs a time */
+    "2026-02-06T4:43 PM",             /* ISO keeps the 24-hour clock */
+    "2026-02-06 04:43 PM",
+    "2026-02-06T 16:43",
+    "2026-02-06 at 16:43",
+    "2026-02-06, 16:43",
+    /* numeric day and month orders */
+    "02/06/2026",                     /* US or not: ambiguous */
+    "2/6/2026",
+    "06/02/2026",
+    "13/02/2026",
+    "06-02-2026",
+    "06.02.26",
+    "06.02.2026.",
+    "06 .02.2026",
+    "06.02 .2026",
+    "30.02.2026",
+    "06.13.2026",
+    "006.02.2026",
+    "2026/02/06T16:43",
+    "\xc2\xa0",
+    "February 6, 2026 \xc2",
+    "Wed, 04 Mar 2026 10:40:00 GMT\xe2\x80",
 };
 
 START_TEST(test_accepts)
@@ -163,7 +316,44 @@ START_TEST(test_length)
     ck_assert_int_eq(syndic_date_parse(&t, exact, 20), SYNDIC_EINVAL);
     memcpy(exact, "Wed, 04 Mar 2026 10", 19);
     ck_assert_int_eq(syndic_date_parse(&t, exact, 19), SYNDIC_EINVAL);
+    memcpy(exact, "Feb 6, 2026 4:43 p.m", 20);
+    ck_assert_int_eq(syndic_date_parse(&t, exact, 20), SYNDIC_OK);
+    ck_assert_int_eq(t, 1770396180);
+    ck_assert_int_eq(syndic_date_parse(&t, exact, 19), SYNDIC_EINVAL); /* "p." */
+    ck_assert_int_eq(syndic_date_parse(&t, exact, 11), SYNDIC_OK);     /* the date */
+    ck_assert_int_eq(t, 1770336000);
+    memcpy(exact, "6 Feb 2026 16:43 UTC", 20);
+    ck_assert_int_eq(syndic_date_parse(&t, exact, 20), SYNDIC_OK);
+    ck_assert_int_eq(t, 1770396180);
+    ck_assert_int_eq(syndic_date_parse(&t, exact, 19), SYNDIC_OK);     /* "UT" */
+    ck_assert_int_eq(syndic_date_parse(&t, exact, 18), SYNDIC_EINVAL); /* "U" */
+    memcpy(exact, "\xc2\xa0" "Feb 6, 2026\xe2\x80\xaf", 16);
+    ck_assert_int_eq(syndic_date_parse(&t, exact, 16), SYNDIC_OK);
+    ck_assert_int_eq(syndic_date_parse(&t, exact, 15), SYNDIC_EINVAL); /* cut U+202F */
     syndic__free(exact);
+}
+END_TEST
+
+/* 12-hour and 24-hour clocks agree at every hour, in every spelling. */
+START_TEST(test_twelve_hour)
+{
+    static const char *const am[] = {"AM", "am", "a.m.", "A.M."};
+    static const char *const pm[] = {"PM", "pm", "p.m.", "P.M."};
+    for (int h = 0; h < 24; h++) {
+        char s24[40], s12[60];
+        snprintf(s24, sizeof s24, "6 Feb 2026 %02d:43", h);
+        int64_t want, got;
+        ck_assert_int_eq(syndic_date_parse(&want, s24, strlen(s24)), SYNDIC_OK);
+        ck_assert_int_eq(want, 1770336000 + h * 3600 + 43 * 60);
+        for (int k = 0; k < 4; k++) {
+            snprintf(s12, sizeof s12, "Feb 6, 2026 at %d:43 %s", h % 12 ? h % 12 : 12,
+                     h < 12 ? am[k] : pm[k]);
+            ck_assert_msg(syndic_date_parse(&got, s12, strlen(s12)) == SYNDIC_OK,
+                          "\"%s\" rejected", s12);
+            ck_assert_msg(got == want, "\"%s\": %lld, expected %lld", s12,
+                          (long long)got, (long long)want);
+        }
+    }
 }
 END_TEST
 
@@ -204,6 +394,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_accepts);
     tcase_add_test(tc, test_rejects);
     tcase_add_test(tc, test_length);
+    tcase_add_test(tc, test_twelve_hour);
     tcase_add_test(tc, test_calendar_walk);
     suite_add_tcase(s, tc);
     return s;

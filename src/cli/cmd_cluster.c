@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "options.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <stdlib.h>
@@ -39,6 +40,10 @@ static const char usage[] =
     "  --max-line BYTES   longest record accepted (default 64 MiB)\n"
     "  --strict           stop at the first bad record (exit 1)\n"
     "  --max-warnings N   print at most N warnings about bad records (default 20)\n"
+    "Templates:\n"
+    "  --no-templates     do not learn and drop outlets' template lines\n"
+    "  --template-docs N  a template line is seen in N documents of an outlet\n"
+    "                     with different contents (default 3)\n"
     PARAM_HELP
     "  -h, --help         this help\n";
 
@@ -48,7 +53,8 @@ typedef struct run {
     uint64_t rejected_total, io_errors, records;
     unsigned long long max_warnings, warnings;
     bool strict, quiet, progress;
-    double start, last_progress;
+    const syndic_templates *templates; /* learned in the first pass, or NULL */
+    double start, last_progress, templates_s;
     uint64_t bytes_done; /* bytes of finished inputs */
 } run;
 
@@ -137,6 +143,66 @@ static int read_input(run *r, const char *path, const syndic_read_options *ro)
     return result;
 }
 
+/* Copies stdin to a temporary file so that it can be read twice. */
+static char *spool_stdin(void)
+{
+    const char *dir = getenv("TMPDIR");
+    size_t n = strlen(dir && *dir ? dir : "/tmp") + 32;
+    char *path = malloc(n);
+    if (!path) { cli_error("out of memory"); return NULL; }
+    snprintf(path, n, "%s/syndic-stdin-XXXXXX", dir && *dir ? dir : "/tmp");
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        cli_error("%s: cannot create a temporary file for stdin", path);
+        free(path);
+        return NULL;
+    }
+    char buf[1 << 16];
+    ssize_t got;
+    bool ok = true;
+    while (ok && (got = read(0, buf, sizeof buf)) != 0) {
+        if (got < 0) { ok = errno == EINTR; continue; }
+        for (ssize_t off = 0; ok && off < got;) {
+            ssize_t w = write(fd, buf + off, (size_t)(got - off));
+            if (w < 0 && errno == EINTR) continue;
+            ok = w > 0;
+            off += w > 0 ? w : 0;
+        }
+    }
+    if (close(fd) != 0 || !ok) {
+        cli_error("%s: cannot spool stdin (disk full?)", path);
+        unlink(path);
+        free(path);
+        return NULL;
+    }
+    return path;
+}
+
+/* The first pass: count every record's lines. Bad records are skipped
+ * quietly here; the second pass reports them. */
+static int learn_templates(syndic_templates *t, int n, char **paths, const char *spool,
+                           const syndic_read_options *ro)
+{
+    for (int i = 0; i < n; i++) {
+        syndic_read_options o = *ro;
+        if (spool && strcmp(paths[i], spool) == 0) o.display_name = "<stdin>";
+        syndic_reader *rd;
+        if (syndic_reader_open(&rd, paths[i], &o) < 0) return -1;
+        int rc;
+        syndic_doc doc;
+        syndic_reject why;
+        while ((rc = syndic_reader_next(rd, &doc, &why)) != 0) {
+            if (rc == 1 && (rc = syndic_templates_observe(t, &doc)) < 0) break;
+            if (rc == SYNDIC_EBADREC) continue;
+            if (rc == SYNDIC_EIO) { rc = 0; break; } /* reported in the second pass */
+            if (rc < 0) break;
+        }
+        syndic_reader_free(rd);
+        if (rc < 0) return -1;
+    }
+    return 0;
+}
+
 static long peak_rss_kib(void)
 {
     struct rusage ru;
@@ -177,6 +243,8 @@ static json_t *stats_json(const run *r, const syndic_quality *q, const char *tru
     put_real(par, "guard", p->guard);
     put_int(par, "min_shared", p->min_shared);
     put_real(par, "numbers", p->numbers);
+    put_real(par, "containment", p->containment);
+    put_real(par, "lsh_threshold", p->lsh_threshold);
     json_object_set_new(o, "params", par);
 
     for (int i = 1; i < SYNDIC_REJECT_COUNT; i++)
@@ -209,6 +277,20 @@ static json_t *stats_json(const run *r, const syndic_quality *q, const char *tru
     put_real(sec, "write", write_s);
     json_object_set_new(o, "seconds", sec);
     put_int(o, "peak_rss_kib", (uint64_t)peak_rss_kib());
+    if (r->templates) {
+        json_t *list = json_array();
+        size_t n = syndic_templates_count(r->templates);
+        for (size_t i = 0; list && i < n; i++) {
+            const syndic_template_line *l = syndic_templates_at(r->templates, i);
+            json_t *x = json_object();
+            json_object_set_new(x, "outlet", json_string(l->outlet));
+            json_object_set_new(x, "line", json_string(l->text));
+            put_int(x, "documents", l->documents);
+            json_array_append_new(list, x);
+        }
+        json_object_set_new(o, "templates", list);
+        put_real(sec, "templates", r->templates_s);
+    }
 
     if (q) {
         json_t *qo = json_object();
@@ -259,10 +341,21 @@ static void print_summary(const run *r, int inputs, const syndic_quality *q,
     if (s->empty)
         fprintf(e, "%llu documents have no words and stay singletons\n",
                 (unsigned long long)s->empty);
-    fprintf(e, "params: %u-word shingles, %u hashes, threshold %.2f, %u bands x %u rows,"
-               " seed 0x%016llx, max bucket %u\n",
-            p->shingle_words, p->num_hashes, p->threshold, p->bands, p->rows,
+    fprintf(e, "params: %u-word shingles, %u hashes, threshold %.2f, containment %.2f,"
+               " %u bands x %u rows, seed 0x%016llx, max bucket %u\n",
+            p->shingle_words, p->num_hashes, p->threshold, p->containment, p->bands, p->rows,
             (unsigned long long)p->seed, p->max_bucket);
+    if (r->templates) {
+        size_t n = syndic_templates_count(r->templates);
+        fprintf(e, "templates: %zu lines learned and dropped (%.2f s)%s", n, r->templates_s,
+                n ? ", e.g." : "\n");
+        for (size_t i = 0, shown = 0; i < n && shown < 3; i += n / 3 ? n / 3 : 1, shown++) {
+            const syndic_template_line *l = syndic_templates_at(r->templates, i);
+            fprintf(e, "%s %s: \"%.60s\" (%u documents)", shown ? ";" : "",
+                    l->outlet[0] ? l->outlet : "(no outlet)", l->text, l->documents);
+        }
+        if (n) fputc('\n', e);
+    }
     fprintf(e, "LSH P(candidate) by Jaccard:");
     for (int i = 1; i <= 9; i++)
         fprintf(e, " %.1f:%.2f", i / 10.0, syndic_lsh_probability(i / 10.0, p->bands, p->rows));
@@ -313,6 +406,8 @@ int cmd_cluster(int argc, char **argv)
         {"max-line", required_argument, NULL, OPT_MAX_LINE},
         {"strict", no_argument, NULL, OPT_STRICT},
         {"max-warnings", required_argument, NULL, OPT_MAX_WARNINGS},
+        {"no-templates", no_argument, NULL, OPT_NO_TEMPLATES},
+        {"template-docs", required_argument, NULL, OPT_TEMPLATE_DOCS},
         {"help", no_argument, NULL, 'h'},
         PARAM_LONG_OPTIONS,
         {NULL, 0, NULL, 0}};
@@ -323,6 +418,7 @@ int cmd_cluster(int argc, char **argv)
     const char *output = NULL, *stats_path = NULL, *truth_path = NULL;
     cli_format format = FORMAT_JSONL;
     bool singletons = false;
+    unsigned template_docs = 3;
     unsigned long long u;
     int opt;
     optind = 1;
@@ -364,6 +460,14 @@ int cmd_cluster(int argc, char **argv)
                 return EXIT_USAGE;
             }
             break;
+        case OPT_NO_TEMPLATES: template_docs = 0; break;
+        case OPT_TEMPLATE_DOCS:
+            if (!cli_parse_uint(optarg, 1u << 30, &u) || u < 2) {
+                cli_error("--template-docs: expected a whole number >= 2, got '%s'", optarg);
+                return EXIT_USAGE;
+            }
+            template_docs = (unsigned)u;
+            break;
         case 'h': fputs(usage, stdout); return EXIT_OK;
         default: fputs(usage, stderr); return EXIT_USAGE;
         }
@@ -382,11 +486,34 @@ int cmd_cluster(int argc, char **argv)
     cli_truth truth = {0};
     syndic_quality quality;
     bool have_quality = false;
+    syndic_templates *templates = NULL;
+    char *spool = NULL;
     r.progress = !r.quiet && isatty(2);
     r.start = cli_now();
     int inputs = argc - optind;
-    for (int i = optind; i < argc; i++)
-        if (read_input(&r, argv[i], &ro) < 0) goto out;
+    /* Both passes read the inputs; stdin is spooled to a file once. */
+    if (template_docs) {
+        for (int i = optind; i < argc; i++) {
+            if (strcmp(argv[i], "-") != 0) continue;
+            if (!spool && !(spool = spool_stdin())) goto out;
+            argv[i] = spool;
+        }
+        double t0 = cli_now();
+        if (syndic_templates_new(&templates, &params, template_docs) < 0 ||
+            learn_templates(templates, argc - optind, argv + optind, spool, &ro) < 0 ||
+            syndic_templates_finish(templates) < 0 ||
+            syndic_batch_use_templates(r.batch, templates) < 0) {
+            cli_error("%s", syndic_last_error());
+            goto out;
+        }
+        r.templates_s = cli_now() - t0;
+        r.templates = templates;
+    }
+    for (int i = optind; i < argc; i++) {
+        syndic_read_options o = ro;
+        if (spool && strcmp(argv[i], spool) == 0) o.display_name = "<stdin>";
+        if (read_input(&r, argv[i], &o) < 0) goto out;
+    }
     if (r.progress) fputs("\r\033[K", stderr);
     double read_s = cli_now() - r.start;
     if (syndic_batch_cluster(r.batch) < 0) {
@@ -446,5 +573,7 @@ out:
     }
     cli_truth_free(&truth);
     syndic_batch_free(r.batch);
+    syndic_templates_free(templates);
+    if (spool) { unlink(spool); free(spool); }
     return status;
 }

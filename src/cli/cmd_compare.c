@@ -23,6 +23,7 @@ static const char usage[] =
     "  --in FILE          look A and B up as ids in FILE (JSON Lines, gzip ok)\n"
     "  --field NAME=KEY   JSON key for id or text, as for cluster\n"
     "  --json             print one JSON object instead of text\n"
+    "  --no-templates     with --in: keep the template lines learned from FILE\n"
     PARAM_HELP
     "  -h, --help         this help\n";
 
@@ -90,6 +91,21 @@ done:
     return 0;
 }
 
+static int learn_from(syndic_templates *t, const char *path, const syndic_read_options *ro)
+{
+    syndic_reader *r;
+    if (syndic_reader_open(&r, path, ro) < 0) return -1;
+    int rc;
+    syndic_doc d;
+    syndic_reject why;
+    while ((rc = syndic_reader_next(r, &d, &why)) != 0) {
+        if (rc == 1 && (rc = syndic_templates_observe(t, &d)) < 0) break;
+        if (rc < 0 && rc != SYNDIC_EBADREC) { rc = rc == SYNDIC_EIO ? 0 : rc; break; }
+    }
+    syndic_reader_free(r);
+    return rc < 0 ? -1 : 0;
+}
+
 static int analyse(side *s, syndic_sketcher *sk, const syndic_params *p)
 {
     const char *norm;
@@ -114,6 +130,7 @@ int cmd_compare(int argc, char **argv)
         {"in", required_argument, NULL, OPT_IN},
         {"field", required_argument, NULL, OPT_FIELD},
         {"json", no_argument, NULL, OPT_JSON},
+        {"no-templates", no_argument, NULL, OPT_NO_TEMPLATES},
         {"help", no_argument, NULL, 'h'},
         PARAM_LONG_OPTIONS,
         {NULL, 0, NULL, 0}};
@@ -121,6 +138,7 @@ int cmd_compare(int argc, char **argv)
     syndic_read_options ro = SYNDIC_READ_OPTIONS_INIT;
     const char *in = NULL;
     bool as_json = false;
+    unsigned template_docs = 3;
     int opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -136,6 +154,7 @@ int cmd_compare(int argc, char **argv)
             }
             break;
         case OPT_JSON: as_json = true; break;
+        case OPT_NO_TEMPLATES: template_docs = 0; break;
         case 'h': fputs(usage, stdout); return EXIT_OK;
         default: fputs(usage, stderr); return EXIT_USAGE;
         }
@@ -149,6 +168,7 @@ int cmd_compare(int argc, char **argv)
     side a = {.name = argv[optind]};
     side b = {.name = argv[optind + 1]};
     syndic_sketcher *sk = NULL;
+    syndic_templates *templates = NULL;
     int status = EXIT_RUNTIME;
     if (in ? load_ids(&a, &b, in, &ro) < 0 : (load_file(&a, a.name) < 0 || load_file(&b, b.name) < 0))
         goto out;
@@ -160,6 +180,17 @@ int cmd_compare(int argc, char **argv)
     syndic_batch *batch = NULL;
     syndic_evidence ev;
     if (syndic_batch_new(&batch, &p) < 0) { cli_error("%s", syndic_last_error()); goto out; }
+    /* With --in, the outlets' template lines are learned from that corpus
+     * and dropped, as `cluster` does. */
+    if (in && template_docs) {
+        if (syndic_templates_new(&templates, &p, template_docs) < 0 ||
+            learn_from(templates, in, &ro) < 0 || syndic_templates_finish(templates) < 0 ||
+            syndic_batch_use_templates(batch, templates) < 0) {
+            cli_error("%s", syndic_last_error());
+            syndic_batch_free(batch);
+            goto out;
+        }
+    }
     side *sides[2] = {&a, &b};
     for (int i = 0; i < 2; i++) {
         syndic_doc d = SYNDIC_DOC_INIT;
@@ -169,6 +200,7 @@ int cmd_compare(int argc, char **argv)
         if (sides[i]->len == 0) d.text = " ";
         d.date = sides[i]->date;
         d.outlet = sides[i]->outlet;
+        d.id_len = 1;
         if (syndic_batch_add(batch, &d) < 0) {
             cli_error("%s", syndic_last_error());
             syndic_batch_free(batch);
@@ -226,6 +258,7 @@ int cmd_compare(int argc, char **argv)
     status = ferror(stdout) ? EXIT_RUNTIME : EXIT_OK;
 out:
     syndic_sketcher_free(sk);
+    syndic_templates_free(templates);
     free(a.text); free(a.shingles); free(a.sig); free(a.date); free(a.outlet);
     free(b.text); free(b.shingles); free(b.sig); free(b.date); free(b.outlet);
     return status;

@@ -139,14 +139,20 @@ int cli_param_option(syndic_params *p, int opt, const char *arg)
         return 1;
     case OPT_GUARD:
     case OPT_NUMBERS:
+    case OPT_CONTAINMENT:
+    case OPT_LSH_THRESHOLD: {
+        const char *name = opt == OPT_GUARD ? "guard" : opt == OPT_NUMBERS ? "numbers"
+                         : opt == OPT_CONTAINMENT ? "containment" : "lsh-threshold";
         if (!cli_parse_double(arg, &d) || !(d >= 0 && d <= 1)) {
-            cli_error("--%s: expected a number in [0, 1], got '%s'",
-                      opt == OPT_GUARD ? "guard" : "numbers", arg);
+            cli_error("--%s: expected a number in [0, 1], got '%s'", name, arg);
             return -1;
         }
         if (opt == OPT_GUARD) p->guard = d;
-        else p->numbers = d;
+        else if (opt == OPT_NUMBERS) p->numbers = d;
+        else if (opt == OPT_CONTAINMENT) p->containment = d;
+        else p->lsh_threshold = d;
         return 1;
+    }
     default:
         return 0;
     }

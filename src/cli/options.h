@@ -7,7 +7,8 @@ enum {
     OPT_SEED, OPT_MAX_BUCKET, OPT_FIELD, OPT_OUTLET_FROM_DIR, OPT_MAX_LINE,
     OPT_STRICT, OPT_STATS, OPT_TRUTH, OPT_FORMAT, OPT_SINGLETONS, OPT_QUIET,
     OPT_MAX_WARNINGS, OPT_IN, OPT_JSON, OPT_HELP, OPT_MAX_GAP,
-    OPT_SAME_OUTLET_GAP, OPT_GUARD, OPT_MIN_SHARED, OPT_NUMBERS, OPT_OUTLET
+    OPT_SAME_OUTLET_GAP, OPT_GUARD, OPT_MIN_SHARED, OPT_NUMBERS, OPT_OUTLET, OPT_CONTAINMENT, OPT_LSH_THRESHOLD,
+    OPT_NO_TEMPLATES, OPT_TEMPLATE_DOCS
 };
 
 /* The getopt_long entries for the matching parameters. */
@@ -23,13 +24,19 @@ enum {
     {"same-outlet-gap", required_argument, NULL, OPT_SAME_OUTLET_GAP},         \
     {"guard", required_argument, NULL, OPT_GUARD},                             \
     {"min-shared", required_argument, NULL, OPT_MIN_SHARED},                   \
-    {"numbers", required_argument, NULL, OPT_NUMBERS}
+    {"numbers", required_argument, NULL, OPT_NUMBERS},                         \
+    {"containment", required_argument, NULL, OPT_CONTAINMENT},                 \
+    {"lsh-threshold", required_argument, NULL, OPT_LSH_THRESHOLD}
 
 #define PARAM_HELP                                                             \
     "Matching:\n"                                                              \
     "  --shingle N        words per shingle (default 4, 1..16)\n"              \
     "  --num-hashes K     MinHash values per document (default 128, 8..1024)\n" \
     "  --threshold T      estimated Jaccard for a match (default 0.25)\n"       \
+    "  --containment C    or: the shorter text lies C inside the longer, for\n" \
+    "                     trimmed and extended copies (default 0.7; 0 = off)\n" \
+    "  --lsh-threshold L  Jaccard the LSH bands aim at (default: 0.2 with\n"    \
+    "                     containment on, else the threshold)\n"       \
     "  --bands B --rows R LSH banding (default: chosen from the threshold)\n"  \
     "  --seed S           hash seed (default 0x5317d1c0ffee5eed)\n"            \
     "  --max-bucket N     skip LSH buckets of more documents (default 200)\n"    \

@@ -1,0 +1,327 @@
+/*
+ * templates.c - learning an outlet's template lines, and dropping them.
+ *
+ * Outlets wrap wire copy in lines of their own: "Advertisement" between
+ * paragraphs, "Add The Daily Harbor as a preferred source ...", "Read more:",
+ * copyright and newsletter lines, bylines. Left in, they make two different
+ * stories of one outlet look alike and a copy look unlike its wire origin.
+ *
+ * What tells them apart from wire text: a template line repeats across an
+ * outlet's *different* stories, while a wire paragraph repeats across
+ * *outlets* within one story (an outlet runs a story once, or re-sends it).
+ * So a line is a template of outlet O when it appears in at least
+ * `min_docs` documents of O whose content differs: each document gets a
+ * fingerprint, the hash of its longest line, and the line must be seen with
+ * at least two different fingerprints (re-sends of one story share their
+ * longest line, and so never turn their own paragraphs into templates).
+ *
+ * Lines are compared after normalization (normalize.c), keyed by XXH3 of the
+ * normalized words seeded with a hash of the outlet. Only lines of at most
+ * MAX_TEMPLATE_WORDS words are candidates; a line repeated within one
+ * document counts once.
+ *
+ * Memory: most lines are seen once. A count-min sketch (4 rows of 2^22
+ * saturating 8-bit counters, 16 MiB; Cormode and Muthukrishnan 2005) counts
+ * every line; only a line whose sketch count shows an earlier sighting gets
+ * an exact entry, so the exact table holds repeated lines only. The count of
+ * an exact entry is its sightings since it was created plus the one before.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#define MAX_TEMPLATE_WORDS 40
+#define CM_ROWS 4
+#define CM_BITS 22
+#define FINGERPRINTS 4
+
+typedef struct line_span { uint64_t key; const char *line; size_t len; } line_span;
+
+typedef struct entry {
+    uint64_t key;          /* 0 = empty slot */
+    uint32_t docs;
+    uint32_t fp_count;
+    uint32_t fps[FINGERPRINTS];
+    const char *outlet, *text; /* an example, for the listing */
+} entry;
+
+struct syndic_templates {
+    syndic_params params;
+    uint32_t min_docs;
+    uint8_t *cm;           /* CM_ROWS x 2^CM_BITS counters */
+    entry *slots;
+    size_t slot_count, used;
+    syndic_arena strings;
+    syndic_words words;
+    uint64_t *doc_keys;    /* the current document's line keys */
+    size_t doc_key_count, doc_key_cap;
+    struct line_span *doc_lines; /* ... and where each line is */
+    size_t doc_line_cap;
+    bool failed;           /* an allocation failed inside a callback */
+    bool finished;
+    uint64_t *template_keys; /* sorted, after finish */
+    size_t template_count;
+    syndic_template_line *lines; /* the listing */
+    uint64_t documents;
+};
+
+uint64_t syndic__outlet_salt(const char *outlet, size_t len)
+{
+    return XXH3_64bits_withSeed(outlet ? outlet : "", outlet ? len : 0,
+                                UINT64_C(0x74656d706c617465));
+}
+
+int syndic__normalize_lines(syndic_words *w, const char *text, size_t len, uint64_t salt,
+                            syndic__line_filter keep, void *ctx, syndic_buf *content)
+{
+    w->len = 0;
+    w->count = 0;
+    if (content) content->len = 0;
+    size_t pos = 0;
+    while (pos < len) {
+        const char *nl = memchr(text + pos, '\n', len - pos);
+        size_t end = nl ? (size_t)(nl - text) : len;
+        size_t before_words = w->count, before_len = w->len;
+        int rc = syndic__normalize_append(w, text + pos, end - pos);
+        if (rc < 0) return rc;
+        bool kept = true;
+        size_t n = w->count - before_words;
+        if (n > 0 && keep) {
+            uint32_t a = w->start[before_words], b = w->end[w->count - 1];
+            uint64_t key = XXH3_64bits_withSeed(w->text + a, b - a, salt) | 1;
+            kept = keep(ctx, key, n, text + pos, end - pos);
+            if (!kept) { /* drop the line's words */
+                w->count = before_words;
+                w->len = before_len;
+                w->text[w->len] = '\0';
+            }
+        }
+        if (content && kept && (rc = syndic__buf_append(content, text + pos,
+                                                        end - pos + (nl != NULL))) < 0)
+            return rc;
+        pos = end + 1;
+    }
+    if (content && !content->data && (syndic__buf_append(content, "", 0)) < 0)
+        return syndic__oom();
+    return SYNDIC_OK;
+}
+
+int syndic_templates_new(syndic_templates **out, const syndic_params *params,
+                         unsigned min_docs)
+{
+    *out = NULL;
+    syndic_templates *t = syndic__calloc(1, sizeof *t);
+    if (!t) return syndic__oom();
+    t->params = *params;
+    int rc = syndic_params_resolve(&t->params);
+    if (rc < 0) { syndic__free(t); return rc; }
+    t->min_docs = min_docs < 2 ? 2 : min_docs;
+    t->cm = syndic__calloc((size_t)CM_ROWS << CM_BITS, 1);
+    t->slot_count = 1024;
+    t->slots = syndic__calloc(t->slot_count, sizeof *t->slots);
+    if (!t->cm || !t->slots) { syndic_templates_free(t); return syndic__oom(); }
+    *out = t;
+    return SYNDIC_OK;
+}
+
+void syndic_templates_free(syndic_templates *t)
+{
+    if (!t) return;
+    syndic__free(t->cm);
+    syndic__free(t->slots);
+    syndic__arena_free(&t->strings);
+    syndic__words_free(&t->words);
+    syndic__free(t->doc_keys);
+    syndic__free(t->doc_lines);
+    syndic__free(t->template_keys);
+    syndic__free(t->lines);
+    syndic__free(t);
+}
+
+static entry *find_slot(entry *slots, size_t count, uint64_t key)
+{
+    size_t i = (size_t)(key >> 7) & (count - 1);
+    while (slots[i].key && slots[i].key != key) i = (i + 1) & (count - 1);
+    return &slots[i];
+}
+
+static int grow_table(syndic_templates *t)
+{
+    size_t count = t->slot_count * 2;
+    entry *slots = syndic__calloc(count, sizeof *slots);
+    if (!slots) return syndic__oom();
+    for (size_t i = 0; i < t->slot_count; i++)
+        if (t->slots[i].key) *find_slot(slots, count, t->slots[i].key) = t->slots[i];
+    syndic__free(t->slots);
+    t->slots = slots;
+    t->slot_count = count;
+    return SYNDIC_OK;
+}
+
+/* Count-min: returns the estimate before adding one. */
+static unsigned cm_add(uint8_t *cm, uint64_t key)
+{
+    unsigned est = 255;
+    for (unsigned r = 0; r < CM_ROWS; r++) {
+        uint64_t h = (key ^ (UINT64_C(0x9e3779b97f4a7c15) * (r + 1))) * UINT64_C(0xff51afd7ed558ccd);
+        uint8_t *c = &cm[((size_t)r << CM_BITS) + (size_t)(h >> (64 - CM_BITS))];
+        if (*c < est) est = *c;
+        if (*c < 255) (*c)++;
+    }
+    return est;
+}
+
+static bool collect_key(void *ctx, uint64_t key, size_t words, const char *line, size_t len)
+{
+    syndic_templates *t = ctx;
+    if (words > MAX_TEMPLATE_WORDS) return true;
+    if (syndic__grow(&t->doc_keys, &t->doc_key_cap, t->doc_key_count + 1,
+                     sizeof *t->doc_keys) < 0 ||
+        syndic__grow(&t->doc_lines, &t->doc_line_cap, t->doc_key_count + 1,
+                     sizeof *t->doc_lines) < 0) {
+        t->failed = true;
+        return true;
+    }
+    t->doc_lines[t->doc_key_count] = (line_span){key, line, len};
+    t->doc_keys[t->doc_key_count++] = key;
+    return true;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The raw text of the current document's line with this key, trimmed. */
+static const char *example_line(syndic_templates *t, uint64_t key)
+{
+    for (size_t i = 0; i < t->doc_key_count; i++) {
+        if (t->doc_lines[i].key != key) continue;
+        const char *p = t->doc_lines[i].line;
+        size_t n = t->doc_lines[i].len;
+        while (n && (*p == ' ' || *p == '\t')) { p++; n--; }
+        while (n && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r')) n--;
+        return syndic__arena_strndup(&t->strings, p, n > 160 ? 160 : n);
+    }
+    return "";
+}
+
+int syndic_templates_observe(syndic_templates *t, const syndic_doc *doc)
+{
+    if (t->finished) return syndic__error(SYNDIC_EINVAL, "templates are already learned");
+    if (!doc || !doc->text) return syndic__error(SYNDIC_EINVAL, "a document needs a text");
+    size_t len = doc->text_len ? doc->text_len : strlen(doc->text);
+    size_t olen = doc->outlet ? (doc->outlet_len ? doc->outlet_len : strlen(doc->outlet)) : 0;
+    uint64_t salt = syndic__outlet_salt(doc->outlet, olen);
+    t->doc_key_count = 0;
+    /* The fingerprint: the longest line's key (any length). */
+    t->failed = false;
+    int rc = syndic__normalize_lines(&t->words, doc->text, len, salt, collect_key, t, NULL);
+    if (rc < 0) return rc;
+    if (t->failed) return syndic__oom();
+    uint32_t fp = 0;
+    {
+        size_t best = 0, pos = 0;
+        /* Longest line by words: re-walk the lines cheaply on the raw text. */
+        while (pos < len) {
+            const char *nl = memchr(doc->text + pos, '\n', len - pos);
+            size_t end = nl ? (size_t)(nl - doc->text) : len;
+            if (end - pos > best) {
+                best = end - pos;
+                fp = (uint32_t)XXH3_64bits(doc->text + pos, end - pos);
+            }
+            pos = end + 1;
+        }
+    }
+    t->documents++;
+    /* Sort a copy of the keys (doc_lines keeps the line order). */
+    if (t->doc_key_count > 1) qsort(t->doc_keys, t->doc_key_count, sizeof *t->doc_keys, cmp_u64);
+    for (size_t i = 0; i < t->doc_key_count; i++) {
+        uint64_t key = t->doc_keys[i];
+        if (i > 0 && key == t->doc_keys[i - 1]) continue; /* once per document */
+        unsigned seen = cm_add(t->cm, key);
+        entry *e = find_slot(t->slots, t->slot_count, key);
+        if (!e->key) {
+            if (seen == 0) continue; /* first sighting: the sketch remembers it */
+            if ((t->used + 1) * 2 > t->slot_count) {
+                if ((rc = grow_table(t)) < 0) return rc;
+                e = find_slot(t->slots, t->slot_count, key);
+            }
+            e->key = key;
+            e->docs = 1; /* the earlier sighting */
+            e->outlet = syndic__arena_strndup(&t->strings, doc->outlet ? doc->outlet : "", olen);
+            e->text = example_line(t, key);
+            if (!e->outlet || !e->text) return syndic__oom();
+            t->used++;
+        }
+        e->docs++;
+        bool known = false;
+        for (uint32_t f = 0; f < e->fp_count; f++) known |= e->fps[f] == fp;
+        if (!known && e->fp_count < FINGERPRINTS) e->fps[e->fp_count++] = fp;
+    }
+    return SYNDIC_OK;
+}
+
+static int cmp_line(const void *a, const void *b)
+{
+    const syndic_template_line *x = a, *y = b;
+    int c = strcmp(x->outlet, y->outlet);
+    if (c) return c;
+    if (x->documents != y->documents) return x->documents > y->documents ? -1 : 1;
+    return strcmp(x->text, y->text);
+}
+
+int syndic_templates_finish(syndic_templates *t)
+{
+    if (t->finished) return SYNDIC_OK;
+    size_t n = 0;
+    for (size_t i = 0; i < t->slot_count; i++)
+        n += t->slots[i].key && t->slots[i].docs >= t->min_docs && t->slots[i].fp_count >= 2;
+    t->template_keys = syndic__reallocarray(NULL, n ? n : 1, sizeof *t->template_keys);
+    t->lines = syndic__reallocarray(NULL, n ? n : 1, sizeof *t->lines);
+    if (!t->template_keys || !t->lines) return syndic__oom();
+    size_t j = 0;
+    for (size_t i = 0; i < t->slot_count; i++) {
+        const entry *e = &t->slots[i];
+        if (!(e->key && e->docs >= t->min_docs && e->fp_count >= 2)) continue;
+        t->template_keys[j] = e->key;
+        t->lines[j] = (syndic_template_line){e->outlet, e->text, e->docs};
+        j++;
+    }
+    t->template_count = n;
+    if (n > 1) {
+        qsort(t->template_keys, n, sizeof *t->template_keys, cmp_u64);
+        qsort(t->lines, n, sizeof *t->lines, cmp_line);
+    }
+    /* The counting structures are no longer needed. */
+    syndic__free(t->cm);
+    t->cm = NULL;
+    t->finished = true;
+    return SYNDIC_OK;
+}
+
+size_t syndic_templates_count(const syndic_templates *t)
+{
+    return t->finished ? t->template_count : 0;
+}
+
+const syndic_template_line *syndic_templates_at(const syndic_templates *t, size_t i)
+{
+    return t->finished && i < t->template_count ? &t->lines[i] : NULL;
+}
+
+bool syndic__templates_has(const syndic_templates *t, uint64_t key)
+{
+    size_t lo = 0, hi = t->template_count;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (t->template_keys[mid] < key) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < t->template_count && t->template_keys[lo] == key;
+}
