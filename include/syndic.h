@@ -367,6 +367,82 @@ const syndic_cluster *syndic_batch_cluster_at(const syndic_batch *b, size_t i);
 const syndic_batch_stats *syndic_batch_get_stats(const syndic_batch *b);
 
 /* ------------------------------------------------------------------------ */
+/* Syndication analysis: origin, spread, copy tree, edits                   */
+/* ------------------------------------------------------------------------ */
+
+/** How a copy differs from its source, by sentences. */
+typedef enum syndic_edit {
+    SYNDIC_EDIT_ORIGIN = 0, /**< the story's first publication */
+    SYNDIC_EDIT_VERBATIM,   /**< every sentence kept, none added */
+    SYNDIC_EDIT_TRIMMED,    /**< sentences removed, none added */
+    SYNDIC_EDIT_EXTENDED,   /**< sentences added, none removed */
+    SYNDIC_EDIT_REWRITTEN   /**< sentences removed and added */
+} syndic_edit;
+
+/** "origin", "verbatim", "trimmed", "extended", "rewritten". */
+const char *syndic_edit_name(syndic_edit e);
+
+typedef enum syndic_diff_op {
+    SYNDIC_DIFF_KEPT = 0, SYNDIC_DIFF_REMOVED, SYNDIC_DIFF_ADDED
+} syndic_diff_op;
+
+/** One sentence of a copy-against-source diff; text is borrowed from the
+ *  batch's kept texts and is not NUL-terminated. */
+typedef struct syndic_diff_item {
+    syndic_diff_op op;
+    uint32_t len;
+    const char *text;
+} syndic_diff_item;
+
+/** A member of a story, against its likely source. */
+typedef struct syndic_copy {
+    uint32_t doc;          /**< index for syndic_batch_doc() */
+    int32_t source;        /**< index in the story's copies[] of the member
+                                it most likely copied; -1 for the origin */
+    double containment;    /**< exact share of its shingles in the source */
+    double jaccard_origin; /**< exact Jaccard with the origin */
+    int64_t delay;         /**< seconds after the origin; -1 if unknown */
+    syndic_edit edit;
+    int headline_changed;  /**< normalized title differs from the source's */
+    uint32_t kept, removed, added; /**< sentences against the source */
+    const syndic_diff_item *diff;  /**< the sentences in order, marked */
+    uint32_t diff_count;
+} syndic_copy;
+
+/** A cluster seen as a story that spread. */
+typedef struct syndic_story {
+    uint32_t cluster;      /**< index for syndic_batch_cluster_at() */
+    uint32_t size;
+    const syndic_copy *copies; /**< in publication order; [0] is the origin */
+    uint32_t outlets;      /**< distinct outlets (no outlet counts as one) */
+    int dated;             /**< every member has a date; otherwise the
+                                order is the input order, not time */
+    int64_t first, last;   /**< first and last time, when dated */
+    int64_t to_reach[3];   /**< seconds from the origin until 2, 5 and 10
+                                outlets ran it; -1 when not reached/known */
+} syndic_story;
+
+/**
+ * Origin, spread, copy tree and edits of every cluster of a clustered batch
+ * that kept its texts (syndic_batch_keep_texts).
+ *  - Origin: the earliest member; among members of the same earliest time,
+ *    the one that contains most of the others. Without dates on every member
+ *    the input order stands in for time, and `dated` says so.
+ *  - Source of a member: the earlier member that contains most of its
+ *    shingles; on a tie the origin, then the earliest.
+ *  - Edits: sentences of the member against its source's, matched after
+ *    normalization, in order (a longest-common-subsequence diff).
+ * The analysis borrows from the batch, which must outlive it.
+ * @return SYNDIC_OK, SYNDIC_EINVAL (not clustered, or texts not kept),
+ *         SYNDIC_ENOMEM.
+ */
+typedef struct syndic_analysis syndic_analysis;
+int syndic_analysis_new(syndic_analysis **out, const syndic_batch *b);
+void syndic_analysis_free(syndic_analysis *a);
+/** The story of cluster i (same index as syndic_batch_cluster_at). */
+const syndic_story *syndic_analysis_story(const syndic_analysis *a, size_t i);
+
+/* ------------------------------------------------------------------------ */
 /* Template lines                                                           */
 /* ------------------------------------------------------------------------ */
 

@@ -34,6 +34,13 @@ typedef enum { FORMAT_JSONL, FORMAT_CSV, FORMAT_TEXT } cli_format;
 int cli_write_clusters(FILE *out, const syndic_batch *b, cli_format format,
                        bool singletons);
 
+/* report_html.c: one self-contained HTML file (no script, no network): an
+ * overview of the stories sorted by reach, and per story a timeline in
+ * inline SVG with the copy tree, and each copy beside its source with the
+ * removed and added sentences marked. All document text is escaped. */
+int cli_write_html(FILE *out, const syndic_batch *b, const syndic_analysis *a,
+                   const syndic_templates *templates, bool singletons);
+
 /* truth.c: ground truth as id -> story label for the batch's documents. */
 typedef struct cli_truth {
     uint32_t *label;     /* per batch document, UINT32_MAX when not in truth */

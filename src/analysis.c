@@ -1,0 +1,390 @@
+/*
+ * analysis.c - what a cluster says as a story: who ran it first, who copied
+ * whom, when, and what each outlet changed.
+ *
+ * For each cluster, on the texts the batch kept (template lines dropped):
+ *  1. Order: by time when every member is dated, else by input order (the
+ *     report says so through `dated`). Ties in time keep the batch's order.
+ *  2. Origin: the first; when several share the earliest time, the one that
+ *     contains most of the others (sum of their containment in it).
+ *  3. Source of each later member: the earlier member that contains most of
+ *     it, containment = |S(m) n S(c)| / |S(m)| on exact shingle sets. A copy
+ *     of a copy inherits that copy's edits (its reworded lead, its local
+ *     paragraph), which the copy contains and the origin does not, so the
+ *     chain shows. Exact ties go to the origin, then to the earliest.
+ *  4. Edits against the source: both texts are cut into sentences, each
+ *     sentence keyed by a hash of its normalized words, and a longest common
+ *     subsequence over the keys marks each sentence kept, removed or added.
+ *     Label: verbatim (nothing removed or added), trimmed (only removed),
+ *     extended (only added), rewritten (both).
+ * Spread: distinct outlets, first and last time, and the delay from the
+ * origin until 2, 5 and 10 outlets had run the story.
+ *
+ * Cost: per cluster of m members with n shingles each, O(m^2 n) for the
+ * containments and O(s^2) per diff of s sentences; clusters are small.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#define MAX_DIFF_SENTENCES 4000 /* beyond this, a diff is skipped (counts only) */
+
+struct syndic_analysis {
+    syndic_story *stories;
+    size_t story_count;
+    syndic_copy *copies;      /* all stories' copies, story after story */
+    syndic_diff_item *items;  /* all diffs */
+};
+
+const char *syndic_edit_name(syndic_edit e)
+{
+    static const char *names[] = {"origin", "verbatim", "trimmed", "extended", "rewritten"};
+    return (unsigned)e < 5 ? names[e] : "unknown";
+}
+
+typedef struct sentence { const char *text; uint32_t len; uint64_t key; } sentence;
+
+typedef struct scratch {
+    syndic_sketcher *sk;
+    syndic_words words;
+    sentence *a, *b;
+    size_t a_cap, b_cap;
+    uint32_t *lcs;
+    size_t lcs_cap;
+} scratch;
+
+/* Cuts text into sentences: at . ! ? (and closing quotes) followed by white
+ * space, and at blank lines. Each gets the hash of its normalized words;
+ * sentences without words are skipped. */
+static int split_sentences(scratch *sc, const char *text, size_t len, sentence **out,
+                           size_t *cap, size_t *count)
+{
+    *count = 0;
+    size_t start = 0;
+    for (size_t i = 0; i <= len; i++) {
+        bool cut = i == len;
+        if (!cut && (text[i] == '.' || text[i] == '!' || text[i] == '?')) {
+            size_t j = i + 1;
+            while (j < len && (text[j] == '"' || text[j] == '\'' || text[j] == ')' ||
+                               ((unsigned char)text[j] == 0xe2 && j + 2 < len &&
+                                (unsigned char)text[j + 1] == 0x80 &&
+                                ((unsigned char)text[j + 2] == 0x9d ||
+                                 (unsigned char)text[j + 2] == 0x99))))
+                j += (unsigned char)text[j] == 0xe2 ? 3 : 1;
+            if (j >= len || text[j] == ' ' || text[j] == '\n' || text[j] == '\t') {
+                cut = true;
+                i = j - 1;
+            }
+        } else if (!cut && text[i] == '\n' && i + 1 < len && text[i + 1] == '\n') {
+            cut = true;
+        }
+        if (!cut) continue;
+        size_t end = i == len ? len : i + 1;
+        while (start < end && (text[start] == ' ' || text[start] == '\n' ||
+                               text[start] == '\t' || text[start] == '\r'))
+            start++;
+        size_t stop = end;
+        while (stop > start && (text[stop - 1] == ' ' || text[stop - 1] == '\n' ||
+                                text[stop - 1] == '\t' || text[stop - 1] == '\r'))
+            stop--;
+        if (stop > start) {
+            int rc = syndic__normalize(&sc->words, text + start, stop - start);
+            if (rc < 0) return rc;
+            if (sc->words.count) {
+                if ((rc = syndic__grow(out, cap, *count + 1, sizeof **out)) < 0) return rc;
+                (*out)[(*count)++] = (sentence){text + start, (uint32_t)(stop - start),
+                                                XXH3_64bits(sc->words.text, sc->words.len)};
+            }
+        }
+        start = end;
+    }
+    return SYNDIC_OK;
+}
+
+static size_t intersect(const uint64_t *a, size_t na, const uint64_t *b, size_t nb)
+{
+    size_t i = 0, j = 0, n = 0;
+    while (i < na && j < nb) {
+        if (a[i] == b[j]) { n++; i++; j++; }
+        else if (a[i] < b[j]) i++;
+        else j++;
+    }
+    return n;
+}
+
+/* Normalized title equality. */
+static int same_title(scratch *sc, const char *x, const char *y, bool *same)
+{
+    int rc = syndic__normalize(&sc->words, x, strlen(x));
+    if (rc < 0) return rc;
+    uint64_t hx = XXH3_64bits(sc->words.text, sc->words.len);
+    if ((rc = syndic__normalize(&sc->words, y, strlen(y))) < 0) return rc;
+    *same = hx == XXH3_64bits(sc->words.text, sc->words.len);
+    return SYNDIC_OK;
+}
+
+typedef struct member {
+    uint32_t doc;
+    uint64_t *sh;      /* exact shingle set */
+    size_t n;
+    int64_t key;       /* time, or input index when undated */
+} member;
+
+static int cmp_member_key(const void *a, const void *b)
+{
+    const member *x = a, *y = b;
+    return (x->key > y->key) - (x->key < y->key);
+}
+
+static double contained(const member *m, const member *in)
+{
+    return m->n ? (double)intersect(m->sh, m->n, in->sh, in->n) / (double)m->n : 0.0;
+}
+
+/* The diff of copy c against source s, appended to *items. */
+static int diff(scratch *sc, const char *src, size_t src_len, const char *cp, size_t cp_len,
+                syndic_copy *out, syndic_diff_item **items, size_t *count, size_t *cap)
+{
+    size_t na, nb;
+    int rc;
+    if ((rc = split_sentences(sc, src, src_len, &sc->a, &sc->a_cap, &na)) < 0) return rc;
+    if ((rc = split_sentences(sc, cp, cp_len, &sc->b, &sc->b_cap, &nb)) < 0) return rc;
+    out->kept = out->removed = out->added = 0;
+    out->diff_count = 0;
+    if (na > MAX_DIFF_SENTENCES || nb > MAX_DIFF_SENTENCES) {
+        /* Too long for a quadratic diff: count by set membership only. */
+        for (size_t j = 0; j < nb; j++) {
+            bool found = false;
+            for (size_t i = 0; i < na && !found; i++) found = sc->a[i].key == sc->b[j].key;
+            if (found) out->kept++;
+            else out->added++;
+        }
+        out->removed = na > out->kept ? (uint32_t)(na - out->kept) : 0;
+        return SYNDIC_OK;
+    }
+    /* LCS table, (na+1) x (nb+1), filled from the end. */
+    size_t w = nb + 1;
+    if ((rc = syndic__grow(&sc->lcs, &sc->lcs_cap, (na + 1) * w, sizeof *sc->lcs)) < 0)
+        return rc;
+    uint32_t *L = sc->lcs;
+    for (size_t i = na + 1; i-- > 0;) {
+        for (size_t j = nb + 1; j-- > 0;) {
+            if (i == na || j == nb) L[i * w + j] = 0;
+            else if (sc->a[i].key == sc->b[j].key) L[i * w + j] = L[(i + 1) * w + j + 1] + 1;
+            else {
+                uint32_t d = L[(i + 1) * w + j], r = L[i * w + j + 1];
+                L[i * w + j] = d > r ? d : r;
+            }
+        }
+    }
+    if ((rc = syndic__grow(items, cap, *count + na + nb, sizeof **items)) < 0) return rc;
+    size_t i = 0, j = 0, start = *count;
+    while (i < na || j < nb) {
+        syndic_diff_item it;
+        if (i < na && j < nb && sc->a[i].key == sc->b[j].key) {
+            it = (syndic_diff_item){SYNDIC_DIFF_KEPT, sc->b[j].len, sc->b[j].text};
+            out->kept++; i++; j++;
+        } else if (i < na && (j == nb || L[(i + 1) * w + j] >= L[i * w + j + 1])) {
+            it = (syndic_diff_item){SYNDIC_DIFF_REMOVED, sc->a[i].len, sc->a[i].text};
+            out->removed++; i++;
+        } else {
+            it = (syndic_diff_item){SYNDIC_DIFF_ADDED, sc->b[j].len, sc->b[j].text};
+            out->added++; j++;
+        }
+        (*items)[(*count)++] = it;
+    }
+    out->diff = (const syndic_diff_item *)(uintptr_t)start; /* an offset until fixed up */
+    out->diff_count = (uint32_t)(*count - start);
+    return SYNDIC_OK;
+}
+
+static syndic_edit label(const syndic_copy *c)
+{
+    if (!c->removed && !c->added) return SYNDIC_EDIT_VERBATIM;
+    if (!c->added) return SYNDIC_EDIT_TRIMMED;
+    if (!c->removed) return SYNDIC_EDIT_EXTENDED;
+    return SYNDIC_EDIT_REWRITTEN;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int analyse_story(scratch *sc, const syndic_batch *b, const syndic_cluster *cl,
+                         syndic_story *st, syndic_copy *copies, syndic_diff_item **items,
+                         size_t *item_count, size_t *item_cap)
+{
+    uint32_t m = cl->size;
+    int rc = SYNDIC_OK;
+    member *mem = syndic__calloc(m, sizeof *mem);
+    const char **outlets = syndic__calloc(m, sizeof *outlets);
+    if (!mem || !outlets) { rc = syndic__oom(); goto out; }
+    bool dated = true;
+    for (uint32_t i = 0; i < m; i++) dated &= syndic_batch_doc(b, cl->members[i].doc)->has_time != 0;
+    for (uint32_t i = 0; i < m; i++) {
+        uint32_t d = cl->members[i].doc;
+        const syndic_doc_info *info = syndic_batch_doc(b, d);
+        size_t len;
+        const char *text = syndic_batch_text(b, d, &len);
+        const uint64_t *h;
+        size_t n;
+        if ((rc = syndic_sketcher_shingles(sc->sk, text, len, &h, &n)) < 0) goto out;
+        mem[i].doc = d;
+        mem[i].n = n;
+        mem[i].key = dated ? info->time : (int64_t)info->input_index;
+        mem[i].sh = syndic__reallocarray(NULL, n ? n : 1, sizeof *h);
+        if (!mem[i].sh) { rc = syndic__oom(); goto out; }
+        if (n) memcpy(mem[i].sh, h, n * sizeof *h);
+    }
+    /* Stable by key: the batch order (id) breaks ties. */
+    for (uint32_t i = 1; i < m; i++) { /* insertion sort keeps stability */
+        member x = mem[i];
+        uint32_t j = i;
+        while (j > 0 && cmp_member_key(&mem[j - 1], &x) > 0) { mem[j] = mem[j - 1]; j--; }
+        mem[j] = x;
+    }
+    /* Origin among the earliest: the one that contains most of the others. */
+    uint32_t ties = 1;
+    while (ties < m && mem[ties].key == mem[0].key) ties++;
+    if (ties > 1) {
+        uint32_t best = 0;
+        double best_sum = -1;
+        for (uint32_t i = 0; i < ties; i++) {
+            double sum = 0;
+            for (uint32_t j = 0; j < m; j++)
+                if (j != i) sum += contained(&mem[j], &mem[i]);
+            if (sum > best_sum + 1e-12) { best_sum = sum; best = i; }
+        }
+        member x = mem[best];
+        memmove(mem + 1, mem, best * sizeof *mem);
+        mem[0] = x;
+    }
+    st->size = m;
+    st->dated = dated;
+    st->first = dated ? mem[0].key : -1;
+    st->last = dated ? mem[m - 1].key : -1;
+    for (int k = 0; k < 3; k++) st->to_reach[k] = -1;
+    /* Spread: distinct outlets in publication order. */
+    uint32_t distinct = 0;
+    static const uint32_t marks[3] = {2, 5, 10};
+    for (uint32_t i = 0; i < m; i++) {
+        const char *o = syndic_batch_doc(b, mem[i].doc)->outlet;
+        bool seen = false;
+        for (uint32_t j = 0; j < distinct && !seen; j++) seen = strcmp(outlets[j], o) == 0;
+        if (!seen) {
+            outlets[distinct++] = o;
+            for (int k = 0; k < 3; k++)
+                if (distinct == marks[k] && dated) st->to_reach[k] = mem[i].key - mem[0].key;
+        }
+    }
+    st->outlets = distinct;
+    qsort(outlets, distinct, sizeof *outlets, cmp_str);
+    /* Copy tree and edits. */
+    for (uint32_t i = 0; i < m; i++) {
+        syndic_copy *c = &copies[i];
+        const syndic_doc_info *info = syndic_batch_doc(b, mem[i].doc);
+        c->doc = mem[i].doc;
+        c->delay = dated ? mem[i].key - mem[0].key : -1;
+        size_t inter = intersect(mem[i].sh, mem[i].n, mem[0].sh, mem[0].n);
+        size_t uni = mem[i].n + mem[0].n - inter;
+        c->jaccard_origin = uni ? (double)inter / (double)uni : 0.0;
+        if (i == 0) {
+            c->source = -1;
+            c->containment = 1.0;
+            c->edit = SYNDIC_EDIT_ORIGIN;
+            continue;
+        }
+        int32_t best = 0;
+        double best_c = contained(&mem[i], &mem[0]);
+        for (uint32_t j = 1; j < i; j++) {
+            if (mem[j].key > mem[i].key) break;
+            double cj = contained(&mem[i], &mem[j]);
+            if (cj > best_c + 1e-12) { best_c = cj; best = (int32_t)j; }
+        }
+        c->source = best;
+        c->containment = best_c;
+        const syndic_doc_info *src = syndic_batch_doc(b, mem[best].doc);
+        bool same;
+        if ((rc = same_title(sc, src->title, info->title, &same)) < 0) goto out;
+        c->headline_changed = !same;
+        size_t sl, cl_len;
+        const char *st_text = syndic_batch_text(b, mem[best].doc, &sl);
+        const char *cp_text = syndic_batch_text(b, mem[i].doc, &cl_len);
+        if ((rc = diff(sc, st_text, sl, cp_text, cl_len, c, items, item_count, item_cap)) < 0)
+            goto out;
+        c->edit = label(c);
+    }
+out:
+    if (mem)
+        for (uint32_t i = 0; i < m; i++) syndic__free(mem[i].sh);
+    syndic__free(mem);
+    syndic__free(outlets);
+    return rc;
+}
+
+int syndic_analysis_new(syndic_analysis **out, const syndic_batch *b)
+{
+    *out = NULL;
+    size_t n = syndic_batch_cluster_count(b);
+    if (syndic_batch_doc_count(b) && !n)
+        return syndic__error(SYNDIC_EINVAL, "the batch is not clustered");
+    if (syndic_batch_doc_count(b) && !syndic_batch_text(b, 0, NULL))
+        return syndic__error(SYNDIC_EINVAL, "the batch did not keep its texts");
+    syndic_analysis *a = syndic__calloc(1, sizeof *a);
+    scratch sc = {0};
+    int rc = SYNDIC_OK;
+    size_t item_count = 0, item_cap = 0;
+    if (!a) return syndic__oom();
+    a->stories = syndic__calloc(n ? n : 1, sizeof *a->stories);
+    a->copies = syndic__calloc(syndic_batch_doc_count(b) + 1, sizeof *a->copies);
+    if (!a->stories || !a->copies) { rc = syndic__oom(); goto fail; }
+    if ((rc = syndic_sketcher_new(&sc.sk, syndic_batch_params(b))) < 0) goto fail;
+    size_t pos = 0;
+    for (size_t i = 0; i < n; i++) {
+        const syndic_cluster *cl = syndic_batch_cluster_at(b, i);
+        a->stories[i].cluster = (uint32_t)i;
+        if ((rc = analyse_story(&sc, b, cl, &a->stories[i], a->copies + pos, &a->items,
+                                &item_count, &item_cap)) < 0)
+            goto fail;
+        a->stories[i].copies = (const syndic_copy *)(uintptr_t)pos;
+        pos += cl->size;
+    }
+    /* Offsets to pointers, now that the arrays stopped moving. */
+    for (size_t i = 0; i < n; i++) {
+        a->stories[i].copies = a->copies + (uintptr_t)a->stories[i].copies;
+        syndic_copy *c = (syndic_copy *)(uintptr_t)a->stories[i].copies;
+        for (uint32_t j = 0; j < a->stories[i].size; j++)
+            c[j].diff = c[j].diff_count ? a->items + (uintptr_t)c[j].diff : NULL;
+    }
+    a->story_count = n;
+    *out = a;
+    goto done;
+fail:
+    syndic_analysis_free(a);
+done:
+    syndic_sketcher_free(sc.sk);
+    syndic__words_free(&sc.words);
+    syndic__free(sc.a);
+    syndic__free(sc.b);
+    syndic__free(sc.lcs);
+    return rc;
+}
+
+void syndic_analysis_free(syndic_analysis *a)
+{
+    if (!a) return;
+    syndic__free(a->stories);
+    syndic__free(a->copies);
+    syndic__free(a->items);
+    syndic__free(a);
+}
+
+const syndic_story *syndic_analysis_story(const syndic_analysis *a, size_t i)
+{
+    return i < a->story_count ? &a->stories[i] : NULL;
+}
