@@ -373,10 +373,12 @@ const syndic_batch_stats *syndic_batch_get_stats(const syndic_batch *b);
 /** How a copy differs from its source, by sentences. */
 typedef enum syndic_edit {
     SYNDIC_EDIT_ORIGIN = 0, /**< the story's first publication */
-    SYNDIC_EDIT_VERBATIM,   /**< every sentence kept, none added */
+    SYNDIC_EDIT_VERBATIM,   /**< every sentence kept unchanged, none added */
     SYNDIC_EDIT_TRIMMED,    /**< sentences removed, none added */
     SYNDIC_EDIT_EXTENDED,   /**< sentences added, none removed */
-    SYNDIC_EDIT_REWRITTEN   /**< sentences removed and added */
+    SYNDIC_EDIT_REWRITTEN   /**< sentences removed and added, or a third
+                                 or more of the kept ones edited, or only
+                                 edits */
 } syndic_edit;
 
 /** "origin", "verbatim", "trimmed", "extended", "rewritten". */
@@ -405,6 +407,8 @@ typedef struct syndic_copy {
     syndic_edit edit;
     int headline_changed;  /**< normalized title differs from the source's */
     uint32_t kept, removed, added; /**< sentences against the source */
+    uint32_t edited;       /**< of the kept, those changed slightly (a typo,
+                                a figure, a name: 70% of words in common) */
     const syndic_diff_item *diff;  /**< the sentences in order, marked */
     uint32_t diff_count;
 } syndic_copy;

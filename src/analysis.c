@@ -15,8 +15,11 @@
  *  4. Edits against the source: both texts are cut into sentences, each
  *     sentence keyed by a hash of its normalized words, and a longest common
  *     subsequence over the keys marks each sentence kept, removed or added.
- *     Label: verbatim (nothing removed or added), trimmed (only removed),
- *     extended (only added), rewritten (both).
+ *     Sentences with 70% of their words in common count as kept but
+ *     "edited" (a typo, a changed figure). Label: verbatim (nothing removed,
+ *     added or edited), trimmed (only removed), extended (only added),
+ *     rewritten (removed and added, or a third or more edited, or only
+ *     edits).
  * Spread: distinct outlets, first and last time, and the delay from the
  * origin until 2, 5 and 10 outlets had run the story.
  *
@@ -31,6 +34,8 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#define TIE 5 /* shingles: containments this close are equal */
+#define USE_J 0
 #define MAX_DIFF_SENTENCES 4000 /* beyond this, a diff is skipped (counts only) */
 
 struct syndic_analysis {
@@ -46,7 +51,15 @@ const char *syndic_edit_name(syndic_edit e)
     return (unsigned)e < 5 ? names[e] : "unknown";
 }
 
-typedef struct sentence { const char *text; uint32_t len; uint64_t key; } sentence;
+/* A sentence: its raw text, the hash of its normalized words, and the
+ * sorted hashes of its distinct words (in the scratch pool) for the fuzzy
+ * match that lets a typo or a respelled name leave a sentence "kept". */
+typedef struct sentence {
+    const char *text;
+    uint32_t len;
+    uint64_t key;
+    size_t words_at, word_count; /* in scratch pool a or b */
+} sentence;
 
 typedef struct scratch {
     syndic_sketcher *sk;
@@ -55,15 +68,45 @@ typedef struct scratch {
     size_t a_cap, b_cap;
     uint32_t *lcs;
     size_t lcs_cap;
+    uint64_t *pool[2];   /* word hashes of the sentences of a and b */
+    size_t pool_len[2], pool_cap[2];
 } scratch;
+
+/* Sentences match when they are equal after normalization, or when their
+ * word sets overlap at SAME_SENTENCE (Jaccard): a typo, a respelled name or
+ * a changed figure in a 20-word sentence still leaves it the same sentence. */
+#define SAME_SENTENCE 0.7
+
+static bool same_sentence(const scratch *sc, const sentence *x, const sentence *y)
+{
+    if (x->key == y->key) return true;
+    const uint64_t *a = sc->pool[0] + x->words_at, *b = sc->pool[1] + y->words_at;
+    size_t na = x->word_count, nb = y->word_count, i = 0, j = 0, both = 0;
+    if (!na || !nb) return false;
+    /* J <= min/max: sentences of very different lengths cannot match. */
+    if ((double)(na < nb ? na : nb) < SAME_SENTENCE * (double)(na > nb ? na : nb)) return false;
+    while (i < na && j < nb) {
+        if (a[i] == b[j]) { both++; i++; j++; }
+        else if (a[i] < b[j]) i++;
+        else j++;
+    }
+    return (double)both >= SAME_SENTENCE * (double)(na + nb - both);
+}
+
+static int cmp_hash(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
 
 /* Cuts text into sentences: at . ! ? (and closing quotes) followed by white
  * space, and at blank lines. Each gets the hash of its normalized words;
  * sentences without words are skipped. */
 static int split_sentences(scratch *sc, const char *text, size_t len, sentence **out,
-                           size_t *cap, size_t *count)
+                           size_t *cap, size_t *count, int side)
 {
     *count = 0;
+    sc->pool_len[side] = 0;
     size_t start = 0;
     for (size_t i = 0; i <= len; i++) {
         bool cut = i == len;
@@ -96,8 +139,22 @@ static int split_sentences(scratch *sc, const char *text, size_t len, sentence *
             if (rc < 0) return rc;
             if (sc->words.count) {
                 if ((rc = syndic__grow(out, cap, *count + 1, sizeof **out)) < 0) return rc;
+                size_t at = sc->pool_len[side], nw = sc->words.count;
+                if ((rc = syndic__grow(&sc->pool[side], &sc->pool_cap[side], at + nw,
+                                       sizeof *sc->pool[side])) < 0)
+                    return rc;
+                uint64_t *h = sc->pool[side] + at;
+                for (size_t k = 0; k < nw; k++)
+                    h[k] = XXH3_64bits(sc->words.text + sc->words.start[k],
+                                       sc->words.end[k] - sc->words.start[k]);
+                qsort(h, nw, sizeof *h, cmp_hash);
+                size_t u = 0;
+                for (size_t k = 0; k < nw; k++)
+                    if (u == 0 || h[k] != h[u - 1]) h[u++] = h[k];
+                sc->pool_len[side] = at + u;
                 (*out)[(*count)++] = (sentence){text + start, (uint32_t)(stop - start),
-                                                XXH3_64bits(sc->words.text, sc->words.len)};
+                                                XXH3_64bits(sc->words.text, sc->words.len),
+                                                at, u};
             }
         }
         start = end;
@@ -140,6 +197,12 @@ static int cmp_member_key(const void *a, const void *b)
     return (x->key > y->key) - (x->key < y->key);
 }
 
+static double jaccard_of(const member *a, const member *b, size_t inter)
+{
+    size_t uni = a->n + b->n - inter;
+    return uni ? (double)inter / (double)uni : 0.0;
+}
+
 static double contained(const member *m, const member *in)
 {
     return m->n ? (double)intersect(m->sh, m->n, in->sh, in->n) / (double)m->n : 0.0;
@@ -151,15 +214,15 @@ static int diff(scratch *sc, const char *src, size_t src_len, const char *cp, si
 {
     size_t na, nb;
     int rc;
-    if ((rc = split_sentences(sc, src, src_len, &sc->a, &sc->a_cap, &na)) < 0) return rc;
-    if ((rc = split_sentences(sc, cp, cp_len, &sc->b, &sc->b_cap, &nb)) < 0) return rc;
-    out->kept = out->removed = out->added = 0;
+    if ((rc = split_sentences(sc, src, src_len, &sc->a, &sc->a_cap, &na, 0)) < 0) return rc;
+    if ((rc = split_sentences(sc, cp, cp_len, &sc->b, &sc->b_cap, &nb, 1)) < 0) return rc;
+    out->kept = out->removed = out->added = out->edited = 0;
     out->diff_count = 0;
     if (na > MAX_DIFF_SENTENCES || nb > MAX_DIFF_SENTENCES) {
         /* Too long for a quadratic diff: count by set membership only. */
         for (size_t j = 0; j < nb; j++) {
             bool found = false;
-            for (size_t i = 0; i < na && !found; i++) found = sc->a[i].key == sc->b[j].key;
+            for (size_t i = 0; i < na && !found; i++) found = same_sentence(sc, &sc->a[i], &sc->b[j]);
             if (found) out->kept++;
             else out->added++;
         }
@@ -174,7 +237,7 @@ static int diff(scratch *sc, const char *src, size_t src_len, const char *cp, si
     for (size_t i = na + 1; i-- > 0;) {
         for (size_t j = nb + 1; j-- > 0;) {
             if (i == na || j == nb) L[i * w + j] = 0;
-            else if (sc->a[i].key == sc->b[j].key) L[i * w + j] = L[(i + 1) * w + j + 1] + 1;
+            else if (same_sentence(sc, &sc->a[i], &sc->b[j])) L[i * w + j] = L[(i + 1) * w + j + 1] + 1;
             else {
                 uint32_t d = L[(i + 1) * w + j], r = L[i * w + j + 1];
                 L[i * w + j] = d > r ? d : r;
@@ -185,9 +248,12 @@ static int diff(scratch *sc, const char *src, size_t src_len, const char *cp, si
     size_t i = 0, j = 0, start = *count;
     while (i < na || j < nb) {
         syndic_diff_item it;
-        if (i < na && j < nb && sc->a[i].key == sc->b[j].key) {
+        if (i < na && j < nb && same_sentence(sc, &sc->a[i], &sc->b[j]) &&
+            L[i * w + j] == L[(i + 1) * w + j + 1] + 1) {
             it = (syndic_diff_item){SYNDIC_DIFF_KEPT, sc->b[j].len, sc->b[j].text};
-            out->kept++; i++; j++;
+            out->kept++;
+            out->edited += sc->a[i].key != sc->b[j].key;
+            i++; j++;
         } else if (i < na && (j == nb || L[(i + 1) * w + j] >= L[i * w + j + 1])) {
             it = (syndic_diff_item){SYNDIC_DIFF_REMOVED, sc->a[i].len, sc->a[i].text};
             out->removed++; i++;
@@ -204,7 +270,8 @@ static int diff(scratch *sc, const char *src, size_t src_len, const char *cp, si
 
 static syndic_edit label(const syndic_copy *c)
 {
-    if (!c->removed && !c->added) return SYNDIC_EDIT_VERBATIM;
+    if (c->edited * 3 >= c->kept + c->added && c->edited) return SYNDIC_EDIT_REWRITTEN;
+    if (!c->removed && !c->added) return c->edited ? SYNDIC_EDIT_REWRITTEN : SYNDIC_EDIT_VERBATIM;
     if (!c->added) return SYNDIC_EDIT_TRIMMED;
     if (!c->removed) return SYNDIC_EDIT_EXTENDED;
     return SYNDIC_EDIT_REWRITTEN;
@@ -299,13 +366,25 @@ static int analyse_story(scratch *sc, const syndic_batch *b, const syndic_cluste
             c->edit = SYNDIC_EDIT_ORIGIN;
             continue;
         }
+        /* The earlier member that contains most of it; among those that
+         * contain as much (within TIE shingles), the closest version (the
+         * highest Jaccard), and the origin when that ties too. */
         int32_t best = 0;
-        double best_c = contained(&mem[i], &mem[0]);
+        size_t best_n = intersect(mem[i].sh, mem[i].n, mem[0].sh, mem[0].n);
+        double best_j = jaccard_of(&mem[i], &mem[0], best_n);
         for (uint32_t j = 1; j < i; j++) {
             if (mem[j].key > mem[i].key) break;
-            double cj = contained(&mem[i], &mem[j]);
-            if (cj > best_c + 1e-12) { best_c = cj; best = (int32_t)j; }
+            size_t nj = intersect(mem[i].sh, mem[i].n, mem[j].sh, mem[j].n);
+            double jj = jaccard_of(&mem[i], &mem[j], nj);
+            bool more = nj > best_n + TIE;
+            bool tie = nj + TIE >= best_n && nj <= best_n + TIE;
+            if (more || (tie && USE_J && jj > best_j + 1e-9)) {
+                best = (int32_t)j;
+                best_n = nj;
+                best_j = jj;
+            }
         }
+        double best_c = mem[i].n ? (double)best_n / (double)mem[i].n : 0.0;
         c->source = best;
         c->containment = best_c;
         const syndic_doc_info *src = syndic_batch_doc(b, mem[best].doc);
@@ -372,6 +451,8 @@ done:
     syndic__free(sc.a);
     syndic__free(sc.b);
     syndic__free(sc.lcs);
+    syndic__free(sc.pool[0]);
+    syndic__free(sc.pool[1]);
     return rc;
 }
 

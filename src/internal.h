@@ -81,9 +81,19 @@ int syndic__sketcher_sketch_doc(syndic_sketcher *s, const char *text, size_t len
 void syndic__sketcher_numbers(const syndic_sketcher *s, syndic_numbers *out);
 
 /* ---- templates.c */
+/* A line of a text as the template learner sees it. keys[] identify it
+ * (0 = no such key): [0] the exact normalized line; [1] its shape, for date
+ * lines (figures, month and weekday names replaced by placeholders); [2] its
+ * lead-in, for "Read more: ..." style lines (the words before a colon). */
+#define LINE_KEYS 3
+typedef struct syndic_line {
+    uint64_t keys[LINE_KEYS];
+    size_t words;
+    const char *raw;
+    size_t raw_len;
+} syndic_line;
 /* Called for each line with words: return false to drop it. */
-typedef bool (*syndic__line_filter)(void *ctx, uint64_t key, size_t words,
-                                    const char *line, size_t len);
+typedef bool (*syndic__line_filter)(void *ctx, const syndic_line *line);
 /* Normalizes text a line at a time; keys are XXH3 of a line's normalized
  * words seeded with `salt` (odd, never 0). With `content`, the raw lines kept
  * (with their newlines) are copied there. */

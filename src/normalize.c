@@ -43,6 +43,21 @@ enum kind { K_SEP = 0, K_WORD, K_APOS, K_COMMA, K_DOT, K_SLASH, K_HYPHEN, K_PERC
 static unsigned char ascii_kind[128];
 static char ascii_lower[128];
 
+/* Canonical forms of the words that copy editors rewrite: wire style
+ * ("5 mln dlrs", "2.9 pct", "nine cts") against newspaper style ("5 million
+ * dollars", "2.9 percent", "9 cents"). Both spellings map to one token, so
+ * the rewrite changes no shingle. */
+static const struct { const char *word, *canon; unsigned char len; } canon_words[] = {
+    {"percent", "pct", 7}, {"million", "mln", 7}, {"mn", "mln", 2}, {"billion", "bln", 7},
+    {"bn", "bln", 2}, {"dollars", "dlr", 7}, {"dollar", "dlr", 6}, {"dlrs", "dlr", 4},
+    {"cents", "ct", 5}, {"cent", "ct", 4}, {"cts", "ct", 3}, {"zero", "0", 4}, {"one", "1", 3},
+    {"two", "2", 3}, {"three", "3", 5}, {"four", "4", 4}, {"five", "5", 4}, {"six", "6", 3},
+    {"seven", "7", 5}, {"eight", "8", 5}, {"nine", "9", 4}, {"ten", "10", 3},
+};
+
+/* First letters of the words above: most words are rejected on this. */
+static bool canon_initial[128];
+
 static void init_tables(void)
 {
     for (int c = 0; c < 128; c++) {
@@ -61,6 +76,8 @@ static void init_tables(void)
     ascii_kind['/'] = K_SLASH;
     ascii_kind['-'] = K_HYPHEN;
     ascii_kind['%'] = K_PERCENT;
+    for (size_t i = 0; i < sizeof canon_words / sizeof canon_words[0]; i++)
+        canon_initial[(unsigned char)canon_words[i].word[0]] = true;
 }
 
 /* Tables are filled once; the values are constant so a benign race between
@@ -81,26 +98,15 @@ static int reserve(syndic_words *w, size_t more)
     return syndic__grow(&w->text, &w->cap, w->len + more + 2, 1);
 }
 
-/* Canonical forms of the words that copy editors rewrite: wire style
- * ("5 mln dlrs", "2.9 pct", "nine cts") against newspaper style ("5 million
- * dollars", "2.9 percent", "9 cents"). Both spellings map to one token, so
- * the rewrite changes no shingle. */
-static const struct { const char *word, *canon; } canon_words[] = {
-    {"percent", "pct"}, {"million", "mln"}, {"mn", "mln"}, {"billion", "bln"},
-    {"bn", "bln"}, {"dollars", "dlr"}, {"dollar", "dlr"}, {"dlrs", "dlr"},
-    {"cents", "ct"}, {"cent", "ct"}, {"cts", "ct"}, {"zero", "0"}, {"one", "1"},
-    {"two", "2"}, {"three", "3"}, {"four", "4"}, {"five", "5"}, {"six", "6"},
-    {"seven", "7"}, {"eight", "8"}, {"nine", "9"}, {"ten", "10"},
-};
-
 static void canonical_word(syndic_words *w)
 {
     uint32_t start = w->start[w->count - 1];
     size_t n = w->len - start;
-    if (n < 2 || n > 7) return;
     const char *word = w->text + start;
+    if (n < 2 || n > 7 || (unsigned char)word[0] >= 128 || !canon_initial[(unsigned char)word[0]])
+        return;
     for (size_t i = 0; i < sizeof canon_words / sizeof canon_words[0]; i++) {
-        if (strlen(canon_words[i].word) == n && memcmp(canon_words[i].word, word, n) == 0) {
+        if (canon_words[i].len == n && memcmp(canon_words[i].word, word, n) == 0) {
             size_t m = strlen(canon_words[i].canon); /* never longer than the word */
             memcpy(w->text + start, canon_words[i].canon, m);
             w->len = start + m;

@@ -154,10 +154,11 @@ void syndic__sketcher_numbers(const syndic_sketcher *s, syndic_numbers *out)
     syndic__numbers_extract(out, &s->words, s->params.seed);
 }
 
-static bool not_template(void *ctx, uint64_t key, size_t words, const char *line, size_t len)
+static bool not_template(void *ctx, const syndic_line *line)
 {
-    (void)words; (void)line; (void)len;
-    return !syndic__templates_has(ctx, key);
+    for (int k = 0; k < LINE_KEYS; k++)
+        if (line->keys[k] && syndic__templates_has(ctx, line->keys[k])) return false;
+    return true;
 }
 
 int syndic__sketcher_sketch_doc(syndic_sketcher *s, const char *text, size_t len,

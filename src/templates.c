@@ -75,6 +75,73 @@ uint64_t syndic__outlet_salt(const char *outlet, size_t len)
                                 UINT64_C(0x74656d706c617465));
 }
 
+static bool is_number(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] >= '0' && s[i] <= '9') return true;
+    return false;
+}
+
+/* Month and weekday names, full and short, after normalization. */
+static bool is_calendar_word(const char *s, size_t n)
+{
+    if (n > 9) return false;
+    static const char *names[] = {
+        "january", "february", "march", "april", "may", "june", "july", "august",
+        "september", "october", "november", "december", "jan", "feb", "mar", "apr",
+        "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "monday", "tuesday",
+        "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "wed",
+        "thu", "fri", "sat", "sun", "am", "pm", "a", "m", "p", "utc", "gmt", "et", "at"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strlen(names[i]) == n && memcmp(names[i], s, n) == 0) return true;
+    return false;
+}
+
+/* The keys of the line made of words [first, w->count) of w. */
+static void line_keys(syndic_line *line, const syndic_words *w, size_t first, uint64_t salt)
+{
+    uint32_t a = w->start[first], b = w->end[w->count - 1];
+    line->keys[0] = XXH3_64bits_withSeed(w->text + a, b - a, salt) | 1;
+    if (line->words > MAX_TEMPLATE_WORDS) return;
+    /* Shape: a dateline ("Tuesday 3 March 2026, 07:18", "Published March 9,
+     * 2026 6:25 a.m. ET") differs in every document but keeps its shape.
+     * Only lines that are mostly figures and calendar words get one. */
+    char shape[2 * MAX_TEMPLATE_WORDS + 64];
+    size_t len = 0, calendar = 0, numbers = 0;
+    for (size_t i = first; i < w->count && numbers < 2; i++)
+        numbers += is_number(w->text + w->start[i], w->end[i] - w->start[i]);
+    for (size_t i = first; numbers >= 2 && i < w->count && len + 40 < sizeof shape; i++) {
+        const char *s = w->text + w->start[i];
+        size_t n = w->end[i] - w->start[i];
+        if (is_number(s, n)) { shape[len++] = '#'; calendar++; }
+        else if (is_calendar_word(s, n)) { shape[len++] = 'M'; calendar++; }
+        else { memcpy(shape + len, s, n < 32 ? n : 32); len += n < 32 ? n : 32; }
+        shape[len++] = ' ';
+    }
+    if (calendar * 2 >= line->words && calendar >= 3)
+        line->keys[1] = XXH3_64bits_withSeed(shape, len, salt ^ UINT64_C(0x7368617065)) | 1;
+    /* Lead-in: "Read more: <another headline>", "See also: ...", "RELATED:
+     * ...": a colon after one to three words, and more words after it. */
+    const char *colon = memchr(line->raw, ':', line->raw_len < 40 ? line->raw_len : 40);
+    size_t end = line->raw_len;
+    while (end && (line->raw[end - 1] == ' ' || line->raw[end - 1] == '\r')) end--;
+    bool sentence = end && (line->raw[end - 1] == '.' || line->raw[end - 1] == '!' ||
+                            line->raw[end - 1] == '?');
+    /* A pointer to another story is a headline: short, no final period
+     * ("NOTE: net includes a charge of 8 mln dlrs." is content). */
+    if (colon && !sentence && line->words >= 3 && line->words <= 20) {
+        /* The raw words before the colon; their normalized forms are the
+         * first words of the line. */
+        size_t lead = 0;
+        for (const char *p = line->raw; p < colon; p++)
+            lead += (p == line->raw || p[-1] == ' ') && *p != ' ';
+        if (lead >= 1 && lead <= 3 && lead < line->words) {
+            uint32_t e = w->end[first + lead - 1];
+            line->keys[2] = XXH3_64bits_withSeed(w->text + a, e - a, salt ^ UINT64_C(0x6c656164)) | 1;
+        }
+    }
+}
+
 int syndic__normalize_lines(syndic_words *w, const char *text, size_t len, uint64_t salt,
                             syndic__line_filter keep, void *ctx, syndic_buf *content)
 {
@@ -91,9 +158,9 @@ int syndic__normalize_lines(syndic_words *w, const char *text, size_t len, uint6
         bool kept = true;
         size_t n = w->count - before_words;
         if (n > 0 && keep) {
-            uint32_t a = w->start[before_words], b = w->end[w->count - 1];
-            uint64_t key = XXH3_64bits_withSeed(w->text + a, b - a, salt) | 1;
-            kept = keep(ctx, key, n, text + pos, end - pos);
+            syndic_line line = {{0}, n, text + pos, end - pos};
+            line_keys(&line, w, before_words, salt);
+            kept = keep(ctx, &line);
             if (!kept) { /* drop the line's words */
                 w->count = before_words;
                 w->len = before_len;
@@ -175,19 +242,22 @@ static unsigned cm_add(uint8_t *cm, uint64_t key)
     return est;
 }
 
-static bool collect_key(void *ctx, uint64_t key, size_t words, const char *line, size_t len)
+static bool collect_key(void *ctx, const syndic_line *line)
 {
     syndic_templates *t = ctx;
-    if (words > MAX_TEMPLATE_WORDS) return true;
-    if (syndic__grow(&t->doc_keys, &t->doc_key_cap, t->doc_key_count + 1,
-                     sizeof *t->doc_keys) < 0 ||
-        syndic__grow(&t->doc_lines, &t->doc_line_cap, t->doc_key_count + 1,
-                     sizeof *t->doc_lines) < 0) {
-        t->failed = true;
-        return true;
+    if (line->words > MAX_TEMPLATE_WORDS) return true;
+    for (int k = 0; k < LINE_KEYS; k++) {
+        if (!line->keys[k]) continue;
+        if (syndic__grow(&t->doc_keys, &t->doc_key_cap, t->doc_key_count + 1,
+                         sizeof *t->doc_keys) < 0 ||
+            syndic__grow(&t->doc_lines, &t->doc_line_cap, t->doc_key_count + 1,
+                         sizeof *t->doc_lines) < 0) {
+            t->failed = true;
+            return true;
+        }
+        t->doc_lines[t->doc_key_count] = (line_span){line->keys[k], line->raw, line->raw_len};
+        t->doc_keys[t->doc_key_count++] = line->keys[k];
     }
-    t->doc_lines[t->doc_key_count] = (line_span){key, line, len};
-    t->doc_keys[t->doc_key_count++] = key;
     return true;
 }
 

@@ -31,8 +31,15 @@ double cli_now(void);
 
 /* report.c */
 typedef enum { FORMAT_JSONL, FORMAT_CSV, FORMAT_TEXT } cli_format;
-int cli_write_clusters(FILE *out, const syndic_batch *b, cli_format format,
-                       bool singletons);
+/* Clusters, as stories when `a` (the analysis) is not NULL. */
+int cli_write_clusters(FILE *out, const syndic_batch *b, const syndic_analysis *a,
+                       cli_format format, bool singletons);
+/* One story as text for people (also used by `syndic show`). */
+void cli_story_text(FILE *out, const syndic_batch *b, size_t index, const syndic_story *s);
+void cli_iso_time(char *out, size_t cap, int64_t when);
+/* "45s", "12m", "3h 05m", "2d 04h"; "-" for a negative value. */
+void cli_duration(char *out, size_t cap, int64_t seconds);
+void cli_text_column(FILE *out, const char *s, int width, bool pad);
 
 /* report_html.c: one self-contained HTML file (no script, no network): an
  * overview of the stories sorted by reach, and per story a timeline in

@@ -29,6 +29,8 @@ static const char usage[] =
     "  -o, --output FILE  write clusters to FILE (default stdout)\n"
     "  --format F         jsonl (default), csv (a row per member) or text\n"
     "  --singletons       also write clusters of one document\n"
+    "  --no-analysis      plain clusters: no origin, copy tree or edits, and no\n"
+    "                     texts kept in memory (for very large corpora)\n"
     "  --stats FILE       write the run's parameters, counts and times as JSON\n"
     "                     ('-' for stderr)\n"
     "  --truth FILE       score the clusters against a TSV of id<TAB>story\n"
@@ -407,6 +409,7 @@ int cmd_cluster(int argc, char **argv)
         {"strict", no_argument, NULL, OPT_STRICT},
         {"max-warnings", required_argument, NULL, OPT_MAX_WARNINGS},
         {"no-templates", no_argument, NULL, OPT_NO_TEMPLATES},
+        {"no-analysis", no_argument, NULL, OPT_NO_ANALYSIS},
         {"template-docs", required_argument, NULL, OPT_TEMPLATE_DOCS},
         {"help", no_argument, NULL, 'h'},
         PARAM_LONG_OPTIONS,
@@ -419,6 +422,7 @@ int cmd_cluster(int argc, char **argv)
     cli_format format = FORMAT_JSONL;
     bool singletons = false;
     unsigned template_docs = 3;
+    bool analysis_on = true;
     unsigned long long u;
     int opt;
     optind = 1;
@@ -461,6 +465,7 @@ int cmd_cluster(int argc, char **argv)
             }
             break;
         case OPT_NO_TEMPLATES: template_docs = 0; break;
+        case OPT_NO_ANALYSIS: analysis_on = false; break;
         case OPT_TEMPLATE_DOCS:
             if (!cli_parse_uint(optarg, 1u << 30, &u) || u < 2) {
                 cli_error("--template-docs: expected a whole number >= 2, got '%s'", optarg);
@@ -481,12 +486,14 @@ int cmd_cluster(int argc, char **argv)
         cli_error("%s", syndic_last_error());
         return EXIT_USAGE;
     }
+    syndic_batch_keep_texts(r.batch, analysis_on);
     int status = EXIT_RUNTIME;
     FILE *out = stdout;
     cli_truth truth = {0};
     syndic_quality quality;
     bool have_quality = false;
     syndic_templates *templates = NULL;
+    syndic_analysis *analysis = NULL;
     char *spool = NULL;
     r.progress = !r.quiet && isatty(2);
     r.start = cli_now();
@@ -526,7 +533,11 @@ int cmd_cluster(int argc, char **argv)
         out = stdout;
         goto out;
     }
-    if (cli_write_clusters(out, r.batch, format, singletons) < 0 || fflush(out) != 0) {
+    if (analysis_on && syndic_analysis_new(&analysis, r.batch) < 0) {
+        cli_error("%s", syndic_last_error());
+        goto out;
+    }
+    if (cli_write_clusters(out, r.batch, analysis, format, singletons) < 0 || fflush(out) != 0) {
         cli_error("%s: write error", output ? output : "<stdout>");
         goto out;
     }
@@ -573,6 +584,7 @@ out:
     }
     cli_truth_free(&truth);
     syndic_batch_free(r.batch);
+    syndic_analysis_free(analysis);
     syndic_templates_free(templates);
     if (spool) { unlink(spool); free(spool); }
     return status;

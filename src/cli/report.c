@@ -1,12 +1,16 @@
 /*
- * report.c - writing clusters as JSON Lines, CSV or text for people.
+ * report.c - writing clusters and stories as JSON Lines, CSV or text.
  *
- * JSON Lines (schema in docs/output.md): one cluster per line, keys in a
- * fixed order, absent metadata as null, numbers exact (an estimated Jaccard
- * is a multiple of 1/K). jansson does the escaping, so any text in an id or
- * a title comes out as valid JSON.
- * CSV (RFC 4180): one row per member; fields with a comma, quote or line
- * break are quoted and quotes doubled.
+ * Two shapes (schemas in docs/output.md):
+ *  - with the analysis (the default), `syndic.story/1`: each cluster as a
+ *    story, members in publication order, the origin first, each member with
+ *    its likely source, delay, edit label and sentence counts;
+ *  - without (--no-analysis, texts not kept), `syndic.cluster/1`: members
+ *    with their estimated Jaccard against the representative.
+ * JSON keys come in a fixed order, absent metadata is null, and jansson does
+ * the escaping, so any text in an id or a title is valid JSON.
+ * CSV is RFC 4180: one row per member, fields with a comma, quote or line
+ * break quoted and quotes doubled.
  */
 #include "cli.h"
 
@@ -14,89 +18,188 @@
 #include <string.h>
 #include <time.h>
 
-/* The parsed date in UTC, ISO 8601 ("2026-03-04T09:15:00Z"); "" if none. */
-static void iso_time(char *out, size_t cap, const syndic_doc_info *d)
+#define EXAMPLES 3 /* added and removed sentences shown per copy */
+
+/* Seconds since 1970 in UTC, ISO 8601 ("2026-03-04T09:15:00Z"). */
+void cli_iso_time(char *out, size_t cap, int64_t when)
 {
-    out[0] = 0;
-    if (!d->has_time) return;
-    time_t t = (time_t)d->time;
+    time_t t = (time_t)when;
     struct tm tm;
+    out[0] = 0;
     if (gmtime_r(&t, &tm)) strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static json_t *str_or_null(const char *s)
+static void doc_time(char *out, size_t cap, const syndic_doc_info *d)
 {
-    return s && *s ? json_string(s) : json_null();
+    out[0] = 0;
+    if (d->has_time) cli_iso_time(out, cap, d->time);
 }
 
-static int write_jsonl(FILE *out, const syndic_batch *b, size_t index,
-                       const syndic_cluster *c)
+void cli_duration(char *out, size_t cap, int64_t s)
 {
-    json_t *obj = json_object();
-    json_t *members = json_array();
-    if (!obj || !members) { json_decref(obj); json_decref(members); return -1; }
-    json_object_set_new(obj, "cluster", json_integer((json_int_t)index + 1));
-    json_object_set_new(obj, "size", json_integer(c->size));
-    json_object_set_new(obj, "representative",
-                        json_string(syndic_batch_doc(b, c->members[0].doc)->id));
-    for (uint32_t i = 0; i < c->size; i++) {
-        const syndic_doc_info *d = syndic_batch_doc(b, c->members[i].doc);
-        json_t *m = json_object();
-        json_object_set_new(m, "id", json_string(d->id));
-        json_object_set_new(m, "outlet", str_or_null(d->outlet));
-        char when[32];
-        iso_time(when, sizeof when, d);
-        json_object_set_new(m, "date", str_or_null(d->date));
-        json_object_set_new(m, "time", str_or_null(when));
-        json_object_set_new(m, "title", str_or_null(d->title));
-        json_object_set_new(m, "url", str_or_null(d->url));
-        json_object_set_new(m, "jaccard", json_real(c->members[i].jaccard));
-        json_array_append_new(members, m);
-    }
-    json_object_set_new(obj, "members", members);
-    int rc = json_dumpf(obj, out, JSON_COMPACT);
+    if (s < 0) { snprintf(out, cap, "-"); return; }
+    if (s < 60) snprintf(out, cap, "%llds", (long long)s);
+    else if (s < 3600) snprintf(out, cap, "%lldm", (long long)(s / 60));
+    else if (s < 86400) snprintf(out, cap, "%lldh %02lldm", (long long)(s / 3600), (long long)(s % 3600 / 60));
+    else snprintf(out, cap, "%lldd %02lldh", (long long)(s / 86400), (long long)(s % 86400 / 3600));
+}
+
+static json_t *str_or_null(const char *s) { return s && *s ? json_string(s) : json_null(); }
+static json_t *secs_or_null(int64_t s) { return s >= 0 ? json_integer((json_int_t)s) : json_null(); }
+
+static void put_doc(json_t *m, const syndic_doc_info *d)
+{
+    char when[32];
+    doc_time(when, sizeof when, d);
+    json_object_set_new(m, "id", json_string(d->id));
+    json_object_set_new(m, "outlet", str_or_null(d->outlet));
+    json_object_set_new(m, "date", str_or_null(d->date));
+    json_object_set_new(m, "time", str_or_null(when));
+    json_object_set_new(m, "title", str_or_null(d->title));
+    json_object_set_new(m, "url", str_or_null(d->url));
+}
+
+static int dump_line(FILE *out, json_t *obj)
+{
+    int rc = obj ? json_dumpf(obj, out, JSON_COMPACT) : -1;
     json_decref(obj);
     if (rc < 0) return -1;
     fputc('\n', out);
     return 0;
 }
 
-static void csv_field(FILE *out, const char *s)
+static int cluster_jsonl(FILE *out, const syndic_batch *b, size_t index, const syndic_cluster *c)
 {
-    if (!strpbrk(s, ",\"\r\n")) { fputs(s, out); return; }
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"') fputc('"', out);
-        fputc(*s, out);
+    json_t *obj = json_object(), *members = json_array();
+    if (!obj || !members) { json_decref(obj); json_decref(members); return -1; }
+    json_object_set_new(obj, "cluster", json_integer((json_int_t)index + 1));
+    json_object_set_new(obj, "size", json_integer(c->size));
+    json_object_set_new(obj, "representative",
+                        json_string(syndic_batch_doc(b, c->members[0].doc)->id));
+    for (uint32_t i = 0; i < c->size; i++) {
+        json_t *m = json_object();
+        put_doc(m, syndic_batch_doc(b, c->members[i].doc));
+        json_object_set_new(m, "jaccard", json_real(c->members[i].jaccard));
+        json_array_append_new(members, m);
     }
-    fputc('"', out);
+    json_object_set_new(obj, "members", members);
+    return dump_line(out, obj);
 }
 
-static void write_csv(FILE *out, const syndic_batch *b, size_t index,
-                      const syndic_cluster *c)
+/* The first `max` sentences of a diff with operation `op`, as strings. */
+static json_t *examples(const syndic_copy *c, syndic_diff_op op, int max)
+{
+    json_t *list = json_array();
+    for (uint32_t i = 0; list && i < c->diff_count && (int)json_array_size(list) < max; i++)
+        if (c->diff[i].op == op)
+            json_array_append_new(list, json_stringn(c->diff[i].text, c->diff[i].len));
+    return list;
+}
+
+static int story_jsonl(FILE *out, const syndic_batch *b, size_t index, const syndic_story *s)
+{
+    json_t *obj = json_object(), *members = json_array(), *reach = json_object();
+    if (!obj || !members || !reach) {
+        json_decref(obj); json_decref(members); json_decref(reach);
+        return -1;
+    }
+    const syndic_copy *cp = s->copies;
+    char t[32];
+    json_object_set_new(obj, "cluster", json_integer((json_int_t)index + 1));
+    json_object_set_new(obj, "size", json_integer(s->size));
+    json_object_set_new(obj, "origin", json_string(syndic_batch_doc(b, cp[0].doc)->id));
+    json_object_set_new(obj, "outlets", json_integer(s->outlets));
+    json_object_set_new(obj, "dated", json_boolean(s->dated));
+    if (s->dated) cli_iso_time(t, sizeof t, s->first);
+    json_object_set_new(obj, "first", s->dated ? json_string(t) : json_null());
+    if (s->dated) cli_iso_time(t, sizeof t, s->last);
+    json_object_set_new(obj, "last", s->dated ? json_string(t) : json_null());
+    json_object_set_new(reach, "2", secs_or_null(s->to_reach[0]));
+    json_object_set_new(reach, "5", secs_or_null(s->to_reach[1]));
+    json_object_set_new(reach, "10", secs_or_null(s->to_reach[2]));
+    json_object_set_new(obj, "seconds_to_reach", reach);
+    for (uint32_t i = 0; i < s->size; i++) {
+        const syndic_copy *c = &cp[i];
+        json_t *m = json_object();
+        put_doc(m, syndic_batch_doc(b, c->doc));
+        json_object_set_new(m, "delay_seconds", secs_or_null(c->delay));
+        json_object_set_new(m, "source", c->source < 0 ? json_null()
+                                  : json_string(syndic_batch_doc(b, cp[c->source].doc)->id));
+        json_object_set_new(m, "containment_in_source", json_real(c->containment));
+        json_object_set_new(m, "jaccard_with_origin", json_real(c->jaccard_origin));
+        json_object_set_new(m, "edit", json_string(syndic_edit_name(c->edit)));
+        if (c->source >= 0) {
+            json_object_set_new(m, "headline_changed", json_boolean(c->headline_changed));
+            json_t *sent = json_object();
+            json_object_set_new(sent, "kept", json_integer(c->kept));
+            json_object_set_new(sent, "removed", json_integer(c->removed));
+            json_object_set_new(sent, "added", json_integer(c->added));
+            json_object_set_new(sent, "edited", json_integer(c->edited));
+            json_object_set_new(m, "sentences", sent);
+            json_object_set_new(m, "removed", examples(c, SYNDIC_DIFF_REMOVED, EXAMPLES));
+            json_object_set_new(m, "added", examples(c, SYNDIC_DIFF_ADDED, EXAMPLES));
+        }
+        json_array_append_new(members, m);
+    }
+    json_object_set_new(obj, "members", members);
+    return dump_line(out, obj);
+}
+
+static void csv_field(FILE *out, const char *s, bool last)
+{
+    if (!strpbrk(s, ",\"\r\n")) fputs(s, out);
+    else {
+        fputc('"', out);
+        for (; *s; s++) {
+            if (*s == '"') fputc('"', out);
+            fputc(*s, out);
+        }
+        fputc('"', out);
+    }
+    fputs(last ? "\r\n" : ",", out);
+}
+
+static void csv_doc(FILE *out, const syndic_doc_info *d)
+{
+    char when[32];
+    doc_time(when, sizeof when, d);
+    csv_field(out, d->id, false);
+    csv_field(out, d->outlet, false);
+    csv_field(out, d->date, false);
+    csv_field(out, when, false);
+    csv_field(out, d->title, false);
+    csv_field(out, d->url, false);
+}
+
+static void cluster_csv(FILE *out, const syndic_batch *b, size_t index, const syndic_cluster *c)
 {
     for (uint32_t i = 0; i < c->size; i++) {
-        const syndic_doc_info *d = syndic_batch_doc(b, c->members[i].doc);
         fprintf(out, "%zu,%u,", index + 1, c->size);
-        csv_field(out, d->id);
-        fputc(',', out);
-        csv_field(out, d->outlet);
-        fputc(',', out);
-        csv_field(out, d->date);
-        char when[32];
-        iso_time(when, sizeof when, d);
-        fprintf(out, ",%s,", when);
-        csv_field(out, d->title);
-        fputc(',', out);
-        csv_field(out, d->url);
-        fprintf(out, ",%.4f\r\n", c->members[i].jaccard);
+        csv_doc(out, syndic_batch_doc(b, c->members[i].doc));
+        fprintf(out, "%.4f\r\n", c->members[i].jaccard);
+    }
+}
+
+static void story_csv(FILE *out, const syndic_batch *b, size_t index, const syndic_story *s)
+{
+    for (uint32_t i = 0; i < s->size; i++) {
+        const syndic_copy *c = &s->copies[i];
+        fprintf(out, "%zu,%u,", index + 1, s->size);
+        csv_field(out, syndic_batch_doc(b, s->copies[0].doc)->id, false);
+        csv_doc(out, syndic_batch_doc(b, c->doc));
+        csv_field(out, c->source < 0 ? "" : syndic_batch_doc(b, s->copies[c->source].doc)->id, false);
+        if (c->delay >= 0) fprintf(out, "%lld,", (long long)c->delay);
+        else fputc(',', out);
+        fprintf(out, "%s,%s,%u,%u,%u,%u,%.4f,%.4f\r\n", syndic_edit_name(c->edit),
+                c->source < 0 ? "" : c->headline_changed ? "yes" : "no", c->kept, c->removed,
+                c->added, c->edited, c->containment, c->jaccard_origin);
     }
 }
 
 /* Prints s in `width` display columns (counting UTF-8 lead bytes), never
  * splitting a character; a longer s is cut and ends in "...". Padded with
  * spaces when `pad`, so that columns line up. */
-static void text_column(FILE *out, const char *s, int width, bool pad)
+void cli_text_column(FILE *out, const char *s, int width, bool pad)
 {
     int total = 0;
     for (const char *p = s; *p; p++) total += (*p & 0xC0) != 0x80;
@@ -114,47 +217,102 @@ static void text_column(FILE *out, const char *s, int width, bool pad)
     for (; pad && cols < width; cols++) fputc(' ', out);
 }
 
-static void write_text(FILE *out, const syndic_batch *b, size_t index,
-                       const syndic_cluster *c)
+static void short_time(char *out, size_t cap, const syndic_doc_info *d)
 {
-    const syndic_doc_info *rep = syndic_batch_doc(b, c->members[0].doc);
+    doc_time(out, cap, d);
+    if (out[0]) { out[10] = ' '; out[16] = 0; } /* "2026-03-04 09:15" */
+    else snprintf(out, cap, "-");
+}
+
+static void cluster_text(FILE *out, const syndic_batch *b, size_t index, const syndic_cluster *c)
+{
     fprintf(out, "cluster %zu: %u documents (time UTC, outlet, estimated Jaccard with"
                  " the representative, id, title)\n", index + 1, c->size);
     for (uint32_t i = 0; i < c->size; i++) {
         const syndic_doc_info *d = syndic_batch_doc(b, c->members[i].doc);
         char when[32];
-        iso_time(when, sizeof when, d);
-        if (when[0]) { when[10] = ' '; when[16] = 0; } /* "2026-03-04 09:15" */
+        short_time(when, sizeof when, d);
         fputs("  ", out);
-        text_column(out, when[0] ? when : "-", 16, true);
+        cli_text_column(out, when, 16, true);
         fputs("  ", out);
-        text_column(out, d->outlet[0] ? d->outlet : "-", 24, true);
+        cli_text_column(out, d->outlet[0] ? d->outlet : "-", 24, true);
+        if (i == 0) fputs("  rep   ", out);
+        else fprintf(out, "  %.2f  ", c->members[i].jaccard);
+        cli_text_column(out, d->id, 26, true);
         fputs("  ", out);
-        if (d == rep) fputs("rep  ", out);
-        else fprintf(out, "%.2f ", c->members[i].jaccard);
-        fputs(" ", out);
-        text_column(out, d->id, 26, true);
-        fputs("  ", out);
-        text_column(out, d->title[0] ? d->title : "", 60, false);
+        cli_text_column(out, d->title, 60, false);
         fputc('\n', out);
     }
     fputc('\n', out);
 }
 
-int cli_write_clusters(FILE *out, const syndic_batch *b, cli_format format,
-                       bool singletons)
+void cli_story_text(FILE *out, const syndic_batch *b, size_t index, const syndic_story *s)
 {
-    if (format == FORMAT_CSV) fputs("cluster,size,id,outlet,date,time,title,url,jaccard\r\n", out);
+    const syndic_copy *cp = s->copies;
+    const syndic_doc_info *o = syndic_batch_doc(b, cp[0].doc);
+    char r2[32], r5[32], r10[32];
+    cli_duration(r2, sizeof r2, s->to_reach[0]);
+    cli_duration(r5, sizeof r5, s->to_reach[1]);
+    cli_duration(r10, sizeof r10, s->to_reach[2]);
+    fprintf(out, "story %zu: %u copies in %u outlets, first by %s: \"%s\"\n", index + 1,
+            s->size, s->outlets, o->outlet[0] ? o->outlet : "(no outlet)", o->title);
+    if (s->dated)
+        fprintf(out, "  reached 2 outlets after %s, 5 after %s, 10 after %s\n", r2, r5, r10);
+    else
+        fputs("  (not every copy is dated: the order is the input order)\n", out);
+    fputs("  time (UTC)        delay     outlet                    edit       source                  id\n", out);
+    for (uint32_t i = 0; i < s->size; i++) {
+        const syndic_copy *c = &cp[i];
+        const syndic_doc_info *d = syndic_batch_doc(b, c->doc);
+        char when[32], delay[32];
+        short_time(when, sizeof when, d);
+        if (i == 0) snprintf(delay, sizeof delay, "origin");
+        else cli_duration(delay, sizeof delay, c->delay);
+        fputs("  ", out);
+        cli_text_column(out, when, 16, true);
+        fputs("  ", out);
+        cli_text_column(out, delay, 8, true);
+        fputs("  ", out);
+        cli_text_column(out, d->outlet[0] ? d->outlet : "-", 24, true);
+        fputs("  ", out);
+        cli_text_column(out, i == 0 ? "" : syndic_edit_name(c->edit), 9, true);
+        fputs("  ", out);
+        cli_text_column(out, c->source < 0 ? "" : syndic_batch_doc(b, cp[c->source].doc)->id,
+                        22, true);
+        fputs("  ", out);
+        cli_text_column(out, d->id, 40, false);
+        fputc('\n', out);
+    }
+    fputc('\n', out);
+}
+
+int cli_write_clusters(FILE *out, const syndic_batch *b, const syndic_analysis *a,
+                       cli_format format, bool singletons)
+{
+    if (format == FORMAT_CSV)
+        fputs(a ? "cluster,size,origin,id,outlet,date,time,title,url,source,delay_seconds,"
+                  "edit,headline_changed,sentences_kept,sentences_removed,sentences_added,"
+                  "sentences_edited,"
+                  "containment_in_source,jaccard_with_origin\r\n"
+                : "cluster,size,id,outlet,date,time,title,url,jaccard\r\n",
+              out);
     size_t shown = 0;
     for (size_t i = 0; i < syndic_batch_cluster_count(b); i++) {
         const syndic_cluster *c = syndic_batch_cluster_at(b, i);
         if (c->size < 2 && !singletons) break; /* sorted by size: the rest are singletons */
+        const syndic_story *s = a ? syndic_analysis_story(a, i) : NULL;
         switch (format) {
         case FORMAT_JSONL:
-            if (write_jsonl(out, b, i, c) < 0) return -1;
+            if ((s ? story_jsonl(out, b, i, s) : cluster_jsonl(out, b, i, c)) < 0) return -1;
             break;
-        case FORMAT_CSV: write_csv(out, b, i, c); break;
-        case FORMAT_TEXT: write_text(out, b, i, c); break;
+        case FORMAT_CSV:
+            if (s) story_csv(out, b, i, s);
+            else cluster_csv(out, b, i, c);
+            break;
+        case FORMAT_TEXT:
+            if (s) cli_story_text(out, b, i, s);
+            else cluster_text(out, b, i, c);
+            break;
         }
         shown++;
     }

@@ -60,7 +60,7 @@ done
 summary='skipped 7 (malformed_json 1, not_object 1, missing_field 2, not_string 1, invalid_utf8 1, empty_text 1)'
 grep -qF "$summary" "$tmp/err" || fail "summary does not count by reason: $(grep 'skipped' "$tmp/err")"
 grep -q 'read 2 documents' "$tmp/err" || fail "summary: documents read: $(cat "$tmp/err")"
-grep -q '"representative":"a1"' "$tmp/out" || fail "good records did not cluster: $(cat "$tmp/out")"
+grep -q '"origin":"a1"' "$tmp/out" || fail "good records did not cluster: $(cat "$tmp/out")"
 
 # --max-warnings caps the warnings, not the counts.
 run "$SYNDIC" cluster --max-warnings 2 "$tmp/bad.jsonl"

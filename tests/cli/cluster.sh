@@ -5,7 +5,7 @@
 # The documents are invented: a1 and a2 are two versions of one story (a few
 # words reworded, exact Jaccard of 4-word shingles about 0.75), b1 is an
 # unrelated story. Every output must hold exactly one cluster: {a1, a2},
-# with a1 (the earlier) as representative.
+# with a1 (the earlier) as origin.
 set -euo pipefail
 SYNDIC=${1:?usage: $0 SYNDIC SOURCE_ROOT}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/syndic-cli-cluster.XXXXXX")
@@ -34,7 +34,7 @@ check_clusters() {
     local file=$1 label=$2
     [ "$(wc -l <"$file")" -eq 1 ] || fail "$label: expected one cluster line, got: $(cat "$file")"
     grep -q '"size":2' "$file" || fail "$label: cluster size is not 2: $(cat "$file")"
-    grep -q '"representative":"a1"' "$file" || fail "$label: representative is not a1: $(cat "$file")"
+    grep -q '"origin":"a1"' "$file" || fail "$label: origin is not a1: $(cat "$file")"
     grep -q '"id":"a2"' "$file" || fail "$label: a2 is not in the cluster"
     if grep -q '"id":"b1"' "$file"; then fail "$label: unrelated b1 was clustered"; fi
     if have_python; then
@@ -46,9 +46,11 @@ c = rows[0]
 assert c["cluster"] == 1 and c["size"] == 2, c
 ids = [m["id"] for m in c["members"]]
 assert ids == ["a1", "a2"], ids
-assert c["representative"] == "a1"
-assert c["members"][0]["jaccard"] == 1.0
-assert 0.5 <= c["members"][1]["jaccard"] < 1.0, c["members"][1]["jaccard"]
+assert c["origin"] == "a1"
+assert c["members"][0]["edit"] == "origin" and c["members"][0]["source"] is None
+assert c["members"][1]["source"] == "a1", c["members"][1]
+assert c["members"][1]["delay_seconds"] == 6300, c["members"][1]
+assert 0.5 <= c["members"][1]["jaccard_with_origin"] < 1.0, c["members"][1]
 PY
     fi
 }
@@ -78,26 +80,27 @@ cmp -s "$tmp/o.jsonl" "$tmp/plain.out" || fail "-o output differs from stdout ou
 run "$SYNDIC" cluster -q --singletons "$tmp/docs.jsonl"
 expect_rc 0 "cluster --singletons"
 [ "$(wc -l <"$tmp/out")" -eq 2 ] || fail "--singletons: expected 2 lines: $(cat "$tmp/out")"
-sed -n 2p "$tmp/out" | grep -q '"size":1,"representative":"b1"' || fail "--singletons: second line is not b1: $(cat "$tmp/out")"
+sed -n 2p "$tmp/out" | grep -q '"size":1,"origin":"b1"' || fail "--singletons: second line is not b1: $(cat "$tmp/out")"
 
 # --- CSV: a header, one row per member, RFC 4180 quoting ---
 run "$SYNDIC" cluster -q --format csv "$tmp/docs.jsonl"
 expect_rc 0 "cluster --format csv"
 tr -d '\r' <"$tmp/out" >"$tmp/csv"
 [ "$(wc -l <"$tmp/csv")" -eq 3 ] || fail "csv: expected header + 2 rows: $(cat "$tmp/csv")"
-head -n 1 "$tmp/csv" | grep -q '^cluster,size,id,' || fail "csv: bad header: $(head -n 1 "$tmp/csv")"
+head -n 1 "$tmp/csv" | grep -q '^cluster,size,origin,id,' || fail "csv: bad header: $(head -n 1 "$tmp/csv")"
 grep -qF ',"Bridge closes, ""safety first""",' "$tmp/csv" || fail "csv: title not quoted per RFC 4180: $(cat "$tmp/csv")"
-grep -q '^1,2,a1,Coast News,' "$tmp/csv" || fail "csv: row of a1: $(cat "$tmp/csv")"
-grep -q '^1,2,a2,Daily Wire,' "$tmp/csv" || fail "csv: row of a2: $(cat "$tmp/csv")"
+grep -q '^1,2,a1,a1,Coast News,' "$tmp/csv" || fail "csv: row of a1: $(cat "$tmp/csv")"
+grep -q '^1,2,a1,a2,Daily Wire,' "$tmp/csv" || fail "csv: row of a2: $(cat "$tmp/csv")"
 if grep -q 'b1' "$tmp/csv"; then fail "csv: b1 listed"; fi
 if have_python; then
     python3 - "$tmp/out" <<'PY' || fail "csv does not parse as RFC 4180 with the expected fields"
 import csv, sys
 rows = list(csv.reader(open(sys.argv[1], newline="")))
 head = rows[0]
-assert head[:3] == ["cluster", "size", "id"], head
+assert head[:4] == ["cluster", "size", "origin", "id"], head
 t = head.index("title")
-assert [r[2] for r in rows[1:]] == ["a1", "a2"], rows
+assert [r[3] for r in rows[1:]] == ["a1", "a2"], rows
+assert rows[2][head.index("source")] == "a1", rows
 assert rows[1][t] == 'Bridge closes, "safety first"', rows[1][t]
 assert all(len(r) == len(head) for r in rows), rows
 PY
@@ -106,7 +109,13 @@ fi
 # --- text format ---
 run "$SYNDIC" cluster -q --format text "$tmp/docs.jsonl"
 expect_rc 0 "cluster --format text"
-grep -q 'cluster 1: 2 documents' "$tmp/out" || fail "text: header line missing: $(cat "$tmp/out")"
+grep -q 'story 1: 2 copies in 2 outlets' "$tmp/out" || fail "text: header line missing: $(cat "$tmp/out")"
+
+# --- --no-analysis: plain clusters with the estimated Jaccard ---
+run "$SYNDIC" cluster -q --no-analysis "$tmp/docs.jsonl"
+expect_rc 0 "cluster --no-analysis"
+grep -q '"representative":"a1"' "$tmp/out" || fail "--no-analysis: representative is not a1: $(cat "$tmp/out")"
+grep -q '"jaccard":1.0' "$tmp/out" || fail "--no-analysis: no estimated Jaccard: $(cat "$tmp/out")"
 
 # --- --stats FILE: params and counts as JSON ---
 run "$SYNDIC" cluster -q --stats "$tmp/stats.json" --threshold 0.4 --num-hashes 64 "$tmp/docs.jsonl"
