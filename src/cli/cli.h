@@ -60,5 +60,6 @@ void cli_truth_free(cli_truth *t);
 /* Subcommands. */
 int cmd_cluster(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_show(int argc, char **argv);
 
 #endif

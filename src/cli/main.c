@@ -14,6 +14,7 @@ typedef struct command {
 static const command commands[] = {
     {"cluster", cmd_cluster, "group copies of the same story into clusters"},
     {"compare", cmd_compare, "show why two documents match or not"},
+    {"show", cmd_show, "draw one story of a report: timeline and copy tree"},
 };
 
 static void usage(FILE *f)

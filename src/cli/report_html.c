@@ -168,7 +168,7 @@ static const char css[] =
     "del{background:#ffe3e3;color:#c92a2a;text-decoration:line-through}"
     "ins{background:#d3f9d8;color:#2b8a3e;text-decoration:none}"
     ".ops{font-variant-numeric:tabular-nums;white-space:nowrap}"
-    ".ops .k{color:#495057}.ops .r{color:#c92a2a}.ops .a{color:#2b8a3e}";
+    ".ops .k{color:#495057}.ops .r{color:#c92a2a}.ops .a{color:#2b8a3e}.ops .e{color:#e67700}";
 
 static void write_head(FILE *out)
 {
@@ -262,7 +262,10 @@ static void write_overview(FILE *out, const syndic_batch *b, const syndic_story 
                            size_t n)
 {
     fputs("<h2 id=\"overview\">Stories by reach</h2>\n", out);
-    if (!n) { fputs("<p class=\"muted\">No story was found in two or more copies.</p>\n", out); return; }
+    if (!n) {
+        fputs("<p class=\"muted\">No story was found in two or more copies.</p>\n", out);
+        return;
+    }
     fputs("<table class=\"overview\"><thead><tr><th class=\"n\">Story</th><th>Origin outlet</th>"
           "<th>Origin title</th><th class=\"n\">Outlets</th><th class=\"n\">Copies</th>"
           "<th>First (UTC)</th><th class=\"n\">To 2 outlets</th><th class=\"n\">To 5</th>"
@@ -271,7 +274,8 @@ static void write_overview(FILE *out, const syndic_batch *b, const syndic_story 
         const syndic_story *s = st[i];
         const syndic_doc_info *o = copy_doc(b, s, 0);
         unsigned num = s->cluster + 1;
-        fprintf(out, "<tr><td class=\"n\"><a href=\"#story-%u\">%u</a></td><td class=\"o\">", num, num);
+        fprintf(out, "<tr><td class=\"n\"><a href=\"#story-%u\">%u</a></td><td class=\"o\">",
+                num, num);
         esc_or(out, o->outlet, "(no outlet)");
         fprintf(out, "</td><td><a href=\"#story-%u\">", num);
         esc(out, story_title(b, s));
@@ -447,7 +451,9 @@ static void copy_ref(FILE *out, const syndic_batch *b, const syndic_story *st, u
 static void write_ops(FILE *out, const syndic_copy *c)
 {
     fprintf(out, "<span class=\"ops\"><span class=\"k\">%u</span> / <span class=\"r\">&minus;%u"
-                 "</span> / <span class=\"a\">+%u</span></span>", c->kept, c->removed, c->added);
+                 "</span> / <span class=\"a\">+%u</span>", c->kept, c->removed, c->added);
+    if (c->edited) fprintf(out, " <span class=\"e\">(%u edited)</span>", c->edited);
+    fputs("</span>", out);
 }
 
 static void write_copy_row(FILE *out, const syndic_batch *b, const syndic_story *st, uint32_t i)
@@ -573,7 +579,8 @@ static int write_story(FILE *out, const syndic_batch *b, const syndic_story *st)
     if (st->size > 1) {
         fputs("<h3>Each copy beside its source</h3>\n<p class=\"muted\">Removed sentences are "
               "<del>struck out</del> on the left, added ones <ins>marked</ins> on the right; a "
-              "kept sentence is shown as the copy has it.</p>\n", out);
+              "kept sentence is shown as the copy has it, also when it was edited slightly."
+              "</p>\n", out);
         for (uint32_t i = 1; i < st->size; i++)
             if (st->copies[i].source >= 0) write_sidebyside(out, b, st, i);
     }
