@@ -24,8 +24,8 @@ demo: build
 	@$(SYNDIC) cluster corpus/articles.jsonl --truth corpus/truth.tsv --format text \
 	  -o $(BUILD)/demo-clusters.txt --stats $(BUILD)/demo-stats.json \
 	  2> $(BUILD)/demo-summary.txt || { cat $(BUILD)/demo-summary.txt; exit 1; }
-	@head -n 24 $(BUILD)/demo-clusters.txt
-	@echo "... $$(grep -c '^cluster' $(BUILD)/demo-clusters.txt) clusters in all:" \
+	@head -n 26 $(BUILD)/demo-clusters.txt
+	@echo "... $$(grep -c '^story' $(BUILD)/demo-clusters.txt) stories in all:" \
 	  "$(BUILD)/demo-clusters.txt (JSON stats: $(BUILD)/demo-stats.json)"
 	@echo
 	@cat $(BUILD)/demo-summary.txt
