@@ -388,12 +388,16 @@ typedef enum syndic_diff_op {
     SYNDIC_DIFF_KEPT = 0, SYNDIC_DIFF_REMOVED, SYNDIC_DIFF_ADDED
 } syndic_diff_op;
 
-/** One sentence of a copy-against-source diff; text is borrowed from the
- *  batch's kept texts and is not NUL-terminated. */
+/** One sentence of a copy-against-source diff. Texts are borrowed from the
+ *  batch's kept texts and are not NUL-terminated. `text` is the copy's
+ *  sentence (the source's for REMOVED); for KEPT, `source_text` is the
+ *  source's, which differs from `text` when the sentence was edited. */
 typedef struct syndic_diff_item {
     syndic_diff_op op;
     uint32_t len;
     const char *text;
+    uint32_t source_len;
+    const char *source_text;
 } syndic_diff_item;
 
 /** A member of a story, against its likely source. */
@@ -426,6 +430,8 @@ typedef struct syndic_story {
                                 outlets ran it; -1 when not reached/known */
 } syndic_story;
 
+typedef struct syndic_analysis syndic_analysis;
+
 /**
  * Origin, spread, copy tree and edits of every cluster of a clustered batch
  * that kept its texts (syndic_batch_keep_texts).
@@ -440,7 +446,6 @@ typedef struct syndic_story {
  * @return SYNDIC_OK, SYNDIC_EINVAL (not clustered, or texts not kept),
  *         SYNDIC_ENOMEM.
  */
-typedef struct syndic_analysis syndic_analysis;
 int syndic_analysis_new(syndic_analysis **out, const syndic_batch *b);
 void syndic_analysis_free(syndic_analysis *a);
 /** The story of cluster i (same index as syndic_batch_cluster_at). */

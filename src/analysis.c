@@ -250,15 +250,17 @@ static int diff(scratch *sc, const char *src, size_t src_len, const char *cp, si
         syndic_diff_item it;
         if (i < na && j < nb && same_sentence(sc, &sc->a[i], &sc->b[j]) &&
             L[i * w + j] == L[(i + 1) * w + j + 1] + 1) {
-            it = (syndic_diff_item){SYNDIC_DIFF_KEPT, sc->b[j].len, sc->b[j].text};
+            it = (syndic_diff_item){SYNDIC_DIFF_KEPT, sc->b[j].len, sc->b[j].text,
+                                    sc->a[i].len, sc->a[i].text};
             out->kept++;
             out->edited += sc->a[i].key != sc->b[j].key;
             i++; j++;
         } else if (i < na && (j == nb || L[(i + 1) * w + j] >= L[i * w + j + 1])) {
-            it = (syndic_diff_item){SYNDIC_DIFF_REMOVED, sc->a[i].len, sc->a[i].text};
+            it = (syndic_diff_item){SYNDIC_DIFF_REMOVED, sc->a[i].len, sc->a[i].text,
+                                    sc->a[i].len, sc->a[i].text};
             out->removed++; i++;
         } else {
-            it = (syndic_diff_item){SYNDIC_DIFF_ADDED, sc->b[j].len, sc->b[j].text};
+            it = (syndic_diff_item){SYNDIC_DIFF_ADDED, sc->b[j].len, sc->b[j].text, 0, NULL};
             out->added++; j++;
         }
         (*items)[(*count)++] = it;

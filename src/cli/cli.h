@@ -30,7 +30,7 @@ int cli_param_option(syndic_params *p, int opt, const char *arg);
 double cli_now(void);
 
 /* report.c */
-typedef enum { FORMAT_JSONL, FORMAT_CSV, FORMAT_TEXT } cli_format;
+typedef enum { FORMAT_JSONL, FORMAT_CSV, FORMAT_TEXT, FORMAT_HTML } cli_format;
 /* Clusters, as stories when `a` (the analysis) is not NULL. */
 int cli_write_clusters(FILE *out, const syndic_batch *b, const syndic_analysis *a,
                        cli_format format, bool singletons);

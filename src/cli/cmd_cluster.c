@@ -27,7 +27,8 @@ static const char usage[] =
     "\n"
     "Output:\n"
     "  -o, --output FILE  write clusters to FILE (default stdout)\n"
-    "  --format F         jsonl (default), csv (a row per member) or text\n"
+    "  --format F         jsonl (default), csv (a row per member), text, or html\n"
+    "                     (one self-contained page: timelines, copy trees, diffs)\n"
     "  --singletons       also write clusters of one document\n"
     "  --no-analysis      plain clusters: no origin, copy tree or edits, and no\n"
     "                     texts kept in memory (for very large corpora)\n"
@@ -56,7 +57,7 @@ typedef struct run {
     unsigned long long max_warnings, warnings;
     bool strict, quiet, progress;
     const syndic_templates *templates; /* learned in the first pass, or NULL */
-    double start, last_progress, templates_s;
+    double start, last_progress, templates_s, analysis_s;
     uint64_t bytes_done; /* bytes of finished inputs */
 } run;
 
@@ -276,6 +277,7 @@ static json_t *stats_json(const run *r, const syndic_quality *q, const char *tru
     put_real(sec, "candidates", s->seconds_candidates);
     put_real(sec, "verify_and_link", s->seconds_verify);
     put_real(sec, "cluster", s->seconds_cluster);
+    put_real(sec, "analysis", r->analysis_s);
     put_real(sec, "write", write_s);
     json_object_set_new(o, "seconds", sec);
     put_int(o, "peak_rss_kib", (uint64_t)peak_rss_kib());
@@ -381,10 +383,12 @@ static void print_summary(const run *r, int inputs, const syndic_quality *q,
     fprintf(e, "clusters: %llu of two or more (%llu documents), largest %llu\n",
             (unsigned long long)s->clusters, (unsigned long long)s->clustered_docs,
             (unsigned long long)s->largest_cluster);
-    fprintf(e, "time: read+sketch %.2f s (sketch %.2f), candidates %.2f s, verify %.2f s,"
-               " cluster %.2f s, write %.2f s; peak memory %.1f MiB\n",
-            read_s, s->seconds_sketch, s->seconds_candidates, s->seconds_verify,
-            s->seconds_cluster, write_s, (double)peak_rss_kib() / 1024.0);
+    fprintf(e, "time: templates %.2f s, read+sketch %.2f s (sketch %.2f), candidates %.2f s,"
+               " verify %.2f s, cluster %.2f s, analysis %.2f s, write %.2f s;"
+               " peak memory %.1f MiB\n",
+            r->templates_s, read_s - r->templates_s, s->seconds_sketch, s->seconds_candidates,
+            s->seconds_verify, s->seconds_cluster, r->analysis_s, write_s,
+            (double)peak_rss_kib() / 1024.0);
     if (q) {
         fprintf(e, "quality against %s (%zu stories", truth, t->stories);
         if (t->missing) fprintf(e, ", %zu documents missing from it", t->missing);
@@ -436,7 +440,11 @@ int cmd_cluster(int argc, char **argv)
             if (strcmp(optarg, "jsonl") == 0) format = FORMAT_JSONL;
             else if (strcmp(optarg, "csv") == 0) format = FORMAT_CSV;
             else if (strcmp(optarg, "text") == 0) format = FORMAT_TEXT;
-            else { cli_error("--format: expected jsonl, csv or text, got '%s'", optarg); return EXIT_USAGE; }
+            else if (strcmp(optarg, "html") == 0) format = FORMAT_HTML;
+            else {
+                cli_error("--format: expected jsonl, csv, text or html, got '%s'", optarg);
+                return EXIT_USAGE;
+            }
             break;
         case OPT_SINGLETONS: singletons = true; break;
         case OPT_STATS: stats_path = optarg; break;
@@ -476,6 +484,10 @@ int cmd_cluster(int argc, char **argv)
         case 'h': fputs(usage, stdout); return EXIT_OK;
         default: fputs(usage, stderr); return EXIT_USAGE;
         }
+    }
+    if (format == FORMAT_HTML && !analysis_on) {
+        cli_error("--format html needs the analysis (drop --no-analysis)");
+        return EXIT_USAGE;
     }
     if (optind >= argc) {
         cli_error("cluster: no input given (use '-' for stdin)");
@@ -537,7 +549,11 @@ int cmd_cluster(int argc, char **argv)
         cli_error("%s", syndic_last_error());
         goto out;
     }
-    if (cli_write_clusters(out, r.batch, analysis, format, singletons) < 0 || fflush(out) != 0) {
+    r.analysis_s = cli_now() - t0;
+    t0 = cli_now();
+    if ((format == FORMAT_HTML ? cli_write_html(out, r.batch, analysis, templates, singletons)
+                               : cli_write_clusters(out, r.batch, analysis, format, singletons)) < 0 ||
+        fflush(out) != 0) {
         cli_error("%s: write error", output ? output : "<stdout>");
         goto out;
     }

@@ -310,6 +310,7 @@ int cli_write_clusters(FILE *out, const syndic_batch *b, const syndic_analysis *
             else cluster_csv(out, b, i, c);
             break;
         case FORMAT_TEXT:
+        case FORMAT_HTML: /* written by report_html.c */
             if (s) cli_story_text(out, b, i, s);
             else cluster_text(out, b, i, c);
             break;

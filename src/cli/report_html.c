@@ -167,6 +167,7 @@ static const char css[] =
     "details.sidebyside td{width:50%;border-bottom:1px solid #f1f3f5;font-size:13px}"
     "del{background:#ffe3e3;color:#c92a2a;text-decoration:line-through}"
     "ins{background:#d3f9d8;color:#2b8a3e;text-decoration:none}"
+    "tr.edited td{background:#fff9db}"
     ".ops{font-variant-numeric:tabular-nums;white-space:nowrap}"
     ".ops .k{color:#495057}.ops .r{color:#c92a2a}.ops .a{color:#2b8a3e}.ops .e{color:#e67700}";
 
@@ -525,8 +526,10 @@ static void write_sidebyside(FILE *out, const syndic_batch *b, const syndic_stor
         const syndic_diff_item *it = &c->diff[k];
         switch (it->op) {
         case SYNDIC_DIFF_KEPT:
-            fputs("<tr class=\"kept\"><td>", out);
-            esc_n(out, it->text, it->len);
+            /* An edited sentence shows each side's own wording. */
+            fputs(it->source_len == it->len && memcmp(it->source_text, it->text, it->len) == 0
+                      ? "<tr class=\"kept\"><td>" : "<tr class=\"kept edited\"><td>", out);
+            esc_n(out, it->source_text, it->source_len);
             fputs("</td><td>", out);
             esc_n(out, it->text, it->len);
             break;
@@ -579,7 +582,7 @@ static int write_story(FILE *out, const syndic_batch *b, const syndic_story *st)
     if (st->size > 1) {
         fputs("<h3>Each copy beside its source</h3>\n<p class=\"muted\">Removed sentences are "
               "<del>struck out</del> on the left, added ones <ins>marked</ins> on the right; a "
-              "kept sentence is shown as the copy has it, also when it was edited slightly."
+              "sentence kept with small edits is shaded, each side in its own words."
               "</p>\n", out);
         for (uint32_t i = 1; i < st->size; i++)
             if (st->copies[i].source >= 0) write_sidebyside(out, b, st, i);
