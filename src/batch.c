@@ -32,6 +32,10 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+/* Up to TITLE_WORDS smallest distinct word hashes of a title. */
+#define TITLE_WORDS 8
+typedef struct title_words { uint32_t hash[TITLE_WORDS]; uint32_t count; } title_words;
+
 struct syndic_batch {
     syndic_params params;
     syndic_sketcher *sketcher;
@@ -41,6 +45,8 @@ struct syndic_batch {
     uint32_t *sigs;          /* doc_count * K values */
     size_t sig_cap;          /* in documents */
     syndic_numbers *numbers; /* figures of each document */
+    title_words *titles;     /* word hashes of each title (short texts) */
+    syndic_words title_scratch;
     const syndic_templates *templates; /* lines to drop, or NULL */
     bool keep_texts;
     const char **texts;      /* kept texts (in `strings`), when keep_texts */
@@ -92,6 +98,8 @@ void syndic_batch_free(syndic_batch *b)
     syndic__free(b->sigs);
     syndic__free(b->active);
     syndic__free(b->numbers);
+    syndic__free(b->titles);
+    syndic__words_free(&b->title_scratch);
     syndic__free(b->texts);
     syndic__free(b->text_lens);
     syndic__buf_free(&b->content);
@@ -116,6 +124,26 @@ const uint32_t *syndic_batch_signature(const syndic_batch *b, size_t i)
 }
 
 static size_t measure(const char *s, size_t len) { return s && len == 0 ? strlen(s) : len; }
+
+static int title_fingerprint(syndic_words *w, const char *title, size_t len, title_words *out)
+{
+    out->count = 0;
+    if (!title || !len) return SYNDIC_OK;
+    int rc = syndic__normalize(w, title, len);
+    if (rc < 0) return rc;
+    for (size_t i = 0; i < w->count; i++) {
+        uint32_t h = (uint32_t)XXH3_64bits(w->text + w->start[i], w->end[i] - w->start[i]);
+        uint32_t c = out->count, pos = c;
+        while (pos > 0 && out->hash[pos - 1] > h) pos--;
+        if (pos > 0 && out->hash[pos - 1] == h) continue;
+        if (pos == TITLE_WORDS) continue;
+        if (c == TITLE_WORDS) c--;
+        for (uint32_t j = c; j > pos; j--) out->hash[j] = out->hash[j - 1];
+        out->hash[pos] = h;
+        out->count = c + 1;
+    }
+    return SYNDIC_OK;
+}
 
 int syndic_batch_use_templates(syndic_batch *b, const syndic_templates *t)
 {
@@ -210,6 +238,9 @@ int syndic_batch_add(syndic_batch *b, const syndic_doc *doc)
         syndic_numbers *nums = syndic__reallocarray(b->numbers, cap, sizeof *nums);
         if (!nums) return syndic__oom();
         b->numbers = nums;
+        title_words *tw = syndic__reallocarray(b->titles, cap, sizeof *tw);
+        if (!tw) return syndic__oom();
+        b->titles = tw;
         b->sig_cap = cap;
     }
     double t0 = now_seconds();
@@ -234,6 +265,9 @@ int syndic_batch_add(syndic_batch *b, const syndic_doc *doc)
         b->text_lens[n] = (uint32_t)b->content.len;
     }
     syndic__sketcher_numbers(b->sketcher, &b->numbers[n]);
+    size_t title_len = measure(doc->title, doc->title_len);
+    if ((rc = title_fingerprint(&b->title_scratch, doc->title, title_len, &b->titles[n])) < 0)
+        return rc;
     b->stats.seconds_sketch += now_seconds() - t0;
     const char *fields[5] = {doc->id, doc->outlet, doc->date, doc->title, doc->url};
     size_t lens[5] = {id_len, measure(doc->outlet, doc->outlet_len),
@@ -349,13 +383,25 @@ static double containment(double j, uint32_t na, uint32_t nb)
  * is too short for that, the shorter must lie at least 80% inside the
  * longer: a re-send of a brief still matches, a same-template notice with
  * other names and numbers does not. */
-static bool enough_shared(const syndic_params *p, double j, uint32_t na, uint32_t nb)
+static bool enough_shared(const syndic_params *p, double j, uint32_t na, uint32_t nb,
+                          const title_words *ta, const title_words *tb)
 {
     if (p->min_shared == 0) return true;
     double shared = j * ((double)na + nb) / (1.0 + j);
     if (shared >= p->min_shared) return true;
     double smaller = na < nb ? na : nb;
-    return shared >= 0.8 * smaller;
+    if (shared < 0.8 * smaller) return false;
+    /* So little text that the headline is evidence too: two dividend
+     * notices of one template differ only in the company their headlines
+     * name. Titles (when both have one) must share half their words. */
+    if (!ta->count || !tb->count) return true;
+    uint32_t both = 0;
+    for (uint32_t x = 0, y = 0; x < ta->count && y < tb->count;) {
+        if (ta->hash[x] == tb->hash[y]) { both++; x++; y++; }
+        else if (ta->hash[x] < tb->hash[y]) x++;
+        else y++;
+    }
+    return 2 * both >= ta->count + tb->count - both;
 }
 
 /* Figures: see numbers.c. Texts with fewer than MIN_NUMBERS numbers give no
@@ -385,7 +431,8 @@ static syndic_verdict verify_pair(const syndic_batch *b, uint32_t x, uint32_t y,
         !(p->containment > 0 &&
           containment(j, b->docs[x].shingles, b->docs[y].shingles) >= p->containment))
         return SYNDIC_BELOW_THRESHOLD;
-    if (!enough_shared(p, j, b->docs[x].shingles, b->docs[y].shingles))
+    if (!enough_shared(p, j, b->docs[x].shingles, b->docs[y].shingles, &b->titles[x],
+                       &b->titles[y]))
         return SYNDIC_TOO_LITTLE_SHARED;
     if (!time_compatible(p, &b->docs[x], &b->docs[y])) return SYNDIC_TOO_FAR_APART;
     if (!numbers_agree(p, &b->numbers[x], &b->numbers[y])) return SYNDIC_FIGURES_DISAGREE;
