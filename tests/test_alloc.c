@@ -85,7 +85,9 @@ static int batch_scenario(batch_result *res, bool retry_add)
     for (int i = 0; i < 20; i++) {
         char id[16], title[32];
         snprintf(id, sizeof id, "doc-%02d", i);
-        snprintf(title, sizeof title, "Title %d", i);
+        /* Copies of one text share a headline: the texts are short, and for
+         * short texts the headline is part of the evidence. */
+        snprintf(title, sizeof title, "Title %zu", (size_t)i % (sizeof texts / sizeof texts[0]));
         syndic_doc d = SYNDIC_DOC_INIT;
         d.id = id;
         d.text = texts[(size_t)i % (sizeof texts / sizeof texts[0])];
@@ -131,7 +133,9 @@ static int batch_scenario(batch_result *res, bool retry_add)
     res->edges = syndic_batch_get_stats(b)->edges;
     ck_assert_uint_eq(syndic_batch_doc_count(b), 20);
     ck_assert_str_eq(syndic_batch_doc(b, 7)->id, "doc-07");
-    ck_assert_str_eq(syndic_batch_doc(b, 7)->title, "Title 7");
+    char want[32];
+    snprintf(want, sizeof want, "Title %zu", (size_t)7 % (sizeof texts / sizeof texts[0]));
+    ck_assert_str_eq(syndic_batch_doc(b, 7)->title, want);
     syndic_batch_free(b);
     return SYNDIC_OK;
 }
