@@ -1,6 +1,7 @@
 # Makefile - the two commands README promises, and a few more.
 #   make demo           install what is missing, build, cluster corpus/
-#   make test           install what is missing, build with -Werror, run every test
+#   make test           install what is missing (Chromium too), build with -Werror,
+#                       run every test
 #   make test-sanitize  the same tests built with -fsanitize=address,undefined
 # The real build is CMake; this file only drives it.
 
@@ -9,12 +10,16 @@ ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 SYNDIC = $(BUILD)/src/syndic
 
-.PHONY: all deps build demo test test-sanitize clean
+.PHONY: all deps test-deps build demo test test-sanitize clean
 
 all: build
 
 deps:
 	@scripts/install-deps.sh
+
+# The tests also render the HTML report in headless Chromium.
+test-deps:
+	@scripts/install-deps.sh --browser
 
 build: deps
 	@cmake -S . -B $(BUILD) -DSYNDIC_WERROR=ON >/dev/null
@@ -30,10 +35,10 @@ demo: build
 	@echo
 	@cat $(BUILD)/demo-summary.txt
 
-test: build
+test: test-deps build
 	@ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
-test-sanitize: deps
+test-sanitize: test-deps
 	@cmake -S . -B $(ASAN_BUILD) -DSYNDIC_WERROR=ON -DSYNDIC_SANITIZE=ON \
 	  -DCMAKE_BUILD_TYPE=Debug >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS) -- --no-print-directory
