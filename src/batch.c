@@ -32,9 +32,7 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
-/* Up to TITLE_WORDS smallest distinct word hashes of a title. */
-#define TITLE_WORDS 8
-typedef struct title_words { uint32_t hash[TITLE_WORDS]; uint32_t count; } title_words;
+typedef syndic_title_words title_words;
 
 struct syndic_batch {
     syndic_params params;
@@ -124,26 +122,6 @@ const uint32_t *syndic_batch_signature(const syndic_batch *b, size_t i)
 }
 
 static size_t measure(const char *s, size_t len) { return s && len == 0 ? strlen(s) : len; }
-
-static int title_fingerprint(syndic_words *w, const char *title, size_t len, title_words *out)
-{
-    out->count = 0;
-    if (!title || !len) return SYNDIC_OK;
-    int rc = syndic__normalize(w, title, len);
-    if (rc < 0) return rc;
-    for (size_t i = 0; i < w->count; i++) {
-        uint32_t h = (uint32_t)XXH3_64bits(w->text + w->start[i], w->end[i] - w->start[i]);
-        uint32_t c = out->count, pos = c;
-        while (pos > 0 && out->hash[pos - 1] > h) pos--;
-        if (pos > 0 && out->hash[pos - 1] == h) continue;
-        if (pos == TITLE_WORDS) continue;
-        if (c == TITLE_WORDS) c--;
-        for (uint32_t j = c; j > pos; j--) out->hash[j] = out->hash[j - 1];
-        out->hash[pos] = h;
-        out->count = c + 1;
-    }
-    return SYNDIC_OK;
-}
 
 int syndic_batch_use_templates(syndic_batch *b, const syndic_templates *t)
 {
@@ -266,7 +244,7 @@ int syndic_batch_add(syndic_batch *b, const syndic_doc *doc)
     }
     syndic__sketcher_numbers(b->sketcher, &b->numbers[n]);
     size_t title_len = measure(doc->title, doc->title_len);
-    if ((rc = title_fingerprint(&b->title_scratch, doc->title, title_len, &b->titles[n])) < 0)
+    if ((rc = syndic__title_fingerprint(&b->title_scratch, doc->title, title_len, &b->titles[n])) < 0)
         return rc;
     b->stats.seconds_sketch += now_seconds() - t0;
     const char *fields[5] = {doc->id, doc->outlet, doc->date, doc->title, doc->url};
@@ -342,101 +320,34 @@ static int cmp_edge(const void *a, const void *b)
 
 static uint32_t same_values(const uint32_t *sigs, unsigned k, uint32_t a, uint32_t b)
 {
-    const uint32_t *sa = sigs + (size_t)a * k, *sb = sigs + (size_t)b * k;
-    uint32_t same = 0;
-    for (unsigned j = 0; j < k; j++) same += sa[j] == sb[j];
-    return same;
+    return syndic__same_values(sigs + (size_t)a * k, sigs + (size_t)b * k, k);
 }
 
-/* Time evidence: may two documents be one story? Copies of a wire story
- * appear within minutes to a few days; periodic reports (a daily market
- * close, a central bank's operations) repeat their wording on other days and
- * are other stories; one outlet re-sends a story within hours, not the next
- * day. Undated documents give no evidence either way. */
+/* Time evidence (see evidence.c), also used by the chaining guard. */
 static bool time_compatible(const syndic_params *p, const syndic_doc_info *x,
                             const syndic_doc_info *y)
 {
-    if (!x->has_time || !y->has_time) return true;
-    int64_t gap = x->time > y->time ? x->time - y->time : y->time - x->time;
-    if (p->max_gap && gap > p->max_gap) return false;
-    if (p->same_outlet_gap && gap > p->same_outlet_gap && x->outlet[0] &&
-        strcmp(x->outlet, y->outlet) == 0)
-        return false;
-    return true;
+    return syndic__time_compatible(p, x->has_time, x->time, x->outlet, y->has_time, y->time,
+                                   y->outlet);
 }
 
-/* Containment of the smaller set in the larger, from the Jaccard estimate
- * and the set sizes: |A n B| = J (|A| + |B|) / (1 + J), over min(|A|, |B|).
- * A copy cut to its first half has J ~ 0.5 with the original but C ~ 1. */
-static double containment(double j, uint32_t na, uint32_t nb)
+static syndic_evdoc evdoc(const syndic_batch *b, uint32_t x)
 {
-    double smaller = na < nb ? na : nb;
-    if (smaller <= 0) return 0;
-    double c = j * ((double)na + nb) / ((1.0 + j) * smaller);
-    return c > 1.0 ? 1.0 : c;
+    const syndic_doc_info *d = &b->docs[x];
+    return (syndic_evdoc){b->sigs + (size_t)x * b->params.num_hashes,
+                          b->active[x] ? d->shingles : 0, d->has_time != 0, d->time,
+                          d->outlet, &b->numbers[x], &b->titles[x]};
 }
 
-/* Short texts: two dividend notices or two one-line briefs from one
- * template share most of their few shingles, so a Jaccard estimate alone
- * says little. A pair must share about min_shared shingles (estimated from
- * J and the set sizes: |A n B| = J (|A| + |B|) / (1 + J)), or, when a text
- * is too short for that, the shorter must lie at least 80% inside the
- * longer: a re-send of a brief still matches, a same-template notice with
- * other names and numbers does not. */
-static bool enough_shared(const syndic_params *p, double j, uint32_t na, uint32_t nb,
-                          const title_words *ta, const title_words *tb)
-{
-    if (p->min_shared == 0) return true;
-    double shared = j * ((double)na + nb) / (1.0 + j);
-    if (shared >= p->min_shared) return true;
-    double smaller = na < nb ? na : nb;
-    if (shared < 0.8 * smaller) return false;
-    /* So little text that the headline is evidence too: two dividend
-     * notices of one template differ only in the company their headlines
-     * name. Titles (when both have one) must share half their words. */
-    if (!ta->count || !tb->count) return true;
-    uint32_t both = 0;
-    for (uint32_t x = 0, y = 0; x < ta->count && y < tb->count;) {
-        if (ta->hash[x] == tb->hash[y]) { both++; x++; y++; }
-        else if (ta->hash[x] < tb->hash[y]) x++;
-        else y++;
-    }
-    return 2 * both >= ta->count + tb->count - both;
-}
-
-/* Figures: see numbers.c. Texts with fewer than MIN_NUMBERS numbers give no
- * evidence either way. */
-#define MIN_NUMBERS 3
-
-static bool numbers_agree(const syndic_params *p, const syndic_numbers *a,
-                          const syndic_numbers *b)
-{
-    if (p->numbers <= 0 || a->total < MIN_NUMBERS || b->total < MIN_NUMBERS) return true;
-    return syndic__numbers_agreement(a, b) >= p->numbers;
-}
-
-/* The verification of one candidate pair, in order: both texts have words;
- * estimated Jaccard at the threshold; enough shared text; dates that allow
- * one story; figures that agree. `same` gets the number of equal values. */
+/* The verification of one candidate pair (evidence.c): both texts have
+ * words; estimated Jaccard at the threshold; enough shared text; dates that
+ * allow one story; figures that agree. `same` gets the number of equal
+ * values. */
 static syndic_verdict verify_pair(const syndic_batch *b, uint32_t x, uint32_t y,
                                   uint32_t *same)
 {
-    const syndic_params *p = &b->params;
-    const unsigned k = p->num_hashes;
-    *same = 0;
-    if (!b->active[x] || !b->active[y]) return SYNDIC_NO_WORDS;
-    *same = same_values(b->sigs, k, x, y);
-    double j = (double)*same / k;
-    if (*same < (uint32_t)ceil(p->threshold * k - 1e-9) &&
-        !(p->containment > 0 &&
-          containment(j, b->docs[x].shingles, b->docs[y].shingles) >= p->containment))
-        return SYNDIC_BELOW_THRESHOLD;
-    if (!enough_shared(p, j, b->docs[x].shingles, b->docs[y].shingles, &b->titles[x],
-                       &b->titles[y]))
-        return SYNDIC_TOO_LITTLE_SHARED;
-    if (!time_compatible(p, &b->docs[x], &b->docs[y])) return SYNDIC_TOO_FAR_APART;
-    if (!numbers_agree(p, &b->numbers[x], &b->numbers[y])) return SYNDIC_FIGURES_DISAGREE;
-    return SYNDIC_MATCH;
+    syndic_evdoc dx = evdoc(b, x), dy = evdoc(b, y);
+    return syndic__verify(&b->params, &dx, &dy, same);
 }
 
 const char *syndic_verdict_name(syndic_verdict v)

@@ -80,6 +80,35 @@ int syndic__sketcher_sketch_doc(syndic_sketcher *s, const char *text, size_t len
 /* Fingerprint of the text last given to syndic_sketcher_sketch(). */
 void syndic__sketcher_numbers(const syndic_sketcher *s, syndic_numbers *out);
 
+/* ---- evidence.c: the verification of one candidate pair (batch and ingest).
+ * A document as verification sees it; every pointer is borrowed. */
+#define SYNDIC_TITLE_WORDS 8
+/* Up to SYNDIC_TITLE_WORDS smallest distinct word hashes of a title. */
+typedef struct syndic_title_words {
+    uint32_t hash[SYNDIC_TITLE_WORDS];
+    uint32_t count;
+} syndic_title_words;
+typedef struct syndic_evdoc {
+    const uint32_t *sig;              /* num_hashes values */
+    uint32_t shingles;                /* 0 = no words: never matches */
+    bool has_time;
+    int64_t time;
+    const char *outlet;               /* NUL-terminated, "" when none */
+    const syndic_numbers *numbers;
+    const syndic_title_words *title;
+} syndic_evdoc;
+int syndic__title_fingerprint(syndic_words *w, const char *title, size_t len,
+                              syndic_title_words *out);
+uint32_t syndic__same_values(const uint32_t *a, const uint32_t *b, unsigned k);
+bool syndic__time_compatible(const syndic_params *p, bool x_has, int64_t x_time,
+                             const char *x_outlet, bool y_has, int64_t y_time,
+                             const char *y_outlet);
+double syndic__containment(double j, uint32_t na, uint32_t nb);
+/* Words, threshold (or containment), shared text, time, figures, in that
+ * order; `same` gets the number of equal signature values. */
+syndic_verdict syndic__verify(const syndic_params *p, const syndic_evdoc *x,
+                              const syndic_evdoc *y, uint32_t *same);
+
 /* ---- templates.c */
 /* A line of a text as the template learner sees it. keys[] identify it
  * (0 = no such key): [0] the exact normalized line; [1] its shape, for date
