@@ -35,6 +35,7 @@
 #include <xxhash.h>
 
 #define MAX_TEMPLATE_WORDS 40
+#define MAX_TEMPLATE_BYTES 640 /* longer lines have more than 40 words */
 #define CM_ROWS 4
 #define CM_BITS 22
 #define FINGERPRINTS 4
@@ -142,6 +143,8 @@ static void line_keys(syndic_line *line, const syndic_words *w, size_t first, ui
     }
 }
 
+static bool collect_key(void *ctx, const syndic_line *line);
+
 int syndic__normalize_lines(syndic_words *w, const char *text, size_t len, uint64_t salt,
                             syndic__line_filter keep, void *ctx, syndic_buf *content)
 {
@@ -153,6 +156,10 @@ int syndic__normalize_lines(syndic_words *w, const char *text, size_t len, uint6
         const char *nl = memchr(text + pos, '\n', len - pos);
         size_t end = nl ? (size_t)(nl - text) : len;
         size_t before_words = w->count, before_len = w->len;
+        if (!content && keep == collect_key && end - pos > MAX_TEMPLATE_BYTES) {
+            pos = end + 1; /* learning: a line this long is never a template */
+            continue;
+        }
         int rc = syndic__normalize_append(w, text + pos, end - pos);
         if (rc < 0) return rc;
         bool kept = true;
