@@ -603,6 +603,178 @@ uint64_t syndic_reader_line(const syndic_reader *r);
 uint64_t syndic_reader_bytes(const syndic_reader *r);
 
 /* ------------------------------------------------------------------------ */
+/* Feed ingest: a verdict per arriving article, against a persistent state   */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * A state: an LMDB environment in a directory holding every article in the
+ * window (metadata, signature, figures and title fingerprints), the LSH
+ * postings (band key -> articles), the stories and the template line counts.
+ * It records the parameters that made it and refuses other ones. Articles
+ * are submitted one at a time; each gets a verdict against everything
+ * submitted before it; syndic_state_commit() makes them durable. Readers
+ * (other processes opening the state read-only) see the last commit and may
+ * run while a writer works. Design and guarantees: docs/ingest.md.
+ *
+ * Example: ingest and print verdicts only once they are durable.
+ *
+ *     syndic_params p = SYNDIC_PARAMS_INIT;
+ *     syndic_state_options o = SYNDIC_STATE_OPTIONS_INIT;
+ *     syndic_state *st = NULL;
+ *     if (syndic_state_open(&st, "state/", &p, &o) < 0) die(syndic_last_error());
+ *     syndic_ingest_verdict v;
+ *     if (syndic_state_submit(st, &doc, 0, &v) < 0) die(...);
+ *     ... keep what you need of v, submit more ...
+ *     if (syndic_state_commit(st) < 0) die(...);   now publish the verdicts
+ *     syndic_state_free(st);
+ */
+typedef struct syndic_state syndic_state;
+
+typedef struct syndic_state_options {
+    unsigned version;       /**< SYNDIC_STATE_OPTIONS_VERSION */
+    int read_only;          /**< open an existing state for reading (stats,
+                                 export, verify); params may then be NULL */
+    int64_t window;         /**< seconds: articles older than the newest
+                                 article time seen minus this are evicted;
+                                 0 = keep everything (default). Recorded in
+                                 the state like the params */
+    unsigned template_docs; /**< a line seen in this many articles of one
+                                 outlet with different contents is a template
+                                 (as syndic_templates_new); default 3; 0 = no
+                                 templates. Recorded in the state */
+    int sync;               /**< 1 (default): a commit is on disk when it
+                                 returns (fsync); 0: survives a crash of the
+                                 process, not of the machine */
+    uint64_t map_size;      /**< largest state in bytes (the file grows as
+                                 needed); default 64 GiB */
+} syndic_state_options;
+#define SYNDIC_STATE_OPTIONS_VERSION 1
+#define SYNDIC_DEFAULT_TEMPLATE_DOCS 3
+#define SYNDIC_DEFAULT_MAP_SIZE ((uint64_t)64 << 30)
+#define SYNDIC_STATE_OPTIONS_INIT                                              \
+    {SYNDIC_STATE_OPTIONS_VERSION, 0, 0, SYNDIC_DEFAULT_TEMPLATE_DOCS, 1,      \
+     SYNDIC_DEFAULT_MAP_SIZE}
+
+/** What an article got. */
+typedef enum syndic_ingest_kind {
+    SYNDIC_INGEST_NEW = 0,   /**< starts a story */
+    SYNDIC_INGEST_COPY,      /**< a copy of an earlier article's story */
+    SYNDIC_INGEST_DUPLICATE, /**< its id is already in the state: nothing is
+                                  stored; the verdict is the stored one */
+    SYNDIC_INGEST_REJECTED   /**< bad input; nothing is stored */
+} syndic_ingest_kind;
+
+/** "new", "copy", "duplicate", "rejected". */
+const char *syndic_ingest_kind_name(syndic_ingest_kind k);
+
+/** A verdict. Strings are NUL-terminated and borrowed from the state until
+ *  its next call. */
+typedef struct syndic_ingest_verdict {
+    syndic_ingest_kind kind;
+    syndic_ingest_kind first;  /**< DUPLICATE: what the id got first (NEW or
+                                    COPY); otherwise equal to kind */
+    syndic_reject reason;      /**< REJECTED: why */
+    uint64_t story;            /**< story id (from 1); 0 when rejected */
+    uint64_t seq;              /**< the article's number in the state */
+    const char *id;
+    const char *origin;        /**< id of the story's first article */
+    const char *match;         /**< COPY: the best-matching earlier article
+                                    (highest estimated Jaccard); "" otherwise */
+    double jaccard;            /**< COPY: estimated Jaccard with the match */
+    double containment;        /**< COPY: estimated containment of the
+                                    shorter of the two in the longer */
+    uint32_t candidates;       /**< articles verified (sharing a band) */
+    uint32_t story_size;       /**< articles of the story in the window */
+} syndic_ingest_verdict;
+
+/**
+ * Open (or create) the state in directory `dir` (created when missing).
+ * @param params  the matching parameters (resolved and compared with the
+ *                state's); NULL with read_only to take the state's.
+ * @param options NULL for the defaults.
+ * @return SYNDIC_OK; SYNDIC_EINVAL when the state was made with other
+ *         parameters or settings (the message names the first that differs)
+ *         or is not a syndic state of this format version; SYNDIC_EIO when
+ *         the directory or LMDB cannot be opened; SYNDIC_ENOMEM.
+ */
+int syndic_state_open(syndic_state **out, const char *dir, const syndic_params *params,
+                      const syndic_state_options *options);
+/** Closes the state, dropping what was submitted since the last commit. NULL
+ *  is allowed. */
+void syndic_state_free(syndic_state *s);
+/** The state's resolved parameters. */
+const syndic_params *syndic_state_params(const syndic_state *s);
+
+/**
+ * Verdict for one article, against every article submitted before it (the
+ * uncommitted ones included), and store it. Same normalization, template
+ * dropping and verification as the batch (see docs/ingest.md for the
+ * differences that arrival order makes).
+ * @param arrival seconds since 1970: the article's time when its date is
+ *                absent or does not parse (for the window); 0 = now.
+ * @return SYNDIC_OK (verdict NEW, COPY or DUPLICATE); SYNDIC_EBADREC with a
+ *         REJECTED verdict (no id or no text); SYNDIC_EINVAL on a read-only
+ *         state; SYNDIC_EIO or SYNDIC_ENOMEM, after which everything
+ *         submitted since the last commit is dropped.
+ */
+int syndic_state_submit(syndic_state *s, const syndic_doc *doc, int64_t arrival,
+                        syndic_ingest_verdict *out);
+/** Articles submitted since the last commit. */
+size_t syndic_state_pending(const syndic_state *s);
+/**
+ * Make every submitted article durable (one LMDB transaction). Verdicts
+ * should be published only after this returns SYNDIC_OK.
+ * @return SYNDIC_OK, SYNDIC_EIO (nothing of the batch is kept).
+ */
+int syndic_state_commit(syndic_state *s);
+
+/** Counts of a state (as of the last commit for a reader). */
+typedef struct syndic_state_stats {
+    uint64_t documents;   /**< in the window */
+    uint64_t stories;     /**< with at least one article in the window */
+    uint64_t postings;    /**< LSH postings */
+    uint64_t lines;       /**< short lines counted for templates */
+    uint64_t templates;   /**< of them, templates */
+    uint64_t submitted;   /**< articles ever stored (evicted included) */
+    uint64_t evicted;
+    uint64_t stories_ever;
+    uint64_t file_bytes;  /**< size of the data file */
+    uint64_t used_bytes;  /**< pages in use */
+    int64_t newest;       /**< newest article time seen; INT64_MIN if none */
+} syndic_state_stats;
+int syndic_state_get_stats(syndic_state *s, syndic_state_stats *out);
+
+/** An article as stored: strings NUL-terminated, "" when absent; borrowed
+ *  for the duration of the callback. */
+typedef struct syndic_state_doc {
+    uint64_t seq, story;
+    const char *id, *outlet, *date, *title, *url;
+    int has_time;
+    int64_t time;         /**< the date parsed, when has_time */
+    int64_t arrival;
+    uint32_t shingles;
+    const uint32_t *signature; /**< num_hashes values */
+} syndic_state_doc;
+/** Calls fn for every article in the state, in submission order, inside one
+ *  read snapshot; a non-zero return from fn stops and is returned. */
+int syndic_state_foreach(syndic_state *s,
+                         int (*fn)(void *ctx, const syndic_state_doc *d), void *ctx);
+
+/**
+ * Check the state's invariants: every article has its id, time and postings
+ * entries and a story; counts agree; every posting and id names an article.
+ * @param problems set to the number of problems; the first is described by
+ *                 syndic_last_error().
+ * @return SYNDIC_OK (also with problems), SYNDIC_EIO, SYNDIC_ENOMEM.
+ */
+int syndic_state_verify(syndic_state *s, uint64_t *problems);
+/**
+ * Write a compacted copy of the state (free pages left out) into directory
+ * `dest` (created, must not hold a state), from one read snapshot.
+ */
+int syndic_state_copy(syndic_state *s, const char *dest);
+
+/* ------------------------------------------------------------------------ */
 /* Quality against ground truth                                             */
 /* ------------------------------------------------------------------------ */
 

@@ -5,6 +5,10 @@
 
 #include <string.h>
 
+/* Feed ingest (cmd_ingest.c, cmd_state.c). */
+int cmd_ingest(int argc, char **argv);
+int cmd_state(int argc, char **argv);
+
 typedef struct command {
     const char *name;
     int (*run)(int argc, char **argv);
@@ -15,6 +19,8 @@ static const command commands[] = {
     {"cluster", cmd_cluster, "group copies of the same story into clusters"},
     {"compare", cmd_compare, "show why two documents match or not"},
     {"show", cmd_show, "draw one story of a report: timeline and copy tree"},
+    {"ingest", cmd_ingest, "a verdict per arriving article, against a persistent state"},
+    {"state", cmd_state, "stats, export, verify or compact an ingest state"},
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,328 @@
+/*
+ * cmd_state.c - `syndic state DIR stats|export|verify|compact`.
+ *
+ * Every action but an in-place compact opens the state read-only: LMDB gives
+ * each reader a snapshot of the last commit, so they run while an ingest
+ * writes. An in-place compact takes the writer lock (no ingest may run) and
+ * replaces data.mdb with a compacted copy.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int cmd_state(int argc, char **argv); /* called from main.c */
+
+static const char usage[] =
+    "Usage: syndic state DIR ACTION [options]\n"
+    "Look into a feed-ingest state (made by 'syndic ingest --state DIR').\n"
+    "\n"
+    "Actions:\n"
+    "  stats [--json]          counts and size\n"
+    "  export [--singletons] [-o FILE]\n"
+    "                          the stories as syndic.cluster/1 JSON Lines, as\n"
+    "                          'syndic cluster --no-analysis' writes them (with\n"
+    "                          the state's story id as \"story\")\n"
+    "  verify                  check the state's integrity (exit 1 on a problem)\n"
+    "  compact [DEST]          write a compacted copy to DEST, or with no DEST\n"
+    "                          compact DIR in place (no ingest may be running)\n"
+    "  -h, --help              this help\n";
+
+/* ---- export ---- */
+
+typedef struct member {
+    char *id, *outlet, *date, *title, *url;
+    int has_time;
+    int64_t time;
+    uint64_t story;
+    uint32_t shingles;
+    uint32_t *sig;
+} member;
+
+typedef struct collected {
+    member *m;
+    size_t n, cap;
+    unsigned k;
+} collected;
+
+static int collect(void *ctx, const syndic_state_doc *d)
+{
+    collected *c = ctx;
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 1024;
+        member *p = realloc(c->m, cap * sizeof *p);
+        if (!p) return -1;
+        c->m = p;
+        c->cap = cap;
+    }
+    member *m = &c->m[c->n];
+    m->id = strdup(d->id);
+    m->outlet = strdup(d->outlet);
+    m->date = strdup(d->date);
+    m->title = strdup(d->title);
+    m->url = strdup(d->url);
+    m->sig = malloc(c->k * sizeof *m->sig);
+    if (!m->id || !m->outlet || !m->date || !m->title || !m->url || !m->sig) {
+        free(m->id); free(m->outlet); free(m->date); free(m->title); free(m->url); free(m->sig);
+        return -1;
+    }
+    memcpy(m->sig, d->signature, c->k * sizeof *m->sig);
+    m->has_time = d->has_time;
+    m->time = d->time;
+    m->story = d->story;
+    m->shingles = d->shingles;
+    c->n++;
+    return 0;
+}
+
+/* Members by (dated first, time, id), as the batch orders them. */
+static int member_order(const member *x, const member *y)
+{
+    if (x->has_time != y->has_time) return x->has_time ? -1 : 1;
+    if (x->has_time && x->time != y->time) return x->time < y->time ? -1 : 1;
+    return strcmp(x->id, y->id);
+}
+
+static int cmp_by_story(const void *a, const void *b)
+{
+    const member *x = a, *y = b;
+    if (x->story != y->story) return x->story < y->story ? -1 : 1;
+    return member_order(x, y);
+}
+
+typedef struct group { size_t start, size; } group;
+static const member *sort_members;
+
+static int cmp_group(const void *a, const void *b)
+{
+    const group *x = a, *y = b;
+    if (x->size != y->size) return x->size > y->size ? -1 : 1;
+    return member_order(&sort_members[x->start], &sort_members[y->start]);
+}
+
+static json_t *str_or_null(const char *s) { return *s ? json_string(s) : json_null(); }
+
+static int do_export(syndic_state *st, int argc, char **argv)
+{
+    bool singletons = false;
+    const char *output = NULL;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--singletons") == 0) singletons = true;
+        else if ((strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0) && i + 1 < argc)
+            output = argv[++i];
+        else { cli_error("export: unknown option '%s'", argv[i]); return EXIT_USAGE; }
+    }
+    collected c = {NULL, 0, 0, syndic_state_params(st)->num_hashes};
+    int result = EXIT_RUNTIME;
+    group *groups = NULL;
+    FILE *out = stdout;
+    if (syndic_state_foreach(st, collect, &c) != 0) {
+        cli_error("export: %s", syndic_last_error()[0] ? syndic_last_error() : "out of memory");
+        goto done;
+    }
+    if (c.n) qsort(c.m, c.n, sizeof *c.m, cmp_by_story);
+    groups = malloc((c.n ? c.n : 1) * sizeof *groups);
+    if (!groups) { cli_error("out of memory"); goto done; }
+    size_t ng = 0;
+    for (size_t i = 0; i < c.n;) {
+        size_t j = i + 1;
+        while (j < c.n && c.m[j].story == c.m[i].story) j++;
+        groups[ng++] = (group){i, j - i};
+        i = j;
+    }
+    sort_members = c.m;
+    if (ng) qsort(groups, ng, sizeof *groups, cmp_group);
+    if (output && !(out = fopen(output, "w"))) {
+        cli_error("%s: %s", output, strerror(errno));
+        goto done;
+    }
+    char when[32];
+    for (size_t g = 0; g < ng; g++) {
+        if (groups[g].size < 2 && !singletons) continue;
+        const member *m = c.m + groups[g].start;
+        json_t *obj = json_object(), *members = json_array();
+        if (!obj || !members) { json_decref(obj); json_decref(members); goto done; }
+        json_object_set_new(obj, "cluster", json_integer((json_int_t)g + 1));
+        json_object_set_new(obj, "story", json_integer((json_int_t)m[0].story));
+        json_object_set_new(obj, "size", json_integer((json_int_t)groups[g].size));
+        json_object_set_new(obj, "representative", json_string(m[0].id));
+        for (size_t i = 0; i < groups[g].size; i++) {
+            json_t *o = json_object();
+            json_object_set_new(o, "id", json_string(m[i].id));
+            json_object_set_new(o, "outlet", str_or_null(m[i].outlet));
+            json_object_set_new(o, "date", str_or_null(m[i].date));
+            when[0] = 0;
+            if (m[i].has_time) cli_iso_time(when, sizeof when, m[i].time);
+            json_object_set_new(o, "time", str_or_null(when));
+            json_object_set_new(o, "title", str_or_null(m[i].title));
+            json_object_set_new(o, "url", str_or_null(m[i].url));
+            json_object_set_new(o, "jaccard",
+                                json_real(i == 0 ? 1.0
+                                                 : syndic_signature_jaccard(m[0].sig, m[i].sig, c.k)));
+            json_array_append_new(members, o);
+        }
+        json_object_set_new(obj, "members", members);
+        int rc = json_dumpf(obj, out, JSON_COMPACT);
+        json_decref(obj);
+        if (rc < 0) goto done;
+        fputc('\n', out);
+    }
+    if (fflush(out) != 0 || ferror(out)) { cli_error("writing the export failed"); goto done; }
+    result = EXIT_OK;
+done:
+    if (out && out != stdout) fclose(out);
+    for (size_t i = 0; i < c.n; i++) {
+        free(c.m[i].id); free(c.m[i].outlet); free(c.m[i].date); free(c.m[i].title);
+        free(c.m[i].url); free(c.m[i].sig);
+    }
+    free(c.m);
+    free(groups);
+    return result;
+}
+
+/* ---- stats ---- */
+
+static int do_stats(syndic_state *st, const char *dir, int argc, char **argv)
+{
+    bool json = argc > 0 && strcmp(argv[0], "--json") == 0;
+    if (argc > (json ? 1 : 0)) { cli_error("stats: unknown option '%s'", argv[json]); return EXIT_USAGE; }
+    syndic_state_stats s;
+    if (syndic_state_get_stats(st, &s) < 0) { cli_error("%s", syndic_last_error()); return EXIT_RUNTIME; }
+    const syndic_params *p = syndic_state_params(st);
+    char newest[32] = "";
+    if (s.newest != INT64_MIN) cli_iso_time(newest, sizeof newest, s.newest);
+    if (json) {
+        json_t *o = json_object();
+        json_object_set_new(o, "record", json_string("syndic.state_stats/1"));
+        json_object_set_new(o, "documents", json_integer((json_int_t)s.documents));
+        json_object_set_new(o, "stories", json_integer((json_int_t)s.stories));
+        json_object_set_new(o, "postings", json_integer((json_int_t)s.postings));
+        json_object_set_new(o, "template_lines", json_integer((json_int_t)s.templates));
+        json_object_set_new(o, "counted_lines", json_integer((json_int_t)s.lines));
+        json_object_set_new(o, "submitted", json_integer((json_int_t)s.submitted));
+        json_object_set_new(o, "evicted", json_integer((json_int_t)s.evicted));
+        json_object_set_new(o, "stories_ever", json_integer((json_int_t)s.stories_ever));
+        json_object_set_new(o, "file_bytes", json_integer((json_int_t)s.file_bytes));
+        json_object_set_new(o, "used_bytes", json_integer((json_int_t)s.used_bytes));
+        json_object_set_new(o, "newest", newest[0] ? json_string(newest) : json_null());
+        json_dumpf(o, stdout, JSON_COMPACT);
+        json_decref(o);
+        fputc('\n', stdout);
+        return EXIT_OK;
+    }
+    printf("state %s\n", dir);
+    printf("articles   %llu in the window, %llu submitted, %llu evicted\n",
+           (unsigned long long)s.documents, (unsigned long long)s.submitted,
+           (unsigned long long)s.evicted);
+    printf("stories    %llu with articles in the window, %llu ever\n",
+           (unsigned long long)s.stories, (unsigned long long)s.stories_ever);
+    printf("postings   %llu LSH postings (%u bands x %u rows)\n", (unsigned long long)s.postings,
+           p->bands, p->rows);
+    printf("templates  %llu template lines among %llu counted short lines\n",
+           (unsigned long long)s.templates, (unsigned long long)s.lines);
+    printf("newest     %s\n", newest[0] ? newest : "-");
+    printf("size       %.1f MiB on disk, %.1f MiB in use (%.0f bytes per article)\n",
+           (double)s.file_bytes / 1048576.0, (double)s.used_bytes / 1048576.0,
+           s.documents ? (double)s.used_bytes / (double)s.documents : 0.0);
+    printf("params     %u-word shingles, %u hashes, threshold %g, seed 0x%016llx\n",
+           p->shingle_words, p->num_hashes, p->threshold, (unsigned long long)p->seed);
+    return EXIT_OK;
+}
+
+/* ---- compact ---- */
+
+static int do_compact(syndic_state **st, const char *dir, int argc, char **argv)
+{
+    if (argc > 1) { cli_error("compact: expected at most one DEST"); return EXIT_USAGE; }
+    if (argc == 1) {
+        if (syndic_state_copy(*st, argv[0]) < 0) { cli_error("%s", syndic_last_error()); return EXIT_RUNTIME; }
+        return EXIT_OK;
+    }
+    /* In place: hold the writer lock so no ingest runs meanwhile. */
+    char lock[4096], tmp[4096], from[4096], to[4096], lockmdb[4096];
+    snprintf(lock, sizeof lock, "%s/writer.lock", dir);
+    snprintf(tmp, sizeof tmp, "%s/compact.tmp", dir);
+    snprintf(from, sizeof from, "%s/compact.tmp/data.mdb", dir);
+    snprintf(to, sizeof to, "%s/data.mdb", dir);
+    snprintf(lockmdb, sizeof lockmdb, "%s/lock.mdb", dir);
+    int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+    if (fd < 0 || fcntl(fd, F_SETLK, &fl) != 0) {
+        cli_error("%s: an ingest is writing this state; stop it first", dir);
+        if (fd >= 0) close(fd);
+        return EXIT_RUNTIME;
+    }
+    struct stat sb;
+    off_t before = stat(to, &sb) == 0 ? sb.st_size : 0;
+    unlink(from);
+    rmdir(tmp);
+    int result = EXIT_RUNTIME;
+    if (syndic_state_copy(*st, tmp) < 0) {
+        cli_error("%s", syndic_last_error());
+    } else {
+        syndic_state_free(*st);
+        *st = NULL;
+        if (rename(from, to) != 0) {
+            cli_error("%s: %s", to, strerror(errno));
+        } else {
+            rmdir(tmp);
+            unlink(lockmdb); /* its reader table describes the old file */
+            off_t after = stat(to, &sb) == 0 ? sb.st_size : 0;
+            printf("compacted %s: %.1f MiB -> %.1f MiB\n", dir, (double)before / 1048576.0,
+                   (double)after / 1048576.0);
+            result = EXIT_OK;
+        }
+    }
+    close(fd);
+    return result;
+}
+
+int cmd_state(int argc, char **argv)
+{
+    if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+        fputs(usage, stdout);
+        return EXIT_OK;
+    }
+    if (argc < 3) { fputs(usage, stderr); return EXIT_USAGE; }
+    const char *dir = argv[1], *action = argv[2];
+    if (strcmp(action, "stats") && strcmp(action, "export") && strcmp(action, "verify") &&
+        strcmp(action, "compact")) {
+        cli_error("state: unknown action '%s'", action);
+        fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    syndic_state_options so = SYNDIC_STATE_OPTIONS_INIT;
+    so.read_only = 1;
+    syndic_state *st;
+    if (syndic_state_open(&st, dir, NULL, &so) < 0) {
+        cli_error("%s", syndic_last_error());
+        return EXIT_RUNTIME;
+    }
+    int rc;
+    if (strcmp(action, "stats") == 0) rc = do_stats(st, dir, argc - 3, argv + 3);
+    else if (strcmp(action, "export") == 0) rc = do_export(st, argc - 3, argv + 3);
+    else if (strcmp(action, "compact") == 0) rc = do_compact(&st, dir, argc - 3, argv + 3);
+    else {
+        uint64_t problems;
+        if (argc > 3) { cli_error("verify: no options expected"); rc = EXIT_USAGE; }
+        else if (syndic_state_verify(st, &problems) < 0) {
+            cli_error("%s", syndic_last_error());
+            rc = EXIT_RUNTIME;
+        } else if (problems) {
+            cli_error("%s: %llu problems; the first: %s", dir, (unsigned long long)problems,
+                      syndic_last_error());
+            rc = EXIT_RUNTIME;
+        } else {
+            printf("%s: ok\n", dir);
+            rc = EXIT_OK;
+        }
+    }
+    syndic_state_free(st);
+    return rc;
+}
