@@ -53,6 +53,7 @@
  * two (the batch's union-find can join two clusters through a later bridge);
  * a copy older than the window's reach finds nothing and starts a story.
  */
+#define _DEFAULT_SOURCE /* flock */
 #include "internal.h"
 
 #include <errno.h>
@@ -62,6 +63,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -135,7 +137,7 @@ struct syndic_state {
     MDB_txn *txn;          /* the open write transaction, or NULL */
     size_t pending;
     counters ctr, ctr_committed;
-    int lock_fd;           /* fcntl lock on DIR/writer.lock for a writer */
+    int lock_fd;           /* flock on DIR/writer.lock for a writer */
     syndic_words words;
     uint64_t *hashes;
     size_t hash_count, hash_cap;
@@ -346,8 +348,7 @@ int syndic_state_open(syndic_state **out, const char *dir, const syndic_params *
         char path[4096];
         snprintf(path, sizeof path, "%s/writer.lock", dir);
         s->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-        struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
-        if (s->lock_fd < 0 || fcntl(s->lock_fd, F_SETLK, &fl) != 0) {
+        if (s->lock_fd < 0 || flock(s->lock_fd, LOCK_EX | LOCK_NB) != 0) {
             rc = syndic__error(SYNDIC_EIO, "%s: %s", dir,
                                s->lock_fd < 0 ? strerror(errno)
                                               : "another process is writing this state");

@@ -5,8 +5,10 @@
  * the state (syndic_state_submit) and writes one JSON verdict per record in
  * input order. Verdicts are held in memory until the commit that makes their
  * articles durable: a commit happens every --commit-every articles, when the
- * oldest held verdict is --commit-ms old (checked after each article, and
- * while waiting for stdin with poll), and at the end. So a verdict on stdout
+ * oldest held verdict is --commit-ms old (checked as each record arrives),
+ * and at the end of the input. (On an idle feed the held verdicts wait for
+ * the next record: the reader buffers input, so a poll on stdin cannot tell
+ * whether the next read would block.) So a verdict on stdout
  * always names an article that is in the state, whatever kills the process.
  *
  * A restarted run over the same input gets `duplicate` verdicts for the
@@ -20,7 +22,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -172,21 +173,6 @@ static void note_latency(run *r, double seconds)
     r->lat[r->lat_count++] = (float)(seconds * 1e6);
 }
 
-/* Waits for stdin while verdicts are held, committing when --commit-ms
- * passes first: a slow feed still gets its verdicts on time. */
-static int wait_input(run *r)
-{
-    while (r->held_count) {
-        double left = (double)r->commit_ms - (cli_now() - r->batch_start) * 1000.0;
-        if (left <= 0) return commit(r);
-        struct pollfd pfd = {0, POLLIN, 0};
-        int n = poll(&pfd, 1, (int)left + 1);
-        if (n > 0) return 0;
-        if (n < 0 && errno != EINTR) return 0;
-    }
-    return 0;
-}
-
 static int ingest_input(run *r, const char *path, const syndic_read_options *ro)
 {
     syndic_reader *rd;
@@ -194,10 +180,8 @@ static int ingest_input(run *r, const char *path, const syndic_read_options *ro)
         cli_error("%s", syndic_last_error());
         return -1;
     }
-    bool is_stdin = strcmp(path, "-") == 0;
     int result = 0;
     for (;;) {
-        if (is_stdin && wait_input(r) < 0) { result = -1; break; }
         syndic_doc doc;
         syndic_reject why;
         int rc = syndic_reader_next(rd, &doc, &why);

@@ -14,6 +14,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -252,8 +253,7 @@ static int do_compact(syndic_state **st, const char *dir, int argc, char **argv)
     snprintf(to, sizeof to, "%s/data.mdb", dir);
     snprintf(lockmdb, sizeof lockmdb, "%s/lock.mdb", dir);
     int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-    struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
-    if (fd < 0 || fcntl(fd, F_SETLK, &fl) != 0) {
+    if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) != 0) {
         cli_error("%s: an ingest is writing this state; stop it first", dir);
         if (fd >= 0) close(fd);
         return EXIT_RUNTIME;

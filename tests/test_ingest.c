@@ -1,0 +1,401 @@
+/*
+ * test_ingest.c - feed ingest (ingest.c): verdicts, persistence across
+ * reopen, parameters recorded and enforced, duplicate ids, bad input,
+ * eviction by window (and what a late copy gets), read-only readers beside a
+ * writer, integrity check, and agreement with the batch on the bundled
+ * corpus in date order.
+ */
+#include "check_main.h"
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *story_a =
+    "The central bank raised its main interest rate by a quarter point on Tuesday, "
+    "the third increase this year, saying inflation in services remained stubborn "
+    "even as goods prices cooled. Governor Ilse Marten told reporters the board had "
+    "considered a larger move but judged that wage growth was already slowing. "
+    "Markets had priced in the decision, and the currency barely moved after the "
+    "announcement. Economists said the bank was likely to pause at its next meeting "
+    "in June unless consumer prices surprised again.";
+static const char *story_b =
+    "Heavy rain flooded the lower town of Villanova overnight, forcing about two "
+    "hundred residents to leave their homes as the river rose more than three metres "
+    "above its normal level. Firefighters used boats to reach families trapped on "
+    "upper floors, and the regional government opened two school gyms as shelters. "
+    "No injuries were reported, but the main road to the coast was closed and "
+    "officials warned that more rain was expected on Thursday.";
+
+static char dir[256];
+
+static void make_dir(void)
+{
+    snprintf(dir, sizeof dir, "%s/syndic-test-ingest-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+static void remove_dir(void)
+{
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+
+static syndic_state *open_state(const syndic_params *p, int64_t window)
+{
+    syndic_state_options o = SYNDIC_STATE_OPTIONS_INIT;
+    o.window = window;
+    o.sync = 0;
+    syndic_state *s = NULL;
+    int rc = syndic_state_open(&s, dir, p, &o);
+    ck_assert_msg(rc == SYNDIC_OK, "open: %s", syndic_last_error());
+    return s;
+}
+
+static syndic_ingest_verdict submit(syndic_state *s, const char *id, const char *date,
+                                    const char *text)
+{
+    syndic_doc d = SYNDIC_DOC_INIT;
+    d.id = id;
+    d.date = date;
+    d.text = text;
+    d.outlet = "Test Outlet";
+    syndic_ingest_verdict v;
+    int rc = syndic_state_submit(s, &d, 1000, &v);
+    ck_assert_msg(rc == SYNDIC_OK, "submit %s: %s", id, syndic_last_error());
+    return v;
+}
+
+START_TEST(new_copy_and_persist)
+{
+    make_dir();
+    syndic_params p = SYNDIC_PARAMS_INIT;
+    syndic_state *s = open_state(&p, 0);
+    syndic_ingest_verdict v = submit(s, "a1", "2026-03-03T10:00:00Z", story_a);
+    ck_assert_int_eq(v.kind, SYNDIC_INGEST_NEW);
+    ck_assert_uint_eq(v.story, 1);
+    ck_assert_str_eq(v.origin, "a1");
+    v = submit(s, "b1", "2026-03-03T10:05:00Z", story_b);
+    ck_assert_int_eq(v.kind, SYNDIC_INGEST_NEW);
+    ck_assert_uint_eq(v.story, 2);
+    char copy[2048];
+    snprintf(copy, sizeof copy, "Advertisement\n%s\nRead more on our site.", story_a);
+    v = submit(s, "a2", "2026-03-03T12:00:00Z", copy);
+    ck_assert_int_eq(v.kind, SYNDIC_INGEST_COPY);
+    ck_assert_uint_eq(v.story, 1);
+    ck_assert_str_eq(v.origin, "a1");
+    ck_assert_str_eq(v.match, "a1");
+    ck_assert(v.jaccard > 0.5 && v.containment > 0.8);
+    ck_assert_uint_eq(v.story_size, 2);
+    ck_assert_uint_eq(syndic_state_pending(s), 3);
+    ck_assert_int_eq(syndic_state_commit(s), SYNDIC_OK);
+    /* Not committed: dropped on close. */
+    submit(s, "b2", "2026-03-03T12:00:00Z", story_b);
+    syndic_state_free(s);
+
+    s = open_state(&p, 0);
+    syndic_state_stats st;
+    ck_assert_int_eq(syndic_state_get_stats(s, &st), SYNDIC_OK);
+    ck_assert_uint_eq(st.documents, 3);
+    ck_assert_uint_eq(st.stories, 2);
+    ck_assert_uint_eq(st.postings, 3 * (uint64_t)syndic_state_params(s)->bands);
+    /* A re-submitted id: the stored verdict again, nothing stored. */
+    v = submit(s, "a2", "2026-03-03T12:00:00Z", copy);
+    ck_assert_int_eq(v.kind, SYNDIC_INGEST_DUPLICATE);
+    ck_assert_int_eq(v.first, SYNDIC_INGEST_COPY);
+    ck_assert_uint_eq(v.story, 1);
+    ck_assert_str_eq(v.match, "a1");
+    ck_assert_uint_eq(syndic_state_pending(s), 0);
+    /* b2 was never committed: it is new to the state, a copy of b1. */
+    v = submit(s, "b2", "2026-03-03T12:00:00Z", story_b);
+    ck_assert_int_eq(v.kind, SYNDIC_INGEST_COPY);
+    ck_assert_uint_eq(v.story, 2);
+    ck_assert_int_eq(syndic_state_commit(s), SYNDIC_OK);
+    uint64_t problems = 99;
+    ck_assert_int_eq(syndic_state_verify(s, &problems), SYNDIC_OK);
+    ck_assert_uint_eq(problems, 0);
+    syndic_state_free(s);
+    remove_dir();
+}
+END_TEST
+
+START_TEST(params_mismatch)
+{
+    make_dir();
+    syndic_params p = SYNDIC_PARAMS_INIT;
+    syndic_state *s = open_state(&p, 0);
+    syndic_state_free(s);
+    p.threshold = 0.3;
+    syndic_state_options o = SYNDIC_STATE_OPTIONS_INIT;
+    ck_assert_int_eq(syndic_state_open(&s, dir, &p, &o), SYNDIC_EINVAL);
+    ck_assert_ptr_null(s);
+    ck_assert_msg(strstr(syndic_last_error(), "threshold 0.25, not 0.3"), "%s", syndic_last_error());
+    p = (syndic_params)SYNDIC_PARAMS_INIT;
+    p.seed = 7;
+    ck_assert_int_eq(syndic_state_open(&s, dir, &p, &o), SYNDIC_EINVAL);
+    ck_assert_msg(strstr(syndic_last_error(), "seed"), "%s", syndic_last_error());
+    p = (syndic_params)SYNDIC_PARAMS_INIT;
+    o.window = 86400;
+    ck_assert_int_eq(syndic_state_open(&s, dir, &p, &o), SYNDIC_EINVAL);
+    ck_assert_msg(strstr(syndic_last_error(), "window"), "%s", syndic_last_error());
+    o = (syndic_state_options)SYNDIC_STATE_OPTIONS_INIT;
+    o.template_docs = 0;
+    ck_assert_int_eq(syndic_state_open(&s, dir, &p, &o), SYNDIC_EINVAL);
+    ck_assert_msg(strstr(syndic_last_error(), "template_docs"), "%s", syndic_last_error());
+    /* A reader takes the state's parameters. */
+    o = (syndic_state_options)SYNDIC_STATE_OPTIONS_INIT;
+    o.read_only = 1;
+    ck_assert_int_eq(syndic_state_open(&s, dir, NULL, &o), SYNDIC_OK);
+    ck_assert_double_eq(syndic_state_params(s)->threshold, 0.25);
+    syndic_ingest_verdict v;
+    syndic_doc d = SYNDIC_DOC_INIT;
+    d.id = "x";
+    d.text = story_a;
+    ck_assert_int_eq(syndic_state_submit(s, &d, 0, &v), SYNDIC_EINVAL);
+    syndic_state_free(s);
+    /* Not a state. */
+    char other[300];
+    snprintf(other, sizeof other, "%s/none", dir);
+    ck_assert_int_eq(syndic_state_open(&s, other, NULL, &o), SYNDIC_EIO);
+    remove_dir();
+}
+END_TEST
+
+START_TEST(bad_input)
+{
+    make_dir();
+    syndic_params p = SYNDIC_PARAMS_INIT;
+    syndic_state *s = open_state(&p, 0);
+    syndic_doc d = SYNDIC_DOC_INIT;
+    syndic_ingest_verdict v;
+    d.text = story_a;
+    ck_assert_int_eq(syndic_state_submit(s, &d, 0, &v), SYNDIC_EBADREC);
+    ck_assert_int_eq(v.kind, SYNDIC_INGEST_REJECTED);
+    ck_assert_int_eq(v.reason, SYNDIC_REJECT_MISSING_FIELD);
+    d.id = "";
+    ck_assert_int_eq(syndic_state_submit(s, &d, 0, &v), SYNDIC_EBADREC);
+    d.id = "t";
+    d.text = NULL;
+    ck_assert_int_eq(syndic_state_submit(s, &d, 0, &v), SYNDIC_EBADREC);
+    /* The stream goes on; a text without words is stored, never matches. */
+    v = submit(s, "empty", NULL, "... --- ...");
+    ck_assert_int_eq(v.kind, SYNDIC_INGEST_NEW);
+    v = submit(s, "empty2", NULL, "!!!");
+    ck_assert_int_eq(v.kind, SYNDIC_INGEST_NEW);
+    ck_assert_uint_ne(v.story, 1);
+    v = submit(s, "a", "not a date", story_a);
+    ck_assert_int_eq(v.kind, SYNDIC_INGEST_NEW);
+    ck_assert_int_eq(syndic_state_commit(s), SYNDIC_OK);
+    uint64_t problems;
+    ck_assert_int_eq(syndic_state_verify(s, &problems), SYNDIC_OK);
+    ck_assert_uint_eq(problems, 0);
+    syndic_state_free(s);
+    remove_dir();
+}
+END_TEST
+
+/* Window 2 days, max gap off so time alone decides. */
+START_TEST(eviction)
+{
+    make_dir();
+    syndic_params p = SYNDIC_PARAMS_INIT;
+    p.max_gap = 0;
+    p.same_outlet_gap = 0;
+    syndic_state *s = open_state(&p, 2 * 86400);
+    syndic_ingest_verdict v = submit(s, "a1", "2026-03-01T00:00:00Z", story_a);
+    uint64_t story_a_id = v.story;
+    submit(s, "b1", "2026-03-01T06:00:00Z", story_b);
+    /* Day 2: a copy of a keeps the story alive in the window. */
+    v = submit(s, "a2", "2026-03-02T12:00:00Z", story_a);
+    ck_assert_int_eq(v.kind, SYNDIC_INGEST_COPY);
+    /* Day 3.5: a1 and b1 fall out of the window (newest - 2 d). */
+    v = submit(s, "a3", "2026-03-03T13:00:00Z", story_a);
+    ck_assert_int_eq(v.kind, SYNDIC_INGEST_COPY);
+    ck_assert_uint_eq(v.story, story_a_id);
+    ck_assert_str_eq(v.origin, "a1"); /* the origin's id outlives its article */
+    ck_assert_str_eq(v.match, "a2");
+    syndic_state_stats st;
+    ck_assert_int_eq(syndic_state_get_stats(s, &st), SYNDIC_OK);
+    ck_assert_uint_eq(st.evicted, 2);
+    ck_assert_uint_eq(st.documents, 2);
+    ck_assert_uint_eq(st.stories, 1);
+    /* A late copy of b, whose every article is evicted: a new story. */
+    v = submit(s, "b2", "2026-03-03T14:00:00Z", story_b);
+    ck_assert_int_eq(v.kind, SYNDIC_INGEST_NEW);
+    ck_assert_str_eq(v.origin, "b2");
+    /* An evicted id is unknown again: re-submitting a1 stores it anew, and
+     * it is evicted at once by the next article (it is older than the
+     * window), after being compared with what is there. */
+    v = submit(s, "a1", "2026-03-01T00:00:00Z", story_a);
+    ck_assert_int_ne(v.kind, SYNDIC_INGEST_DUPLICATE);
+    ck_assert_int_eq(syndic_state_commit(s), SYNDIC_OK);
+    uint64_t problems;
+    ck_assert_int_eq(syndic_state_verify(s, &problems), SYNDIC_OK);
+    ck_assert_msg(problems == 0, "%s", syndic_last_error());
+    syndic_state_free(s);
+    remove_dir();
+}
+END_TEST
+
+/* A reader sees the last commit while the writer holds an open batch. */
+START_TEST(reader_beside_writer)
+{
+    make_dir();
+    syndic_params p = SYNDIC_PARAMS_INIT;
+    syndic_state *w = open_state(&p, 0);
+    submit(w, "a1", NULL, story_a);
+    ck_assert_int_eq(syndic_state_commit(w), SYNDIC_OK);
+    submit(w, "b1", NULL, story_b);
+    syndic_state_options o = SYNDIC_STATE_OPTIONS_INIT;
+    o.read_only = 1;
+    syndic_state *r = NULL;
+    ck_assert_int_eq(syndic_state_open(&r, dir, NULL, &o), SYNDIC_OK);
+    syndic_state_stats st;
+    ck_assert_int_eq(syndic_state_get_stats(r, &st), SYNDIC_OK);
+    ck_assert_uint_eq(st.documents, 1);
+    ck_assert_int_eq(syndic_state_commit(w), SYNDIC_OK);
+    ck_assert_int_eq(syndic_state_get_stats(r, &st), SYNDIC_OK);
+    ck_assert_uint_eq(st.documents, 2);
+    /* A second writer is refused while the first is open. */
+    syndic_state *w2 = NULL;
+    syndic_state_options wo = SYNDIC_STATE_OPTIONS_INIT;
+    ck_assert_int_eq(syndic_state_open(&w2, dir, &p, &wo), SYNDIC_EIO);
+    syndic_state_free(r);
+    syndic_state_free(w);
+    remove_dir();
+}
+END_TEST
+
+/* ---- agreement with the batch on the bundled corpus, in date order ---- */
+
+typedef struct cdoc {
+    char *id, *outlet, *date, *title, *text;
+    int64_t time;
+    int has_time;
+} cdoc;
+
+static int cmp_cdoc(const void *a, const void *b)
+{
+    const cdoc *x = a, *y = b;
+    if (x->has_time != y->has_time) return x->has_time ? -1 : 1;
+    if (x->time != y->time) return x->time < y->time ? -1 : 1;
+    return strcmp(x->id, y->id);
+}
+
+static char *dup_or_null(const char *s, size_t n) { return s ? strndup(s, n ? n : strlen(s)) : NULL; }
+
+typedef struct labels { char **ids; uint64_t *story; size_t n; } labels;
+
+static int label(void *ctx, const syndic_state_doc *d)
+{
+    labels *l = ctx;
+    l->ids[l->n] = strdup(d->id);
+    l->story[l->n++] = d->story;
+    return 0;
+}
+
+START_TEST(agrees_with_batch)
+{
+    make_dir();
+    syndic_read_options ro = SYNDIC_READ_OPTIONS_INIT;
+    syndic_reader *rd;
+    ck_assert_int_eq(syndic_reader_open(&rd, SYNDIC_SOURCE_DIR "/corpus/articles.jsonl", &ro), SYNDIC_OK);
+    cdoc *docs = calloc(1000, sizeof *docs);
+    size_t n = 0;
+    syndic_doc d;
+    syndic_reject why;
+    while (syndic_reader_next(rd, &d, &why) == 1) {
+        ck_assert_uint_lt(n, 1000);
+        cdoc *c = &docs[n++];
+        c->id = dup_or_null(d.id, d.id_len);
+        c->outlet = dup_or_null(d.outlet, d.outlet_len);
+        c->date = dup_or_null(d.date, d.date_len);
+        c->title = dup_or_null(d.title, d.title_len);
+        c->text = dup_or_null(d.text, d.text_len);
+        c->has_time = c->date && syndic_date_parse(&c->time, c->date, strlen(c->date)) == 0;
+    }
+    syndic_reader_free(rd);
+    qsort(docs, n, sizeof *docs, cmp_cdoc);
+
+    /* Batch, with templates learned from the whole corpus (as the CLI). */
+    syndic_params p = SYNDIC_PARAMS_INIT;
+    syndic_batch *b;
+    syndic_templates *t;
+    ck_assert_int_eq(syndic_batch_new(&b, &p), SYNDIC_OK);
+    ck_assert_int_eq(syndic_templates_new(&t, &p, SYNDIC_DEFAULT_TEMPLATE_DOCS), SYNDIC_OK);
+    for (size_t i = 0; i < n; i++) {
+        syndic_doc x = {docs[i].id, 0, docs[i].text, 0, docs[i].outlet, 0, docs[i].date, 0,
+                        docs[i].title, 0, NULL, 0};
+        ck_assert_int_eq(syndic_templates_observe(t, &x), SYNDIC_OK);
+    }
+    ck_assert_int_eq(syndic_templates_finish(t), SYNDIC_OK);
+    ck_assert_int_eq(syndic_batch_use_templates(b, t), SYNDIC_OK);
+    syndic_state *s = open_state(&p, 0);
+    for (size_t i = 0; i < n; i++) {
+        syndic_doc x = {docs[i].id, 0, docs[i].text, 0, docs[i].outlet, 0, docs[i].date, 0,
+                        docs[i].title, 0, NULL, 0};
+        ck_assert_int_eq(syndic_batch_add(b, &x), SYNDIC_OK);
+        syndic_ingest_verdict v;
+        ck_assert_int_eq(syndic_state_submit(s, &x, 1, &v), SYNDIC_OK);
+    }
+    ck_assert_int_eq(syndic_state_commit(s), SYNDIC_OK);
+    ck_assert_int_eq(syndic_batch_cluster(b), SYNDIC_OK);
+
+    /* Two partitions of the same ids: equal when every pair of ids is
+     * together in both or apart in both. */
+    labels l = {calloc(n, sizeof(char *)), calloc(n, sizeof(uint64_t)), 0};
+    ck_assert_int_eq(syndic_state_foreach(s, label, &l), SYNDIC_OK);
+    ck_assert_uint_eq(l.n, n);
+    uint32_t *batch_label = calloc(n, sizeof *batch_label);
+    for (size_t c = 0; c < syndic_batch_cluster_count(b); c++) {
+        const syndic_cluster *cl = syndic_batch_cluster_at(b, c);
+        for (uint32_t m = 0; m < cl->size; m++) {
+            const char *id = syndic_batch_doc(b, cl->members[m].doc)->id;
+            for (size_t i = 0; i < n; i++)
+                if (strcmp(l.ids[i], id) == 0) batch_label[i] = (uint32_t)c;
+        }
+    }
+    size_t disagree = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++)
+            if ((batch_label[i] == batch_label[j]) != (l.story[i] == l.story[j])) {
+                if (disagree++ < 5)
+                    fprintf(stderr, "agreement: %s and %s: batch %s, ingest %s\n", l.ids[i],
+                            l.ids[j], batch_label[i] == batch_label[j] ? "together" : "apart",
+                            l.story[i] == l.story[j] ? "together" : "apart");
+            }
+    /* docs/ingest.md: on the bundled corpus in date order the stories are
+     * the batch's clusters exactly. */
+    ck_assert_uint_eq(disagree, 0);
+    for (size_t i = 0; i < n; i++) {
+        free(l.ids[i]);
+        free(docs[i].id); free(docs[i].outlet); free(docs[i].date); free(docs[i].title);
+        free(docs[i].text);
+    }
+    free(l.ids);
+    free(l.story);
+    free(batch_label);
+    free(docs);
+    syndic_state_free(s);
+    syndic_batch_free(b);
+    syndic_templates_free(t);
+    remove_dir();
+}
+END_TEST
+
+static Suite *make_suite(void)
+{
+    Suite *s = suite_create("ingest");
+    TCase *tc = tcase_create("ingest");
+    tcase_add_test(tc, new_copy_and_persist);
+    tcase_add_test(tc, params_mismatch);
+    tcase_add_test(tc, bad_input);
+    tcase_add_test(tc, eviction);
+    tcase_add_test(tc, reader_beside_writer);
+    tcase_add_test(tc, agrees_with_batch);
+    suite_add_tcase(s, tc);
+    return s;
+}
