@@ -61,5 +61,7 @@ void cli_truth_free(cli_truth *t);
 int cmd_cluster(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_show(int argc, char **argv);
+int cmd_ingest(int argc, char **argv);
+int cmd_state(int argc, char **argv);
 
 #endif

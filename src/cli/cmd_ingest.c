@@ -25,7 +25,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int cmd_ingest(int argc, char **argv); /* called from main.c */
 
 enum { OPT_STATE = 1200, OPT_COMMIT_EVERY, OPT_COMMIT_MS, OPT_WINDOW, OPT_NO_SYNC, OPT_MAP_SIZE };
 

@@ -18,7 +18,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int cmd_state(int argc, char **argv); /* called from main.c */
 
 static const char usage[] =
     "Usage: syndic state DIR ACTION [options]\n"

@@ -5,10 +5,6 @@
 
 #include <string.h>
 
-/* Feed ingest (cmd_ingest.c, cmd_state.c). */
-int cmd_ingest(int argc, char **argv);
-int cmd_state(int argc, char **argv);
-
 typedef struct command {
     const char *name;
     int (*run)(int argc, char **argv);
