@@ -9,7 +9,7 @@
 set -euo pipefail
 
 packages=(gcc make cmake pkg-config libxxhash-dev zlib1g-dev libutf8proc-dev
-          libjansson-dev check libsubunit-dev liblmdb-dev)
+          libjansson-dev libjsmn-dev check libsubunit-dev liblmdb-dev)
 if [[ "${1:-}" == "--browser" ]]; then packages+=(chromium); fi
 
 missing=()

@@ -19,8 +19,19 @@
  *
  * Lines are cut from a 1 MiB read buffer with memchr; a line that fits in
  * the buffer is parsed in place, without copying.
+ *
+ * Parsing has two paths that give the same documents and verdicts. The fast
+ * one (json_scan.c: jsmn tokens checked against the grammar) reads a line
+ * that is one well-formed JSON object: strings with escapes are unescaped
+ * into a buffer kept from record to record, strings without are used where
+ * they are in the line buffer, NUL-terminated over their closing quote. No
+ * allocation per record.
+ * Any line it is not sure of goes to jansson (json_loadb, as before), which
+ * gives the verdict and, for malformed JSON, the message and column. The
+ * fields are then checked by one piece of code for both paths.
  */
 #include "internal.h"
+#include "json_scan.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -48,7 +59,8 @@ struct syndic_reader {
     size_t buf_len, buf_pos, buf_cap;
     bool eof, failed;
     syndic_buf joined;   /* a line that spans buffer refills */
-    json_t *record;
+    json_t *record;      /* the last line parsed by jansson */
+    syndic_json_scan *scan;
     char id_number[32];  /* a numeric id, printed */
     /* text files */
     char *root;          /* directory, or NULL for a single file */
@@ -180,6 +192,7 @@ int syndic_reader_open(syndic_reader **out, const char *path,
         }
         r->buf_cap = READ_CHUNK;
         if (!(r->buf = syndic__malloc(r->buf_cap))) { rc = syndic__oom(); goto fail; }
+        if ((rc = syndic__json_scan_new(&r->scan)) < 0) goto fail;
     }
     *out = r;
     return SYNDIC_OK;
@@ -193,6 +206,7 @@ void syndic_reader_free(syndic_reader *r)
     if (!r) return;
     syndic__instream_close(r->in);
     if (r->record) json_decref(r->record);
+    syndic__json_scan_free(r->scan);
     syndic__free(r->buf);
     syndic__buf_free(&r->joined);
     syndic__buf_free(&r->text);
@@ -225,7 +239,7 @@ static int refill(syndic_reader *r)
 
 /* Next line (without its newline). Returns 1 with a line, 0 at end,
  * SYNDIC_EBADREC for an over-long line (skipped), SYNDIC_EIO. */
-static int next_line(syndic_reader *r, const char **line, size_t *len)
+static int next_line(syndic_reader *r, char **line, size_t *len)
 {
     r->joined.len = 0;
     bool too_long = false;
@@ -286,55 +300,115 @@ static int bad(syndic_reader *r, syndic_reject *reason, syndic_reject why,
                          detail ? detail : "");
 }
 
+/* syndic__utf8_valid, with ASCII skipped eight bytes at a time: only the
+ * runs of bytes >= 0x80 go to it. The answer and the offset are the same: a
+ * sequence never holds an ASCII byte, so one cut by the end of its run is
+ * invalid either way, and reported at its first byte either way. */
+static bool utf8_valid(const char *s, size_t len, size_t *bad_at)
+{
+    size_t i = 0;
+    while (i < len) {
+        while (len - i >= 8) {
+            uint64_t x;
+            memcpy(&x, s + i, 8);
+            if (x & UINT64_C(0x8080808080808080)) break;
+            i += 8;
+        }
+        while (i < len && (unsigned char)s[i] < 0x80) i++;
+        if (i == len) break;
+        size_t end = i;
+        while (end < len && (unsigned char)s[end] >= 0x80) end++;
+        size_t at;
+        if (!syndic__utf8_valid(s + i, end - i, &at)) {
+            *bad_at = i + at;
+            return false;
+        }
+        i = end;
+    }
+    return true;
+}
+
+/* A top-level field of the current record, from the fast path or from
+ * jansson's tree. */
+static void get_field(syndic_reader *r, bool fast, const char *key, syndic_json_value *v)
+{
+    if (fast) {
+        syndic__json_get(r->scan, key, v);
+        return;
+    }
+    *v = (syndic_json_value){SYNDIC_JSON_ABSENT, NULL, 0, 0};
+    json_t *j = json_object_get(r->record, key);
+    if (!j) return;
+    if (json_is_null(j)) {
+        v->kind = SYNDIC_JSON_NULL;
+    } else if (json_is_string(j)) {
+        v->kind = SYNDIC_JSON_STRING;
+        v->s = json_string_value(j);
+        v->len = json_string_length(j);
+    } else if (json_is_integer(j)) {
+        v->kind = SYNDIC_JSON_INTEGER;
+        v->integer = json_integer_value(j);
+    } else {
+        v->kind = SYNDIC_JSON_OTHER;
+    }
+}
+
 /* Looks up an optional string field. Returns 1 found, 0 absent or null,
  * -1 present but not a string. */
-static int string_field(json_t *obj, const char *key, const char **s, size_t *len)
+static int string_field(syndic_reader *r, bool fast, const char *key, const char **s,
+                        size_t *len)
 {
-    json_t *v = json_object_get(obj, key);
-    if (!v || json_is_null(v)) return 0;
-    if (!json_is_string(v)) return -1;
-    *s = json_string_value(v);
-    *len = json_string_length(v);
+    syndic_json_value v;
+    get_field(r, fast, key, &v);
+    if (v.kind == SYNDIC_JSON_ABSENT || v.kind == SYNDIC_JSON_NULL) return 0;
+    if (v.kind != SYNDIC_JSON_STRING) return -1;
+    *s = v.s;
+    *len = v.len;
     return 1;
 }
 
-static int parse_record(syndic_reader *r, const char *line, size_t len,
-                        syndic_doc *doc, syndic_reject *reason)
+static int parse_record(syndic_reader *r, char *line, size_t len, syndic_doc *doc,
+                        syndic_reject *reason)
 {
     size_t bad_at;
     if (memchr(line, '\0', len))
         return bad(r, reason, SYNDIC_REJECT_NUL_BYTE, "NUL byte in the line", NULL);
-    if (!syndic__utf8_valid(line, len, &bad_at)) {
+    if (!utf8_valid(line, len, &bad_at)) {
         char where[48];
         snprintf(where, sizeof where, "at byte %zu", bad_at + 1);
         return bad(r, reason, SYNDIC_REJECT_INVALID_UTF8, "invalid UTF-8", where);
     }
-    json_error_t err;
     if (r->record) { json_decref(r->record); r->record = NULL; }
-    r->record = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL | JSON_DECODE_ANY, &err);
-    if (!r->record) {
-        char detail[200];
-        snprintf(detail, sizeof detail, "%s (column %d)", err.text, err.column);
-        return bad(r, reason, SYNDIC_REJECT_MALFORMED_JSON, "malformed JSON", detail);
+    int fast = syndic__json_scan(r->scan, line, len);
+    if (fast < 0) return fast;
+    if (!fast) {
+        json_error_t err;
+        r->record = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL | JSON_DECODE_ANY, &err);
+        if (!r->record) {
+            char detail[200];
+            snprintf(detail, sizeof detail, "%s (column %d)", err.text, err.column);
+            return bad(r, reason, SYNDIC_REJECT_MALFORMED_JSON, "malformed JSON", detail);
+        }
+        if (!json_is_object(r->record))
+            return bad(r, reason, SYNDIC_REJECT_NOT_OBJECT, "not a JSON object", NULL);
     }
-    if (!json_is_object(r->record))
-        return bad(r, reason, SYNDIC_REJECT_NOT_OBJECT, "not a JSON object", NULL);
     const syndic_read_options *o = &r->opt;
     const char *id_key = o->field_id ? o->field_id : "id";
     const char *text_key = o->field_text ? o->field_text : "text";
-    json_t *id = json_object_get(r->record, id_key);
+    syndic_json_value id;
+    get_field(r, fast, id_key, &id);
     char what[160];
-    if (!id || json_is_null(id)) {
+    if (id.kind == SYNDIC_JSON_ABSENT || id.kind == SYNDIC_JSON_NULL) {
         snprintf(what, sizeof what, "missing field \"%.100s\"", id_key);
         return bad(r, reason, SYNDIC_REJECT_MISSING_FIELD, what, NULL);
     }
     *doc = (syndic_doc)SYNDIC_DOC_INIT;
-    if (json_is_string(id)) {
-        doc->id = json_string_value(id);
-        doc->id_len = json_string_length(id);
-    } else if (json_is_integer(id)) {
+    if (id.kind == SYNDIC_JSON_STRING) {
+        doc->id = id.s;
+        doc->id_len = id.len;
+    } else if (id.kind == SYNDIC_JSON_INTEGER) {
         snprintf(r->id_number, sizeof r->id_number, "%" JSON_INTEGER_FORMAT,
-                 json_integer_value(id));
+                 (json_int_t)id.integer);
         doc->id = r->id_number;
         doc->id_len = strlen(r->id_number);
     } else {
@@ -355,10 +429,10 @@ static int parse_record(syndic_reader *r, const char *line, size_t len,
     };
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
         const char *key = f[i].key;
-        int got = string_field(r->record, key, f[i].s, f[i].len);
+        int got = string_field(r, fast, key, f[i].s, f[i].len);
         if (got == 0 && f[i].fallback) {
             key = f[i].fallback;
-            got = string_field(r->record, key, f[i].s, f[i].len);
+            got = string_field(r, fast, key, f[i].s, f[i].len);
         }
         if (got < 0) {
             snprintf(what, sizeof what, "field \"%.100s\" is not a string", key);
@@ -389,7 +463,7 @@ static int parse_record(syndic_reader *r, const char *line, size_t len,
 static int next_jsonl(syndic_reader *r, syndic_doc *doc, syndic_reject *reason)
 {
     for (;;) {
-        const char *line = NULL;
+        char *line = NULL;
         size_t len = 0;
         int rc = next_line(r, &line, &len);
         if (rc == SYNDIC_EBADREC) { *reason = SYNDIC_REJECT_LINE_TOO_LONG; return rc; }

@@ -19,6 +19,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -850,6 +851,495 @@ START_TEST(test_reject_names)
 }
 END_TEST
 
+/* ---- the fast path (json_scan.c) and its agreement with jansson ---- */
+
+/* Reads `data` (one record per line) and checks the first document's text
+ * (and that it is NUL-terminated right after text_len). */
+static void check_text(const char *name, const char *data, const char *want_text, size_t want_len)
+{
+    const char *path = write_file(name, data, strlen(data));
+    syndic_reader *r;
+    ck_assert_int_eq(syndic_reader_open(&r, path, NULL), SYNDIC_OK);
+    syndic_doc d;
+    syndic_reject why;
+    int rc = syndic_reader_next(r, &d, &why);
+    ck_assert_msg(rc == 1, "%s: rc %d (%s)", name, rc, syndic_last_error());
+    ck_assert_msg(d.text_len == want_len && memcmp(d.text, want_text, want_len) == 0,
+                  "%s: text \"%.*s\" (%zu bytes), expected \"%s\"", name, (int)d.text_len, d.text,
+                  d.text_len, want_text);
+    ck_assert_int_eq(d.text[d.text_len], '\0');
+    ck_assert_int_eq(d.id[d.id_len], '\0');
+    ck_assert_int_eq(syndic_reader_next(r, &d, &why), 0);
+    syndic_reader_free(r);
+}
+
+START_TEST(test_escapes)
+{
+    static const struct { const char *json, *text; } cases[] = {
+        {"a\\\"b", "a\"b"},
+        {"a\\\\b", "a\\b"},
+        {"a\\/b", "a/b"},
+        {"a\\bb", "a\bb"},
+        {"a\\fb", "a\fb"},
+        {"a\\nb", "a\nb"},
+        {"a\\rb", "a\rb"},
+        {"a\\tb", "a\tb"},
+        {"\\u0041\\u00e9\\u00E9", "A\xc3\xa9\xc3\xa9"},           /* 1 and 2 bytes */
+        {"x\\u20ACy\\u0800\\uffff", "x\xe2\x82\xacy\xe0\xa0\x80\xef\xbf\xbf"}, /* 3 */
+        {"\\ud83d\\ude00", "\xf0\x9f\x98\x80"},                   /* a pair: 4 bytes */
+        {"\\uD800\\uDC00|\\udbff\\udfff", "\xf0\x90\x80\x80|\xf4\x8f\xbf\xbf"},
+        {"\\\\n is not \\n", "\\n is not \n"},
+        {"\\\"\\\"\\\"", "\"\"\""},                               /* only escapes */
+        {"end\\\\", "end\\"},
+        {"caf\xc3\xa9 \\u00e9 \xe2\x80\x9c", "caf\xc3\xa9 \xc3\xa9 \xe2\x80\x9c"},
+        {"sixteen bytes...\\nsixteen bytes...\\t", "sixteen bytes...\nsixteen bytes...\t"},
+    };
+    for (size_t i = 0; i < LEN(cases); i++) {
+        char line[256], name[32];
+        snprintf(line, sizeof line, "{\"id\":\"e%zu\",\"text\":\"%s\"}\n", i, cases[i].json);
+        snprintf(name, sizeof name, "esc%zu.jsonl", i);
+        check_text(name, line, cases[i].text, strlen(cases[i].text));
+    }
+
+    /* Every field unescaped, NUL-terminated, the id too; a field with
+     * escapes and one without side by side; whitespace around tokens. */
+    static const char data[] =
+        " { \"id\" : \"i\\u0064\" , \"text\" :\t\"T\\n\" , \"outlet\":\"O\\/x\","
+        "\"date\":\"2026-03-04\",\"title\":\"\\\"Q\\\"\",\"url\":\"u\" }\n";
+    const char *path = write_file("allesc.jsonl", data, sizeof data - 1);
+    syndic_reader *r;
+    ck_assert_int_eq(syndic_reader_open(&r, path, NULL), SYNDIC_OK);
+    syndic_doc d;
+    syndic_reject why;
+    ck_assert_int_eq(syndic_reader_next(r, &d, &why), 1);
+    ck_assert_str_eq(d.id, "id");
+    ck_assert_uint_eq(d.id_len, 2);
+    ck_assert_str_eq(d.text, "T\n");
+    ck_assert_str_eq(d.outlet, "O/x");
+    ck_assert_str_eq(d.date, "2026-03-04");
+    ck_assert_str_eq(d.title, "\"Q\"");
+    ck_assert_uint_eq(d.title_len, 3);
+    ck_assert_str_eq(d.url, "u");
+    syndic_reader_free(r);
+
+    /* The same key mapped to two fields gives the same string twice. */
+    static const char twice[] = "{\"id\":\"t\",\"text\":\"a\\nb\",\"plain\":\"p\"}\n";
+    syndic_read_options o = SYNDIC_READ_OPTIONS_INIT;
+    o.field_title = "text";
+    o.field_url = "plain";
+    o.field_date = "plain";
+    ck_assert_int_eq(syndic_reader_open(&r, write_file("twice.jsonl", twice, sizeof twice - 1), &o),
+                     SYNDIC_OK);
+    ck_assert_int_eq(syndic_reader_next(r, &d, &why), 1);
+    ck_assert_str_eq(d.text, "a\nb");
+    ck_assert_str_eq(d.title, "a\nb");
+    ck_assert_str_eq(d.url, "p");
+    ck_assert_str_eq(d.date, "p");
+    syndic_reader_free(r);
+}
+END_TEST
+
+/* Bad escapes, lone surrogates and raw control characters are malformed
+ * JSON, with jansson's message and column; the next line is read. */
+START_TEST(test_bad_escapes)
+{
+    static const char *const bodies[] = {
+        "\\ud800",          /* lone high surrogate at the end */
+        "\\ud800x",         /* followed by a character */
+        "\\ud83d\\u0041",   /* followed by another escape, not a low one */
+        "\\ud83d\\n",
+        "\\ude00",          /* lone low surrogate */
+        "\\ude00\\ud83d",   /* a pair the wrong way round */
+        "\\x",              /* not an escape */
+        "\\'",
+        "\\U00e9",
+        "\\u12g4",          /* not hex */
+        "\\u12",            /* too short */
+        "a\\",              /* a backslash before the closing quote */
+        "raw\ttab",         /* control characters must be escaped */
+        "raw\x01",
+        "raw\x1f",
+    };
+    for (size_t i = 0; i < LEN(bodies); i++) {
+        char line[256];
+        int n = snprintf(line, sizeof line,
+                         "{\"id\":\"b\",\"text\":\"%s\"}\n{\"id\":\"g\",\"text\":\"good\"}\n",
+                         bodies[i]);
+        const char *path = write_file("badesc.jsonl", line, (size_t)n);
+        static const want w[] = {BAD(1, SYNDIC_REJECT_MALFORMED_JSON), DOC(2, "g", "good")};
+        check_stream(path, NULL, w, LEN(w));
+        /* also in a field that is not read, and in a key */
+        n = snprintf(line, sizeof line, "{\"id\":\"b\",\"text\":\"t\",\"other\":[\"%s\"]}\n", bodies[i]);
+        path = write_file("badesc2.jsonl", line, (size_t)n);
+        check_stream(path, NULL, w, 1);
+        n = snprintf(line, sizeof line, "{\"id\":\"b\",\"text\":\"t\",\"%s\":1}\n", bodies[i]);
+        path = write_file("badesc3.jsonl", line, (size_t)n);
+        check_stream(path, NULL, w, 1);
+    }
+    static const char data[] = "{\"id\":\"s\",\"text\":\"x\\ud800y\"}\n";
+    syndic_reader *r;
+    ck_assert_int_eq(syndic_reader_open(&r, write_file("surr.jsonl", data, sizeof data - 1), NULL),
+                     SYNDIC_OK);
+    syndic_doc d;
+    syndic_reject why;
+    ck_assert_int_eq(syndic_reader_next(r, &d, &why), SYNDIC_EBADREC);
+    ck_assert_msg(strstr(syndic_last_error(), "malformed JSON: ") &&
+                      strstr(syndic_last_error(), "(column "),
+                  "message: %s", syndic_last_error());
+    syndic_reader_free(r);
+}
+END_TEST
+
+/* Strings much longer than the read buffer, full of escapes. */
+START_TEST(test_long_escaped_strings)
+{
+    size_t pieces = 300000; /* "word\n" + "\u00e9" ... about 3.6 MB of JSON */
+    size_t cap = pieces * 12 + 100;
+    char *json = malloc(cap), *text = malloc(cap);
+    size_t n = (size_t)sprintf(json, "{\"id\":\"long\",\"text\":\""), t = 0;
+    for (size_t i = 0; i < pieces; i++) {
+        switch (i % 4) {
+        case 0: n += (size_t)sprintf(json + n, "w%zu\\n", i % 10); t += (size_t)sprintf(text + t, "w%zu\n", i % 10); break;
+        case 1: memcpy(json + n, "\\u00e9", 6); n += 6; memcpy(text + t, "\xc3\xa9", 2); t += 2; break;
+        case 2: memcpy(json + n, "\\\"q\\\" ", 6); n += 6; memcpy(text + t, "\"q\" ", 4); t += 4; break;
+        default: memcpy(json + n, "\\ud83d\\ude00", 12); n += 12; memcpy(text + t, "\xf0\x9f\x98\x80", 4); t += 4;
+        }
+    }
+    n += (size_t)sprintf(json + n, "\",\"title\":\"plain title\"}\n{\"id\":\"next\",\"text\":\"n\"}\n");
+    const char *path = write_file("longesc.jsonl", json, n);
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1) path = write_gzip("longesc.jsonl.gz", json, n);
+        syndic_reader *r;
+        ck_assert_int_eq(syndic_reader_open(&r, path, NULL), SYNDIC_OK);
+        syndic_doc d;
+        syndic_reject why;
+        ck_assert_int_eq(syndic_reader_next(r, &d, &why), 1);
+        ck_assert_uint_eq(d.text_len, t);
+        ck_assert_int_eq(memcmp(d.text, text, t), 0);
+        ck_assert_int_eq(d.text[t], '\0');
+        ck_assert_str_eq(d.title, "plain title");
+        ck_assert_int_eq(syndic_reader_next(r, &d, &why), 1);
+        ck_assert_str_eq(d.text, "n");
+        ck_assert_int_eq(syndic_reader_next(r, &d, &why), 0);
+        syndic_reader_free(r);
+    }
+    free(json);
+    free(text);
+}
+END_TEST
+
+START_TEST(test_json_structure)
+{
+    static const char data[] =
+        /* 1: keys with escapes */
+        "{\"\\u0069d\":\"k1\",\"te\\u0078t\":\"escaped keys\"}\n"
+        /* 2: an unread key with escapes */
+        "{\"id\":\"k2\",\"text\":\"x\",\"a\\\"b\":1,\"\\n\":2}\n"
+        /* 3: a duplicate spelt with an escape */
+        "{\"id\":\"k3\",\"text\":\"a\",\"t\\u0065xt\":\"b\"}\n"
+        /* 4: nested objects and arrays in fields that are not read */
+        "{\"id\":\"n1\",\"meta\":{\"a\":[1,2,{\"b\":null,\"c\":[true,false]}],\"d\":{}},"
+        "\"tags\":[],\"text\":\"nested\",\"x\":[[[]],{}],\"y\":[\"s\",\"\\n\",-1.5,0]}\n"
+        /* 5: a duplicate key inside a nested object (jansson rejects it) */
+        "{\"id\":\"n2\",\"text\":\"t\",\"meta\":{\"a\":1,\"a\":2}}\n"
+        /* 6: the same key in two different objects is fine */
+        "{\"id\":\"n3\",\"text\":\"t\",\"a\":{\"id\":1,\"text\":2},\"b\":{\"a\":{\"a\":3}}}\n"
+        /* 7-12: numbers */
+        "{\"id\":12345678901234567,\"text\":\"big id\"}\n"
+        "{\"id\":-0,\"text\":\"minus zero\"}\n"
+        "{\"id\":1e2,\"text\":\"a real id\"}\n"
+        "{\"id\":\"r\",\"text\":\"t\",\"n\":[1e5,-1.5E-3,0.25,1E+2,1234567890123456789012.5]}\n"
+        "{\"id\":\"r\",\"text\":\"t\",\"n\":123456789012345678901}\n"
+        "{\"id\":\"r\",\"text\":\"t\",\"n\":1e999}\n"
+        /* 13-15: not objects */
+        "true\n"
+        " [ ] \n"
+        "\"{}\"\n"
+        /* 16-19: trailing garbage */
+        "{\"id\":\"x\",\"text\":\"y\"}}\n"
+        "{\"id\":\"x\",\"text\":\"y\"} {}\n"
+        "{\"id\":\"x\",\"text\":\"y\"},\n"
+        "{\"id\":\"x\",\"text\":\"y\"}\"\n"
+        /* 20: the last good one */
+        "{\"id\":\"end\",\"text\":\"end\"}\n";
+    static const want w[] = {
+        DOC(1, "k1", "escaped keys"),
+        DOC(2, "k2", "x"),
+        BAD(3, SYNDIC_REJECT_MALFORMED_JSON),
+        DOC(4, "n1", "nested"),
+        BAD(5, SYNDIC_REJECT_MALFORMED_JSON),
+        DOC(6, "n3", "t"),
+        DOC(7, "12345678901234567", "big id"),
+        DOC(8, "0", "minus zero"),
+        BAD(9, SYNDIC_REJECT_NOT_STRING),
+        DOC(10, "r", "t"),
+        BAD(11, SYNDIC_REJECT_MALFORMED_JSON), /* too big integer */
+        BAD(12, SYNDIC_REJECT_MALFORMED_JSON), /* real number overflow */
+        BAD(13, SYNDIC_REJECT_NOT_OBJECT),
+        BAD(14, SYNDIC_REJECT_NOT_OBJECT),
+        BAD(15, SYNDIC_REJECT_NOT_OBJECT),
+        BAD(16, SYNDIC_REJECT_MALFORMED_JSON),
+        BAD(17, SYNDIC_REJECT_MALFORMED_JSON),
+        BAD(18, SYNDIC_REJECT_MALFORMED_JSON),
+        BAD(19, SYNDIC_REJECT_MALFORMED_JSON),
+        DOC(20, "end", "end"),
+    };
+    check_stream(write_file("structure.jsonl", data, sizeof data - 1), NULL, w, LEN(w));
+
+    /* What jsmn lets through but JSON does not: all malformed. */
+    static const char *const bad[] = {
+        "{\"id\":\"a\",\"text\":\"b\",}",
+        "{,\"id\":\"a\",\"text\":\"b\"}",
+        "{\"id\" \"a\",\"text\":\"b\"}",
+        "{\"id\":\"a\" \"text\":\"b\"}",
+        "{\"id\":\"a\",,\"text\":\"b\"}",
+        "{\"id\":\"a\";\"text\":\"b\"}",
+        "{\"id\"::\"a\",\"text\":\"b\"}",
+        "{\"id\":\"a\",\"text\":\"b\":\"c\"}",
+        "{\"id\":\"a\",\"text\":\"b\",\"x\"}",
+        "{\"id\":\"a\",\"text\":\"b\",\"x\":}",
+        "{\"id\":\"a\",\"text\":\"b\",\"x\":[1 2]}",
+        "{\"id\":\"a\",\"text\":\"b\",\"x\":[1,]}",
+        "{\"id\":\"a\",\"text\":\"b\",\"x\":[,1]}",
+        "{\"id\":\"a\",\"text\":\"b\",\"x\":[1,,2]}",
+        "{\"id\":\"a\",\"text\":\"b\",\"x\":[1}",
+        "{\"id\":\"a\",\"text\":\"b\",\"x\":{\"y\"}}",
+        "{\"id\":\"a\",\"text\":\"b\",\"x\":{1:2}}",
+        "{\"id\":\"a\",\"text\":\"b\",\"x\":tru}",
+        "{\"id\":\"a\",\"text\":\"b\",\"x\":True}",
+        "{\"id\":\"a\",\"text\":\"b\",\"x\":nul}",
+        "{\"id\":\"a\",\"text\":\"b\",\"x\":01}",
+        "{\"id\":\"a\",\"text\":\"b\",\"x\":1.}",
+        "{\"id\":\"a\",\"text\":\"b\",\"x\":.5}",
+        "{\"id\":\"a\",\"text\":\"b\",\"x\":-}",
+        "{\"id\":\"a\",\"text\":\"b\",\"x\":+1}",
+        "{\"id\":\"a\",\"text\":\"b\",\"x\":1e}",
+        "{\"id\":\"a\",\"text\":\"b\",\"x\":0x10}",
+        "{\"id\":\"a\",\"text\":\"b\",\"x\":'s'}",
+        "{\"id\":\"a\",\"text\":\"b\",\"x\":1:2}",
+        "{id:\"a\",\"text\":\"b\"}",
+        "{\"id\":\"a\",\"text\":\"b\"",
+        "{\"id\":\"a\",\"text\":\"b",
+        "{\"id\":\"a\",\"text\":\"b\"]",
+        "{\"id\":\"a\",\"text\":\"b\",\"x\":[}]}",
+        "{\"id\":\"a\",\"text\":\"b\",\"x\":\"\xc2\xa0\"}\xc2\xa0",
+        "{\"id\":\"a\",\"text\":\"b\"}\v",
+        "\v{\"id\":\"a\",\"text\":\"b\"}",
+    };
+    for (size_t i = 0; i < LEN(bad); i++) {
+        char line[256];
+        int n = snprintf(line, sizeof line, "%s\n{\"id\":\"g\",\"text\":\"good\"}\n", bad[i]);
+        static const want wb[] = {BAD(1, SYNDIC_REJECT_MALFORMED_JSON), DOC(2, "g", "good")};
+        check_stream(write_file("jsmnbad.jsonl", line, (size_t)n), NULL, wb, LEN(wb));
+    }
+
+    /* Deep nesting, many keys, many tokens: read (by jansson) all the same. */
+    size_t cap = 400000;
+    char *d = malloc(cap);
+    size_t n = (size_t)sprintf(d, "{\"id\":\"deep\",\"text\":\"d\",\"x\":");
+    for (int i = 0; i < 100; i++) d[n++] = '[';
+    for (int i = 0; i < 100; i++) d[n++] = ']';
+    n += (size_t)sprintf(d + n, "}\n{\"id\":\"wide\",\"text\":\"w\"");
+    for (int i = 0; i < 40; i++) n += (size_t)sprintf(d + n, ",\"k%d\":%d", i, i);
+    n += (size_t)sprintf(d + n, "}\n{\"id\":\"many\",\"text\":\"m\",\"x\":[");
+    for (int i = 0; i < 70000; i++) n += (size_t)sprintf(d + n, "%s%d", i ? "," : "", i % 10);
+    n += (size_t)sprintf(d + n, "]}\n{\"id\":\"wd\",\"text\":\"w\"");
+    for (int i = 0; i < 40; i++) n += (size_t)sprintf(d + n, ",\"k%d\":%d", i % 39, i);
+    n += (size_t)sprintf(d + n, "}\n");
+    static const want wd[] = {DOC(1, "deep", "d"), DOC(2, "wide", "w"), DOC(3, "many", "m"),
+                              BAD(4, SYNDIC_REJECT_MALFORMED_JSON)};
+    check_stream(write_file("deep.jsonl", d, n), NULL, wd, LEN(wd));
+    free(d);
+}
+END_TEST
+
+/* The fast path against jansson on mutated records: each line is given the
+ * verdict the reader had before it (jansson, then the field checks), and
+ * the reader must agree on the verdict, the reason, the strings and, for
+ * malformed JSON, carry jansson's own message and column. */
+typedef struct expect {
+    int rc;
+    syndic_reject why;
+    char msg[200];
+    char *id, *text, *title;
+    size_t id_len, text_len, title_len;
+} expect;
+
+static void set_str(char **dst, size_t *len, json_t *v)
+{
+    *dst = NULL;
+    *len = 0;
+    if (json_is_string(v)) {
+        *len = json_string_length(v);
+        *dst = malloc(*len + 1);
+        memcpy(*dst, json_string_value(v), *len + 1);
+    }
+}
+
+static bool nul_in(json_t *v)
+{
+    return json_is_string(v) && memchr(json_string_value(v), '\0', json_string_length(v));
+}
+
+static void oracle(const char *line, size_t len, expect *e)
+{
+    memset(e, 0, sizeof *e);
+    e->rc = SYNDIC_EBADREC;
+    size_t at;
+    if (!syndic__utf8_valid(line, len, &at)) { e->why = SYNDIC_REJECT_INVALID_UTF8; return; }
+    json_error_t err;
+    json_t *j = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL | JSON_DECODE_ANY, &err);
+    if (!j) {
+        e->why = SYNDIC_REJECT_MALFORMED_JSON;
+        snprintf(e->msg, sizeof e->msg, "malformed JSON: %s (column %d)", err.text, err.column);
+        return;
+    }
+    if (!json_is_object(j)) { e->why = SYNDIC_REJECT_NOT_OBJECT; json_decref(j); return; }
+    json_t *id = json_object_get(j, "id"), *text = json_object_get(j, "text");
+    json_t *outlet = json_object_get(j, "outlet");
+    if (!outlet || json_is_null(outlet)) outlet = json_object_get(j, "source");
+    json_t *opt[] = {outlet, json_object_get(j, "date"), json_object_get(j, "title"),
+                     json_object_get(j, "url")};
+    e->why = SYNDIC_REJECT_NONE;
+    if (!id || json_is_null(id)) e->why = SYNDIC_REJECT_MISSING_FIELD;
+    else if (!json_is_string(id) && !json_is_integer(id)) e->why = SYNDIC_REJECT_NOT_STRING;
+    else if (json_is_string(id) && json_string_length(id) == 0) e->why = SYNDIC_REJECT_MISSING_FIELD;
+    else if (text && !json_is_null(text) && !json_is_string(text)) e->why = SYNDIC_REJECT_NOT_STRING;
+    else if (!text || json_is_null(text)) e->why = SYNDIC_REJECT_MISSING_FIELD;
+    else if (nul_in(text)) e->why = SYNDIC_REJECT_NUL_BYTE;
+    for (size_t i = 0; i < LEN(opt) && e->why == SYNDIC_REJECT_NONE; i++) {
+        if (opt[i] && !json_is_null(opt[i]) && !json_is_string(opt[i])) e->why = SYNDIC_REJECT_NOT_STRING;
+        else if (nul_in(opt[i])) e->why = SYNDIC_REJECT_NUL_BYTE;
+    }
+    if (e->why == SYNDIC_REJECT_NONE && nul_in(id)) e->why = SYNDIC_REJECT_NUL_BYTE;
+    if (e->why == SYNDIC_REJECT_NONE) {
+        bool blank = true;
+        const char *t = json_string_value(text);
+        for (size_t i = 0; i < json_string_length(text) && blank; i++)
+            blank = strchr(" \t\n\r", t[i]) != NULL;
+        if (blank) e->why = SYNDIC_REJECT_EMPTY_TEXT;
+    }
+    if (e->why == SYNDIC_REJECT_NONE) {
+        e->rc = 1;
+        if (json_is_integer(id)) {
+            char num[32];
+            snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(id));
+            json_t *s = json_string(num);
+            set_str(&e->id, &e->id_len, s);
+            json_decref(s);
+        } else {
+            set_str(&e->id, &e->id_len, id);
+        }
+        set_str(&e->text, &e->text_len, text);
+        set_str(&e->title, &e->title_len, opt[2]);
+    }
+    json_decref(j);
+}
+
+START_TEST(test_agrees_with_jansson)
+{
+    static const char *const bases[] = {
+        "{\"id\":\"a1\",\"text\":\"Hello \\\"world\\\"\\n\\u00e9\\ud83d\\ude00 end\",\"title\":\"T\\t1\"}",
+        "{\"id\":42,\"text\":\"numeric\",\"source\":\"S\",\"date\":null,\"x\":[1,-2.5,{\"y\":[]}]}",
+        "{ \"id\" : \"sp\" , \"text\" : \"spaces\\/slash\" , \"url\" : \"u\" , \"n\" : true }",
+        "{\"id\":\"k\",\"te\\u0078t\":\"escaped key\",\"title\":\"caf\xc3\xa9\"}",
+        "{\"id\":\"z\",\"text\":\"a\\u0000b\",\"meta\":{\"a\":{\"b\":false}}}",
+        "{\"id\":\"d\",\"text\":\"t\",\"outlet\":\"O\",\"outlet2\":\"P\",\"e\":1e3}",
+        "{\"id\":\"ns\",\"text\":\"t\",\"title\":7,\"url\":[\"u\"]}",
+    };
+    static const char *const pieces[] = {
+        "{", "}", "[", "]", ":", ",", "\"", "\\", " ", "\t", "0", "1", "-", ".", "e", "E",
+        "t", "n", "u", "a", "\\u", "\\ud83d", "\\ude00", "\\u0000", "\\n", "null", "true",
+        "\"id\"", "\"text\"", "\"title\"", "\"text\":", "\"id\":", ",\"text\":\"x\"", "{}", "[]",
+        "\x01", "\xc3\xa9", "\xc3", "\"\"",
+    };
+    size_t lines = 6000, cap = lines * 200, n = 0;
+    char *data = malloc(cap);
+    size_t *start = malloc(lines * sizeof *start), *len = malloc(lines * sizeof *len);
+    for (size_t i = 0; i < lines; i++) {
+        const char *b = bases[i % LEN(bases)];
+        char line[256];
+        size_t l = strlen(b);
+        memcpy(line, b, l);
+        int edits = (int)(next_rand() % 3) + (i % 10 == 0 ? 0 : 1); /* some left intact */
+        for (int k = 0; k < edits; k++) {
+            size_t at = next_rand() % (l + 1);
+            const char *p = pieces[next_rand() % LEN(pieces)];
+            size_t pl = strlen(p);
+            switch (next_rand() % 3) {
+            case 0: /* insert */
+                if (l + pl < sizeof line) {
+                    memmove(line + at + pl, line + at, l - at);
+                    memcpy(line + at, p, pl);
+                    l += pl;
+                }
+                break;
+            case 1: /* delete a byte */
+                if (at < l) { memmove(line + at, line + at + 1, l - at - 1); l--; }
+                break;
+            default: /* replace a byte */
+                if (at < l) line[at] = p[0];
+            }
+        }
+        start[i] = n;
+        len[i] = l;
+        memcpy(data + n, line, l);
+        n += l;
+        data[n++] = '\n';
+    }
+    const char *path = write_file("mutants.jsonl", data, n);
+    syndic_reader *r;
+    ck_assert_int_eq(syndic_reader_open(&r, path, NULL), SYNDIC_OK);
+    size_t seen = 0, fast_docs = 0, counts[SYNDIC_REJECT_COUNT] = {0};
+    for (;;) {
+        syndic_doc d;
+        syndic_reject why;
+        int rc = syndic_reader_next(r, &d, &why);
+        if (rc == 0) break;
+        uint64_t ln = syndic_reader_line(r);
+        ck_assert_uint_ge(ln, 1);
+        ck_assert_uint_le(ln, lines);
+        /* the line as the reader sees it: blanks trimmed */
+        const char *s = data + start[ln - 1];
+        size_t l = len[ln - 1];
+        while (l && strchr("\r \t", s[l - 1])) l--;
+        while (l && (*s == ' ' || *s == '\t')) { s++; l--; }
+        expect e;
+        oracle(s, l, &e);
+        ck_assert_msg(rc == e.rc && why == e.why,
+                      "line %llu \"%.*s\": rc %d %s, expected %d %s (%s)", (unsigned long long)ln,
+                      (int)l, s, rc, syndic_reject_name(why), e.rc, syndic_reject_name(e.why),
+                      syndic_last_error());
+        if (e.why == SYNDIC_REJECT_MALFORMED_JSON)
+            ck_assert_msg(strstr(syndic_last_error(), e.msg) != NULL, "line %llu: \"%s\" lacks \"%s\"",
+                          (unsigned long long)ln, syndic_last_error(), e.msg);
+        if (rc == 1) {
+            ck_assert(d.id_len == e.id_len && memcmp(d.id, e.id, e.id_len) == 0);
+            ck_assert(d.text_len == e.text_len && memcmp(d.text, e.text, e.text_len) == 0);
+            ck_assert_int_eq(d.text[d.text_len], '\0');
+            ck_assert(d.title_len == e.title_len &&
+                      (e.title == NULL ? d.title == NULL : memcmp(d.title, e.title, e.title_len) == 0));
+            fast_docs++;
+        }
+        counts[why]++;
+        free(e.id);
+        free(e.text);
+        free(e.title);
+        seen++;
+    }
+    syndic_reader_free(r);
+    /* the mutations reach good records and most kinds of bad ones */
+    ck_assert_uint_gt(fast_docs, 300);
+    ck_assert_uint_gt(counts[SYNDIC_REJECT_MALFORMED_JSON], 1000);
+    ck_assert_uint_gt(counts[SYNDIC_REJECT_NOT_STRING], 0);
+    ck_assert_uint_gt(counts[SYNDIC_REJECT_MISSING_FIELD], 0);
+    ck_assert_uint_gt(seen, lines * 9 / 10);
+    free(data);
+    free(start);
+    free(len);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("read");
@@ -870,6 +1360,11 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_missing_path);
     tcase_add_test(tc, test_stdin);
     tcase_add_test(tc, test_reject_names);
+    tcase_add_test(tc, test_escapes);
+    tcase_add_test(tc, test_bad_escapes);
+    tcase_add_test(tc, test_long_escaped_strings);
+    tcase_add_test(tc, test_json_structure);
+    tcase_add_test(tc, test_agrees_with_jansson);
     suite_add_tcase(s, tc);
     return s;
 }
