@@ -58,6 +58,7 @@ typedef struct sentence {
     const char *text;
     uint32_t len;
     uint64_t key;
+    uint64_t mask;               /* bit h % 64 set for each word hash h */
     size_t words_at, word_count; /* in scratch pool a or b */
 } sentence;
 
@@ -85,6 +86,10 @@ static bool same_sentence(const scratch *sc, const sentence *x, const sentence *
     if (!na || !nb) return false;
     /* J <= min/max: sentences of very different lengths cannot match. */
     if ((double)(na < nb ? na : nb) < SAME_SENTENCE * (double)(na > nb ? na : nb)) return false;
+    /* A bit set in one mask only stands for at least one word missing from
+     * the other sentence; J >= s allows at most (1 - s)(na + nb) of those. */
+    unsigned only = (unsigned)__builtin_popcountll(x->mask ^ y->mask);
+    if ((double)only > (1.0 - SAME_SENTENCE) * (double)(na + nb)) return false;
     while (i < na && j < nb) {
         if (a[i] == b[j]) { both++; i++; j++; }
         else if (a[i] < b[j]) i++;
@@ -152,9 +157,11 @@ static int split_sentences(scratch *sc, const char *text, size_t len, sentence *
                 for (size_t k = 0; k < nw; k++)
                     if (u == 0 || h[k] != h[u - 1]) h[u++] = h[k];
                 sc->pool_len[side] = at + u;
+                uint64_t mask = 0;
+                for (size_t k = 0; k < u; k++) mask |= UINT64_C(1) << (h[k] & 63);
                 (*out)[(*count)++] = (sentence){text + start, (uint32_t)(stop - start),
                                                 XXH3_64bits(sc->words.text, sc->words.len),
-                                                at, u};
+                                                mask, at, u};
             }
         }
         start = end;
