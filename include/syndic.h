@@ -287,7 +287,9 @@ typedef struct syndic_batch_stats {
     uint64_t clustered_docs;  /**< documents in those clusters */
     uint64_t largest_cluster;
     double seconds_sketch, seconds_candidates, seconds_verify,
-        seconds_cluster;
+        seconds_cluster; /**< seconds_sketch: with threads, the sum of
+                              the sketching threads' times (it can exceed
+                              the time the adds took) */
 } syndic_batch_stats;
 
 typedef struct syndic_batch syndic_batch;
@@ -308,6 +310,32 @@ const syndic_params *syndic_batch_params(const syndic_batch *b);
  *         SYNDIC_ENOMEM; SYNDIC_EINVAL after syndic_batch_cluster().
  */
 int syndic_batch_add(syndic_batch *b, const syndic_doc *doc);
+
+/**
+ * Sketch on `n` threads (0 = the online CPUs; 1, the default, = on the
+ * caller's thread). With n > 1, syndic_batch_add() checks the document,
+ * gives it its index and copies its metadata on the caller's thread, and
+ * copies its text into a chunk (256 documents or 4 MiB) that one of n worker
+ * threads sketches; at most 2 chunks per worker are queued (add then waits
+ * for one). The batch is the same, byte for byte, for any n. Call before
+ * documents are added. A worker's failure (SYNDIC_ENOMEM) is returned, with
+ * its message, by the next syndic_batch_add(), syndic_batch_flush() or
+ * syndic_batch_cluster(), and by every one after it: the batch cannot be
+ * clustered then. Accessors that read sketches (syndic_batch_doc's
+ * shingles, syndic_batch_signature, syndic_batch_text, syndic_batch_explain,
+ * syndic_batch_get_stats) wait for the queued work first; call
+ * syndic_batch_flush() before reading a batch from several threads.
+ * @return SYNDIC_OK; SYNDIC_EINVAL after documents were added;
+ *         SYNDIC_ENOMEM; SYNDIC_ERROR when a thread cannot be started.
+ */
+int syndic_batch_set_threads(syndic_batch *b, unsigned n);
+/** Threads the batch sketches on (1 when on the caller's thread). */
+unsigned syndic_batch_threads(const syndic_batch *b);
+/**
+ * Wait until every document added so far is sketched. No-op on one thread.
+ * @return SYNDIC_OK, or a worker's failure (see syndic_batch_set_threads).
+ */
+int syndic_batch_flush(syndic_batch *b);
 
 /** Number of documents added. */
 size_t syndic_batch_doc_count(const syndic_batch *b);
@@ -479,9 +507,21 @@ typedef struct syndic_template_line {
 int syndic_templates_new(syndic_templates **out, const syndic_params *params,
                          unsigned min_docs);
 void syndic_templates_free(syndic_templates *t);
+/**
+ * Find the documents' line keys on `n` threads (0 = the online CPUs; 1, the
+ * default, = on the caller's thread): observe then copies the document into
+ * a chunk for the workers, and the caller's thread counts the chunks' keys
+ * in the order the documents were observed, so the templates are the same
+ * for any n. Call before the first observe. A worker's failure is returned
+ * by the next observe or finish (and every later one).
+ * @return SYNDIC_OK, SYNDIC_EINVAL after observing, SYNDIC_ENOMEM,
+ *         SYNDIC_ERROR when a thread cannot be started.
+ */
+int syndic_templates_set_threads(syndic_templates *t, unsigned n);
 /** Counts the lines of one document (id is not needed; text is). */
 int syndic_templates_observe(syndic_templates *t, const syndic_doc *doc);
-/** Decides which lines are templates; observe can no longer be called. */
+/** Decides which lines are templates; observe can no longer be called.
+ *  With threads, waits for the queued documents first. */
 int syndic_templates_finish(syndic_templates *t);
 /** Number of template lines (0 before finish). */
 size_t syndic_templates_count(const syndic_templates *t);

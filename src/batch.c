@@ -21,10 +21,22 @@
  *
  * Documents without words are kept out of the index (see shingle.c) and are
  * always singletons.
+ *
+ * Threads (syndic_batch_set_threads): sketching is per document. With more
+ * than one thread, syndic_batch_add() does the cheap in-order part on the
+ * caller's thread (checks, the duplicate-id table, the document's index, its
+ * metadata) and copies the text into a chunk; full chunks go to the pool's
+ * workers (pool.c), each with its own sketcher and scratch. A worker writes
+ * its results into the chunk; the caller's thread takes chunks back in
+ * submission order and copies each result into its document's slots, so the
+ * batch ends up byte for byte what one thread makes. At most 2 chunks per
+ * worker are in flight (syndic_batch_add waits for one to come back), plus
+ * the one being filled.
  */
 #include "internal.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -33,6 +45,51 @@
 #include <xxhash.h>
 
 typedef syndic_title_words title_words;
+
+/* Threads: a chunk of documents to sketch, and its results. */
+#define CHUNK_DOCS 256
+#define CHUNK_BYTES ((size_t)4 << 20)
+
+typedef struct chunk_doc {
+    size_t text_off, text_len;   /* in chunk.input */
+    size_t title_off, title_len; /* in chunk.input; has_title */
+    bool has_title;
+    uint64_t salt;               /* of its outlet, for templates */
+    size_t kept_off, kept_len;   /* in chunk.kept (keep_texts) */
+    uint32_t shingles;
+} chunk_doc;
+
+typedef struct sketch_chunk {
+    syndic_job job;              /* first: the pool hands back &job */
+    uint32_t first, count;       /* documents [first, first + count) */
+    syndic_buf input;            /* texts and titles, back to back */
+    chunk_doc *docs;             /* chunk_docs entries */
+    uint32_t *sigs;              /* chunk_docs * K values */
+    syndic_numbers *numbers;
+    title_words *titles;
+    syndic_buf kept;             /* kept texts, back to back */
+    double seconds;              /* the worker's time on it */
+} sketch_chunk;
+
+typedef struct sketch_worker {
+    syndic_sketcher *sketcher;
+    syndic_words title;
+    syndic_buf content;
+} sketch_worker;
+
+typedef struct batch_threads {
+    syndic_batch *owner;
+    syndic_pool *pool;
+    unsigned workers;
+    sketch_worker *worker;       /* one per worker thread */
+    sketch_chunk *chunks;        /* 2 * workers + 1 */
+    sketch_chunk **spare;        /* chunks neither filling nor in flight */
+    size_t spare_count;
+    sketch_chunk *filling;       /* the chunk syndic_batch_add fills */
+    size_t chunk_docs, chunk_bytes;
+    int status;                  /* first failure (sticky), 0 = none */
+    char message[512];
+} batch_threads;
 
 struct syndic_batch {
     syndic_params params;
@@ -62,6 +119,10 @@ struct syndic_batch {
     syndic_cluster *clusters;
     size_t cluster_count;
     syndic_batch_stats stats;
+    /* Threads; NULL = sketch on the caller's thread. */
+    batch_threads *thr;
+    unsigned threads;
+    size_t chunk_docs, chunk_bytes; /* 0 = CHUNK_DOCS, CHUNK_BYTES */
 };
 
 static double now_seconds(void)
@@ -87,9 +148,12 @@ fail:
     return rc;
 }
 
+static void threads_free(batch_threads *t);
+
 void syndic_batch_free(syndic_batch *b)
 {
     if (!b) return;
+    threads_free(b->thr);
     syndic_sketcher_free(b->sketcher);
     syndic__arena_free(&b->strings);
     syndic__free(b->docs);
@@ -107,18 +171,269 @@ void syndic_batch_free(syndic_batch *b)
     syndic__free(b);
 }
 
+/* ---- threads ---- */
+
+static void threads_free(batch_threads *t)
+{
+    if (!t) return;
+    syndic__pool_free(t->pool); /* joins the workers first */
+    if (t->worker)
+        for (unsigned i = 0; i < t->workers; i++) {
+            syndic_sketcher_free(t->worker[i].sketcher);
+            syndic__words_free(&t->worker[i].title);
+            syndic__buf_free(&t->worker[i].content);
+        }
+    if (t->chunks)
+        for (unsigned i = 0; i < 2 * t->workers + 1; i++) {
+            sketch_chunk *c = &t->chunks[i];
+            syndic__buf_free(&c->input);
+            syndic__buf_free(&c->kept);
+            syndic__free(c->docs);
+            syndic__free(c->sigs);
+            syndic__free(c->numbers);
+            syndic__free(c->titles);
+        }
+    syndic__free(t->worker);
+    syndic__free(t->chunks);
+    syndic__free(t->spare);
+    syndic__free(t);
+}
+
+/* A worker: sketch every document of a chunk, as syndic_batch_add does on
+ * one thread, writing the results into the chunk. */
+static int sketch_chunk_run(void *ctx, unsigned worker, syndic_job *job)
+{
+    batch_threads *t = ctx;
+    sketch_chunk *c = (sketch_chunk *)job;
+    sketch_worker *w = &t->worker[worker];
+    /* Fixed once the first document is added (before any chunk exists). */
+    const syndic_batch *b = t->owner;
+    const syndic_templates *templates = b->templates;
+    const bool keep = b->keep_texts;
+    const size_t k = b->params.num_hashes;
+    double t0 = now_seconds();
+    int rc = SYNDIC_OK;
+    c->kept.len = 0;
+    for (uint32_t i = 0; i < c->count; i++) {
+        chunk_doc *d = &c->docs[i];
+        if ((rc = syndic__sketcher_sketch_doc(w->sketcher, c->input.data + d->text_off,
+                                              d->text_len, d->salt, templates,
+                                              keep ? &w->content : NULL, c->sigs + i * k,
+                                              &d->shingles)) < 0)
+            break;
+        if (keep) {
+            d->kept_off = c->kept.len;
+            d->kept_len = w->content.len;
+            if ((rc = syndic__buf_append(&c->kept, w->content.data, w->content.len)) < 0) break;
+        }
+        syndic__sketcher_numbers(w->sketcher, &c->numbers[i]);
+        if ((rc = syndic__title_fingerprint(&w->title,
+                                            d->has_title ? c->input.data + d->title_off : NULL,
+                                            d->title_len, &c->titles[i])) < 0)
+            break;
+    }
+    c->seconds = now_seconds() - t0;
+    return rc;
+}
+
+static int threads_error(const batch_threads *t)
+{
+    return syndic__error(t->status, "%s", t->message);
+}
+
+static void fail_threads(batch_threads *t, int status, const char *what, uint32_t doc)
+{
+    if (t->status < 0) return;
+    t->status = status;
+    snprintf(t->message, sizeof t->message, "%.300s (sketching document %lu, \"%.80s\")", what,
+             (unsigned long)doc + 1, t->owner->docs[doc].id);
+}
+
+/* On the caller's thread: copy a finished chunk's results into its
+ * documents' slots, and make the chunk spare again. */
+static void integrate(syndic_batch *b, sketch_chunk *c)
+{
+    batch_threads *t = b->thr;
+    const size_t k = b->params.num_hashes;
+    const bool ok = c->job.status >= 0;
+    if (!ok) fail_threads(t, c->job.status, c->job.message, c->first);
+    for (uint32_t i = 0; i < c->count; i++) {
+        size_t x = (size_t)c->first + i;
+        const chunk_doc *d = &c->docs[i];
+        uint32_t shingles = 0;
+        if (ok) {
+            memcpy(b->sigs + x * k, c->sigs + i * k, k * sizeof *b->sigs);
+            b->numbers[x] = c->numbers[i];
+            b->titles[x] = c->titles[i];
+            shingles = d->shingles;
+        } else { /* never compared: the batch now refuses to cluster */
+            for (size_t j = 0; j < k; j++) b->sigs[x * k + j] = UINT32_MAX;
+            memset(&b->numbers[x], 0, sizeof b->numbers[x]);
+            memset(&b->titles[x], 0, sizeof b->titles[x]);
+        }
+        b->docs[x].shingles = shingles;
+        b->active[x] = shingles > 0;
+        if (shingles == 0) b->stats.empty++;
+        if (b->keep_texts) {
+            const char *text = "";
+            size_t len = 0;
+            if (ok) {
+                text = syndic__arena_strndup(&b->strings, c->kept.data + d->kept_off, d->kept_len);
+                len = d->kept_len;
+                if (!text) {
+                    fail_threads(t, SYNDIC_ENOMEM, "out of memory", (uint32_t)x);
+                    text = "";
+                    len = 0;
+                }
+            }
+            b->texts[x] = text;
+            b->text_lens[x] = (uint32_t)len;
+        }
+    }
+    b->stats.seconds_sketch += c->seconds;
+    c->count = 0;
+    /* A huge document made the buffers grow: give the memory back. */
+    if (c->input.cap > 2 * t->chunk_bytes) syndic__buf_free(&c->input);
+    if (c->kept.cap > 2 * t->chunk_bytes) syndic__buf_free(&c->kept);
+    t->spare[t->spare_count++] = c;
+}
+
+int syndic_batch_set_threads(syndic_batch *b, unsigned n)
+{
+    if (b->doc_count)
+        return syndic__error(SYNDIC_EINVAL, "threads must be set before documents are added");
+    if (n == 0) n = syndic__online_cpus();
+    if (n > SYNDIC_MAX_THREADS) n = SYNDIC_MAX_THREADS;
+    threads_free(b->thr);
+    b->thr = NULL;
+    b->threads = 1;
+    if (n == 1) return SYNDIC_OK;
+    batch_threads *t = syndic__calloc(1, sizeof *t);
+    if (!t) return syndic__oom();
+    t->owner = b;
+    t->workers = n;
+    t->chunk_docs = b->chunk_docs ? b->chunk_docs : CHUNK_DOCS;
+    t->chunk_bytes = b->chunk_bytes ? b->chunk_bytes : CHUNK_BYTES;
+    const size_t k = b->params.num_hashes, nchunks = 2 * (size_t)n + 1;
+    t->worker = syndic__calloc(n, sizeof *t->worker);
+    t->chunks = syndic__calloc(nchunks, sizeof *t->chunks);
+    t->spare = syndic__calloc(nchunks, sizeof *t->spare);
+    int rc = SYNDIC_OK;
+    if (!t->worker || !t->chunks || !t->spare) { rc = syndic__oom(); goto fail; }
+    for (unsigned i = 0; i < n; i++)
+        if ((rc = syndic_sketcher_new(&t->worker[i].sketcher, &b->params)) < 0) goto fail;
+    for (size_t i = 0; i < nchunks; i++) {
+        sketch_chunk *c = &t->chunks[i];
+        c->docs = syndic__reallocarray(NULL, t->chunk_docs, sizeof *c->docs);
+        c->sigs = syndic__reallocarray(NULL, t->chunk_docs, k * sizeof *c->sigs);
+        c->numbers = syndic__reallocarray(NULL, t->chunk_docs, sizeof *c->numbers);
+        c->titles = syndic__reallocarray(NULL, t->chunk_docs, sizeof *c->titles);
+        if (!c->docs || !c->sigs || !c->numbers || !c->titles) { rc = syndic__oom(); goto fail; }
+        t->spare[t->spare_count++] = c;
+    }
+    /* normalize.c fills its tables under call_once, which ThreadSanitizer
+     * cannot see through (glibc runs it in uninstrumented code): fill them
+     * here, before the workers start, so that a race check stays quiet. */
+    if ((rc = syndic__normalize(&t->worker[0].title, "", 0)) < 0) goto fail;
+    if ((rc = syndic__pool_new(&t->pool, n, sketch_chunk_run, t)) < 0) goto fail;
+    b->thr = t;
+    b->threads = n;
+    return SYNDIC_OK;
+fail:
+    threads_free(t);
+    return rc;
+}
+
+void syndic__batch_set_chunk(syndic_batch *b, size_t docs, size_t bytes)
+{
+    b->chunk_docs = docs;
+    b->chunk_bytes = bytes;
+}
+
+unsigned syndic_batch_threads(const syndic_batch *b) { return b->threads ? b->threads : 1; }
+
+int syndic_batch_flush(syndic_batch *b)
+{
+    batch_threads *t = b->thr;
+    if (!t) return SYNDIC_OK;
+    if (t->filling && t->filling->count) {
+        syndic__pool_submit(t->pool, &t->filling->job);
+        t->filling = NULL;
+    }
+    syndic_job *job;
+    while ((job = syndic__pool_wait_oldest(t->pool))) integrate(b, (sketch_chunk *)job);
+    return t->status < 0 ? threads_error(t) : SYNDIC_OK;
+}
+
+/* Accessors that read what the workers compute wait for them first. */
+static void settle(const syndic_batch *b)
+{
+    const batch_threads *t = b->thr;
+    if (t && ((t->filling && t->filling->count) || syndic__pool_in_flight(t->pool)))
+        (void)syndic_batch_flush(t->owner);
+}
+
+/* Queue document n for the workers: its text (and title) go into the chunk
+ * being filled. Nothing is queued on failure. */
+static int queue_doc(syndic_batch *b, uint32_t n, const char *text, size_t text_len,
+                     uint64_t salt, const char *title, size_t title_len)
+{
+    batch_threads *t = b->thr;
+    if (!t->filling) {
+        while (!t->spare_count) {
+            syndic_job *job = syndic__pool_wait_oldest(t->pool);
+            if (!job) return syndic__error(SYNDIC_ERROR, "no chunk to sketch into");
+            integrate(b, (sketch_chunk *)job);
+        }
+        if (t->status < 0) return threads_error(t);
+        t->filling = t->spare[--t->spare_count];
+        t->filling->first = n;
+        t->filling->count = 0;
+        t->filling->input.len = 0;
+    }
+    sketch_chunk *c = t->filling;
+    size_t before = c->input.len;
+    int rc = syndic__buf_append(&c->input, text, text_len);
+    if (rc == SYNDIC_OK && title) rc = syndic__buf_append(&c->input, title, title_len);
+    if (rc < 0) {
+        c->input.len = before;
+        return rc;
+    }
+    c->docs[c->count++] = (chunk_doc){before, text_len, before + text_len, title_len,
+                                      title != NULL, salt, 0, 0, 0};
+    return SYNDIC_OK;
+}
+
+/* After document n is in: a full chunk goes to the workers. */
+static void submit_if_full(batch_threads *t)
+{
+    sketch_chunk *c = t->filling;
+    if (c && (c->count >= t->chunk_docs || c->input.len >= t->chunk_bytes)) {
+        syndic__pool_submit(t->pool, &c->job);
+        t->filling = NULL;
+    }
+}
+
 const syndic_params *syndic_batch_params(const syndic_batch *b) { return &b->params; }
 size_t syndic_batch_doc_count(const syndic_batch *b) { return b->doc_count; }
-const syndic_batch_stats *syndic_batch_get_stats(const syndic_batch *b) { return &b->stats; }
+const syndic_batch_stats *syndic_batch_get_stats(const syndic_batch *b)
+{
+    settle(b);
+    return &b->stats;
+}
 
 const syndic_doc_info *syndic_batch_doc(const syndic_batch *b, size_t i)
 {
-    return i < b->doc_count ? &b->docs[i] : NULL;
+    if (i >= b->doc_count) return NULL;
+    settle(b);
+    return &b->docs[i];
 }
 
 const uint32_t *syndic_batch_signature(const syndic_batch *b, size_t i)
 {
-    return i < b->doc_count ? b->sigs + i * b->params.num_hashes : NULL;
+    if (i >= b->doc_count) return NULL;
+    settle(b);
+    return b->sigs + i * b->params.num_hashes;
 }
 
 static size_t measure(const char *s, size_t len) { return s && len == 0 ? strlen(s) : len; }
@@ -143,6 +458,7 @@ int syndic_batch_keep_texts(syndic_batch *b, int keep)
 const char *syndic_batch_text(const syndic_batch *b, size_t i, size_t *len)
 {
     if (!b->keep_texts || i >= b->doc_count) return NULL;
+    settle(b);
     if (len) *len = b->text_lens[i];
     return b->texts[i];
 }
@@ -187,6 +503,7 @@ int syndic_batch_add(syndic_batch *b, const syndic_doc *doc)
 {
     if (b->clustered)
         return syndic__error(SYNDIC_EINVAL, "documents cannot be added after clustering");
+    if (b->thr && b->thr->status < 0) return threads_error(b->thr);
     if (!doc || !doc->id || !doc->text)
         return syndic__error(SYNDIC_EINVAL, "a document needs an id and a text");
     if (b->doc_count >= UINT32_MAX - 1)
@@ -221,16 +538,6 @@ int syndic_batch_add(syndic_batch *b, const syndic_doc *doc)
         b->titles = tw;
         b->sig_cap = cap;
     }
-    double t0 = now_seconds();
-    syndic_doc_info *info = &b->docs[n];
-    memset(info, 0, sizeof *info);
-    uint32_t shingles;
-    size_t outlet_len = measure(doc->outlet, doc->outlet_len);
-    uint64_t salt = b->templates ? syndic__outlet_salt(doc->outlet, outlet_len) : 0;
-    if ((rc = syndic__sketcher_sketch_doc(b->sketcher, doc->text, text_len, salt, b->templates,
-                                          b->keep_texts ? &b->content : NULL,
-                                          b->sigs + n * k, &shingles)) < 0)
-        return rc;
     if (b->keep_texts) {
         size_t cap = b->text_cap;
         if ((rc = syndic__grow(&b->texts, &cap, n + 1, sizeof *b->texts)) < 0) return rc;
@@ -238,19 +545,32 @@ int syndic_batch_add(syndic_batch *b, const syndic_doc *doc)
         if ((rc = syndic__grow(&b->text_lens, &cap2, n + 1, sizeof *b->text_lens)) < 0)
             return rc;
         b->text_cap = cap < cap2 ? cap : cap2;
-        b->texts[n] = syndic__arena_strndup(&b->strings, b->content.data, b->content.len);
-        if (!b->texts[n]) return syndic__oom();
-        b->text_lens[n] = (uint32_t)b->content.len;
     }
-    syndic__sketcher_numbers(b->sketcher, &b->numbers[n]);
+    syndic_doc_info *info = &b->docs[n];
+    memset(info, 0, sizeof *info);
+    uint32_t shingles = 0;
+    size_t outlet_len = measure(doc->outlet, doc->outlet_len);
     size_t title_len = measure(doc->title, doc->title_len);
-    if ((rc = syndic__title_fingerprint(&b->title_scratch, doc->title, title_len, &b->titles[n])) < 0)
-        return rc;
-    b->stats.seconds_sketch += now_seconds() - t0;
+    uint64_t salt = b->templates ? syndic__outlet_salt(doc->outlet, outlet_len) : 0;
+    if (!b->thr) { /* sketch here; with threads, a worker does (queue_doc) */
+        double t0 = now_seconds();
+        if ((rc = syndic__sketcher_sketch_doc(b->sketcher, doc->text, text_len, salt,
+                                              b->templates, b->keep_texts ? &b->content : NULL,
+                                              b->sigs + n * k, &shingles)) < 0)
+            return rc;
+        if (b->keep_texts) {
+            b->texts[n] = syndic__arena_strndup(&b->strings, b->content.data, b->content.len);
+            if (!b->texts[n]) return syndic__oom();
+            b->text_lens[n] = (uint32_t)b->content.len;
+        }
+        syndic__sketcher_numbers(b->sketcher, &b->numbers[n]);
+        if ((rc = syndic__title_fingerprint(&b->title_scratch, doc->title, title_len,
+                                            &b->titles[n])) < 0)
+            return rc;
+        b->stats.seconds_sketch += now_seconds() - t0;
+    }
     const char *fields[5] = {doc->id, doc->outlet, doc->date, doc->title, doc->url};
-    size_t lens[5] = {id_len, measure(doc->outlet, doc->outlet_len),
-                      measure(doc->date, doc->date_len),
-                      measure(doc->title, doc->title_len),
+    size_t lens[5] = {id_len, outlet_len, measure(doc->date, doc->date_len), title_len,
                       measure(doc->url, doc->url_len)};
     const char *copies[5];
     for (int i = 0; i < 5; i++) {
@@ -258,20 +578,25 @@ int syndic_batch_add(syndic_batch *b, const syndic_doc *doc)
                                           fields[i] ? lens[i] : 0);
         if (!copies[i]) return syndic__oom();
     }
+    /* The last step that can fail: nothing of the document is kept before. */
+    if (b->thr && (rc = queue_doc(b, (uint32_t)n, doc->text, text_len, salt, doc->title,
+                                  title_len)) < 0)
+        return rc;
     info->id = copies[0];
     info->outlet = copies[1];
     info->date = copies[2];
     info->title = copies[3];
     info->url = copies[4];
     info->has_time = lens[2] && syndic_date_parse(&info->time, copies[2], lens[2]) == SYNDIC_OK;
-    info->shingles = shingles;
+    info->shingles = shingles; /* with threads: set when the chunk comes back */
     info->input_index = (uint32_t)n;
     b->active[n] = shingles > 0;
     b->id_slots[slot] = (uint32_t)n + 1;
     b->doc_count = n + 1;
     b->stats.documents++;
     b->stats.bytes += text_len;
-    if (shingles == 0) b->stats.empty++;
+    if (b->thr) submit_if_full(b->thr);
+    else if (shingles == 0) b->stats.empty++;
     return SYNDIC_OK;
 }
 
@@ -362,6 +687,8 @@ int syndic_batch_explain(const syndic_batch *b, size_t i, size_t j, syndic_evide
 {
     if (i >= b->doc_count || j >= b->doc_count)
         return syndic__error(SYNDIC_EINVAL, "document index out of range");
+    settle(b);
+    if (b->thr && b->thr->status < 0) return threads_error(b->thr);
     const syndic_params *p = &b->params;
     const unsigned k = p->num_hashes;
     uint32_t same;
@@ -403,10 +730,11 @@ static uint32_t find(uint32_t *parent, uint32_t x)
 int syndic_batch_cluster(syndic_batch *b)
 {
     if (b->clustered) return syndic__error(SYNDIC_EINVAL, "the batch is already clustered");
+    int rc = syndic_batch_flush(b);
+    if (rc < 0) return rc;
     const uint32_t n = (uint32_t)b->doc_count;
     const unsigned k = b->params.num_hashes;
     const syndic_params *p = &b->params;
-    int rc;
     uint32_t *parent = NULL, *size = NULL, *start = NULL, *order = NULL, *rank = NULL;
     uint32_t *rep = NULL, *next = NULL;
     edge *edges = NULL;

@@ -160,6 +160,37 @@ long syndic__instream_read(syndic_instream *s, char *buf, size_t cap);
 void syndic__instream_close(syndic_instream *s);
 
 
+/* ---- pool.c: worker threads running jobs; the caller takes the jobs back
+ * in the order it submitted them. A job is embedded (first) in the caller's
+ * own structure. fn runs on a worker (index 0..workers-1) and returns a
+ * status; on failure the worker's error message is copied into the job. */
+typedef struct syndic_job {
+    struct syndic_job *next;
+    bool finished;
+    int status;
+    char message[256];
+} syndic_job;
+typedef struct syndic_pool syndic_pool;
+typedef int (*syndic__pool_fn)(void *ctx, unsigned worker, syndic_job *job);
+int syndic__pool_new(syndic_pool **out, unsigned workers, syndic__pool_fn fn, void *ctx);
+/* Stops the workers once their current job is done (jobs not started are
+ * left alone) and joins them. NULL is allowed. */
+void syndic__pool_free(syndic_pool *pool);
+unsigned syndic__pool_workers(const syndic_pool *pool);
+/* Jobs submitted and not yet taken back (read by the submitting thread). */
+size_t syndic__pool_in_flight(const syndic_pool *pool);
+void syndic__pool_submit(syndic_pool *pool, syndic_job *job);
+/* Waits until the oldest job in flight is finished and takes it back;
+ * NULL when none is in flight. */
+syndic_job *syndic__pool_wait_oldest(syndic_pool *pool);
+/* Online CPUs (sysconf), 1..256. */
+unsigned syndic__online_cpus(void);
+/* Test hook: chunks of `docs` documents or `bytes` bytes (0 = the
+ * defaults); call before syndic_batch_set_threads. */
+void syndic__batch_set_chunk(syndic_batch *b, size_t docs, size_t bytes);
+/* The most threads a batch or a learner takes. */
+#define SYNDIC_MAX_THREADS 256
+
 /* ---- arena.c: NUL-terminated strings that live as long as their arena. */
 typedef struct syndic_arena_chunk syndic_arena_chunk;
 typedef struct syndic_arena { syndic_arena_chunk *head; size_t used, size; } syndic_arena;

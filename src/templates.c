@@ -25,9 +25,18 @@
  * every line; only a line whose sketch count shows an earlier sighting gets
  * an exact entry, so the exact table holds repeated lines only. The count of
  * an exact entry is its sightings since it was created plus the one before.
+ *
+ * Threads (syndic_templates_set_threads): observing a document is in two
+ * steps, extracting its line keys (normalizing every line: the costly part)
+ * and counting them. With threads, observe copies the document into a chunk
+ * and workers (pool.c) extract the keys of whole chunks; the caller's thread
+ * takes the chunks back in the order it gave them and counts their keys in
+ * input order, so the counts, the examples and so the templates are the same
+ * as on one thread.
  */
 #include "internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,6 +50,51 @@
 #define FINGERPRINTS 4
 
 typedef struct line_span { uint64_t key; const char *line; size_t len; } line_span;
+
+/* The line keys of one document, as extract_keys() finds them. */
+typedef struct key_sink {
+    uint64_t *keys;        /* sorted after extract_keys */
+    size_t count, cap;
+    line_span *lines;      /* the same keys in line order, with their line */
+    size_t line_cap;
+    bool failed;           /* an allocation failed inside a callback */
+} key_sink;
+
+/* Threads: a chunk of documents whose keys workers extract. */
+#define CHUNK_DOCS 256
+#define CHUNK_BYTES ((size_t)4 << 20)
+
+typedef struct tdoc {
+    size_t text_off, text_len, outlet_off, outlet_len; /* in chunk.input */
+    bool has_outlet;
+    uint64_t salt;
+    uint32_t fp;
+    size_t keys_off, keys_count; /* in chunk.keys and chunk.lines */
+} tdoc;
+
+typedef struct key_chunk {
+    syndic_job job;        /* first: the pool hands back &job */
+    uint32_t count;
+    syndic_buf input;      /* texts and outlets, back to back */
+    tdoc *docs;            /* chunk_docs entries */
+    uint64_t *keys;        /* every document's sorted keys, back to back */
+    line_span *lines;      /* ... and its spans in line order */
+    size_t key_count, key_cap, line_cap;
+} key_chunk;
+
+typedef struct key_worker { syndic_words words; key_sink sink; } key_worker;
+
+typedef struct templates_threads {
+    syndic_pool *pool;
+    unsigned workers;
+    key_worker *worker;
+    key_chunk *chunks;     /* 2 * workers + 1 */
+    key_chunk **spare;
+    size_t spare_count;
+    key_chunk *filling;
+    int status;            /* first failure (sticky) */
+    char message[512];
+} templates_threads;
 
 typedef struct entry {
     uint64_t key;          /* 0 = empty slot */
@@ -58,11 +112,8 @@ struct syndic_templates {
     size_t slot_count, used;
     syndic_arena strings;
     syndic_words words;
-    uint64_t *doc_keys;    /* the current document's line keys */
-    size_t doc_key_count, doc_key_cap;
-    struct line_span *doc_lines; /* ... and where each line is */
-    size_t doc_line_cap;
-    bool failed;           /* an allocation failed inside a callback */
+    key_sink sink;         /* the current document's line keys */
+    templates_threads *thr; /* NULL: one thread */
     bool finished;
     uint64_t *template_keys; /* sorted, after finish */
     size_t template_count;
@@ -202,6 +253,8 @@ int syndic_templates_new(syndic_templates **out, const syndic_params *params,
     return SYNDIC_OK;
 }
 
+static void threads_free(templates_threads *th);
+
 void syndic_templates_free(syndic_templates *t)
 {
     if (!t) return;
@@ -209,8 +262,9 @@ void syndic_templates_free(syndic_templates *t)
     syndic__free(t->slots);
     syndic__arena_free(&t->strings);
     syndic__words_free(&t->words);
-    syndic__free(t->doc_keys);
-    syndic__free(t->doc_lines);
+    syndic__free(t->sink.keys);
+    syndic__free(t->sink.lines);
+    threads_free(t->thr);
     syndic__free(t->template_keys);
     syndic__free(t->lines);
     syndic__free(t);
@@ -251,19 +305,17 @@ static unsigned cm_add(uint8_t *cm, uint64_t key)
 
 static bool collect_key(void *ctx, const syndic_line *line)
 {
-    syndic_templates *t = ctx;
+    key_sink *k = ctx;
     if (line->words > MAX_TEMPLATE_WORDS) return true;
-    for (int k = 0; k < LINE_KEYS; k++) {
-        if (!line->keys[k]) continue;
-        if (syndic__grow(&t->doc_keys, &t->doc_key_cap, t->doc_key_count + 1,
-                         sizeof *t->doc_keys) < 0 ||
-            syndic__grow(&t->doc_lines, &t->doc_line_cap, t->doc_key_count + 1,
-                         sizeof *t->doc_lines) < 0) {
-            t->failed = true;
+    for (int i = 0; i < LINE_KEYS; i++) {
+        if (!line->keys[i]) continue;
+        if (syndic__grow(&k->keys, &k->cap, k->count + 1, sizeof *k->keys) < 0 ||
+            syndic__grow(&k->lines, &k->line_cap, k->count + 1, sizeof *k->lines) < 0) {
+            k->failed = true;
             return true;
         }
-        t->doc_lines[t->doc_key_count] = (line_span){line->keys[k], line->raw, line->raw_len};
-        t->doc_keys[t->doc_key_count++] = line->keys[k];
+        k->lines[k->count] = (line_span){line->keys[i], line->raw, line->raw_len};
+        k->keys[k->count++] = line->keys[i];
     }
     return true;
 }
@@ -274,13 +326,42 @@ static int cmp_u64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* The raw text of the current document's line with this key, trimmed. */
-static const char *example_line(syndic_templates *t, uint64_t key)
+/* The first step of observing: the document's line keys (sorted) and spans,
+ * and its fingerprint, the hash of its longest line. */
+static int extract_keys(syndic_words *w, key_sink *k, const char *text, size_t len,
+                        uint64_t salt, uint32_t *fp_out)
 {
-    for (size_t i = 0; i < t->doc_key_count; i++) {
-        if (t->doc_lines[i].key != key) continue;
-        const char *p = t->doc_lines[i].line;
-        size_t n = t->doc_lines[i].len;
+    k->count = 0;
+    k->failed = false;
+    int rc = syndic__normalize_lines(w, text, len, salt, collect_key, k, NULL);
+    if (rc < 0) return rc;
+    if (k->failed) return syndic__oom();
+    uint32_t fp = 0;
+    size_t best = 0, pos = 0;
+    /* Longest line by bytes: re-walk the lines cheaply on the raw text. */
+    while (pos < len) {
+        const char *nl = memchr(text + pos, '\n', len - pos);
+        size_t end = nl ? (size_t)(nl - text) : len;
+        if (end - pos > best) {
+            best = end - pos;
+            fp = (uint32_t)XXH3_64bits(text + pos, end - pos);
+        }
+        pos = end + 1;
+    }
+    *fp_out = fp;
+    /* Sort the keys (lines keeps the line order, for the examples). */
+    if (k->count > 1) qsort(k->keys, k->count, sizeof *k->keys, cmp_u64);
+    return SYNDIC_OK;
+}
+
+/* The raw text of the document's line with this key, trimmed. */
+static const char *example_line(syndic_templates *t, const line_span *lines, size_t count,
+                                uint64_t key)
+{
+    for (size_t i = 0; i < count; i++) {
+        if (lines[i].key != key) continue;
+        const char *p = lines[i].line;
+        size_t n = lines[i].len;
         while (n && (*p == ' ' || *p == '\t')) { p++; n--; }
         while (n && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r')) n--;
         return syndic__arena_strndup(&t->strings, p, n > 160 ? 160 : n);
@@ -288,39 +369,15 @@ static const char *example_line(syndic_templates *t, uint64_t key)
     return "";
 }
 
-int syndic_templates_observe(syndic_templates *t, const syndic_doc *doc)
+/* The second step: count one document's keys, in input order. */
+static int count_keys(syndic_templates *t, const uint64_t *keys, const line_span *lines,
+                      size_t count, uint32_t fp, const char *outlet, size_t olen)
 {
-    if (t->finished) return syndic__error(SYNDIC_EINVAL, "templates are already learned");
-    if (!doc || !doc->text) return syndic__error(SYNDIC_EINVAL, "a document needs a text");
-    size_t len = doc->text_len ? doc->text_len : strlen(doc->text);
-    size_t olen = doc->outlet ? (doc->outlet_len ? doc->outlet_len : strlen(doc->outlet)) : 0;
-    uint64_t salt = syndic__outlet_salt(doc->outlet, olen);
-    t->doc_key_count = 0;
-    /* The fingerprint: the longest line's key (any length). */
-    t->failed = false;
-    int rc = syndic__normalize_lines(&t->words, doc->text, len, salt, collect_key, t, NULL);
-    if (rc < 0) return rc;
-    if (t->failed) return syndic__oom();
-    uint32_t fp = 0;
-    {
-        size_t best = 0, pos = 0;
-        /* Longest line by words: re-walk the lines cheaply on the raw text. */
-        while (pos < len) {
-            const char *nl = memchr(doc->text + pos, '\n', len - pos);
-            size_t end = nl ? (size_t)(nl - doc->text) : len;
-            if (end - pos > best) {
-                best = end - pos;
-                fp = (uint32_t)XXH3_64bits(doc->text + pos, end - pos);
-            }
-            pos = end + 1;
-        }
-    }
+    int rc;
     t->documents++;
-    /* Sort a copy of the keys (doc_lines keeps the line order). */
-    if (t->doc_key_count > 1) qsort(t->doc_keys, t->doc_key_count, sizeof *t->doc_keys, cmp_u64);
-    for (size_t i = 0; i < t->doc_key_count; i++) {
-        uint64_t key = t->doc_keys[i];
-        if (i > 0 && key == t->doc_keys[i - 1]) continue; /* once per document */
+    for (size_t i = 0; i < count; i++) {
+        uint64_t key = keys[i];
+        if (i > 0 && key == keys[i - 1]) continue; /* once per document */
         unsigned seen = cm_add(t->cm, key);
         entry *e = find_slot(t->slots, t->slot_count, key);
         if (!e->key) {
@@ -331,8 +388,8 @@ int syndic_templates_observe(syndic_templates *t, const syndic_doc *doc)
             }
             e->key = key;
             e->docs = 1; /* the earlier sighting */
-            e->outlet = syndic__arena_strndup(&t->strings, doc->outlet ? doc->outlet : "", olen);
-            e->text = example_line(t, key);
+            e->outlet = syndic__arena_strndup(&t->strings, outlet ? outlet : "", olen);
+            e->text = example_line(t, lines, count, key);
             if (!e->outlet || !e->text) return syndic__oom();
             t->used++;
         }
@@ -342,6 +399,186 @@ int syndic_templates_observe(syndic_templates *t, const syndic_doc *doc)
         if (!known && e->fp_count < FINGERPRINTS) e->fps[e->fp_count++] = fp;
     }
     return SYNDIC_OK;
+}
+
+/* ---- threads ---- */
+
+static void threads_free(templates_threads *th)
+{
+    if (!th) return;
+    syndic__pool_free(th->pool); /* joins the workers first */
+    if (th->worker)
+        for (unsigned i = 0; i < th->workers; i++) {
+            syndic__words_free(&th->worker[i].words);
+            syndic__free(th->worker[i].sink.keys);
+            syndic__free(th->worker[i].sink.lines);
+        }
+    if (th->chunks)
+        for (unsigned i = 0; i < 2 * th->workers + 1; i++) {
+            key_chunk *c = &th->chunks[i];
+            syndic__buf_free(&c->input);
+            syndic__free(c->docs);
+            syndic__free(c->keys);
+            syndic__free(c->lines);
+        }
+    syndic__free(th->worker);
+    syndic__free(th->chunks);
+    syndic__free(th->spare);
+    syndic__free(th);
+}
+
+/* A worker: the keys of every document of a chunk. */
+static int key_chunk_run(void *ctx, unsigned worker, syndic_job *job)
+{
+    templates_threads *th = ctx;
+    key_chunk *c = (key_chunk *)job;
+    key_worker *w = &th->worker[worker];
+    c->key_count = 0;
+    for (uint32_t i = 0; i < c->count; i++) {
+        tdoc *d = &c->docs[i];
+        int rc = extract_keys(&w->words, &w->sink, c->input.data + d->text_off, d->text_len,
+                              d->salt, &d->fp);
+        if (rc < 0) return rc;
+        size_t need = c->key_count + w->sink.count;
+        if ((rc = syndic__grow(&c->keys, &c->key_cap, need, sizeof *c->keys)) < 0 ||
+            (rc = syndic__grow(&c->lines, &c->line_cap, need, sizeof *c->lines)) < 0)
+            return rc;
+        if (w->sink.count) {
+            memcpy(c->keys + c->key_count, w->sink.keys, w->sink.count * sizeof *c->keys);
+            memcpy(c->lines + c->key_count, w->sink.lines, w->sink.count * sizeof *c->lines);
+        }
+        d->keys_off = c->key_count;
+        d->keys_count = w->sink.count;
+        c->key_count = need;
+    }
+    return SYNDIC_OK;
+}
+
+/* On the caller's thread: count a finished chunk's keys, document by
+ * document, and make the chunk spare again. */
+static void integrate(syndic_templates *t, key_chunk *c)
+{
+    templates_threads *th = t->thr;
+    int rc = c->job.status;
+    if (rc < 0 && th->status >= 0) {
+        th->status = rc;
+        snprintf(th->message, sizeof th->message, "%.300s (learning templates)", c->job.message);
+    }
+    for (uint32_t i = 0; rc >= 0 && th->status >= 0 && i < c->count; i++) {
+        const tdoc *d = &c->docs[i];
+        rc = count_keys(t, c->keys + d->keys_off, c->lines + d->keys_off, d->keys_count, d->fp,
+                        d->has_outlet ? c->input.data + d->outlet_off : NULL, d->outlet_len);
+        if (rc < 0) {
+            th->status = rc;
+            snprintf(th->message, sizeof th->message, "%.300s", syndic_last_error());
+        }
+    }
+    c->count = 0;
+    if (c->input.cap > 2 * CHUNK_BYTES) syndic__buf_free(&c->input);
+    th->spare[th->spare_count++] = c;
+}
+
+static int threads_error(const templates_threads *th)
+{
+    return syndic__error(th->status, "%s", th->message);
+}
+
+int syndic_templates_set_threads(syndic_templates *t, unsigned n)
+{
+    if (t->documents || t->finished || (t->thr && (t->thr->filling ||
+                                                   syndic__pool_in_flight(t->thr->pool))))
+        return syndic__error(SYNDIC_EINVAL, "threads must be set before documents are observed");
+    if (n == 0) n = syndic__online_cpus();
+    if (n > SYNDIC_MAX_THREADS) n = SYNDIC_MAX_THREADS;
+    threads_free(t->thr);
+    t->thr = NULL;
+    if (n == 1) return SYNDIC_OK;
+    templates_threads *th = syndic__calloc(1, sizeof *th);
+    if (!th) return syndic__oom();
+    th->workers = n;
+    size_t nchunks = 2 * (size_t)n + 1;
+    th->worker = syndic__calloc(n, sizeof *th->worker);
+    th->chunks = syndic__calloc(nchunks, sizeof *th->chunks);
+    th->spare = syndic__calloc(nchunks, sizeof *th->spare);
+    int rc = SYNDIC_OK;
+    if (!th->worker || !th->chunks || !th->spare) { rc = syndic__oom(); goto fail; }
+    for (size_t i = 0; i < nchunks; i++) {
+        key_chunk *c = &th->chunks[i];
+        if (!(c->docs = syndic__reallocarray(NULL, CHUNK_DOCS, sizeof *c->docs))) {
+            rc = syndic__oom();
+            goto fail;
+        }
+        th->spare[th->spare_count++] = c;
+    }
+    /* The normalizer's tables, filled before the workers start (see
+     * syndic_batch_set_threads). */
+    if ((rc = syndic__normalize(&th->worker[0].words, "", 0)) < 0) goto fail;
+    if ((rc = syndic__pool_new(&th->pool, n, key_chunk_run, th)) < 0) goto fail;
+    t->thr = th;
+    return SYNDIC_OK;
+fail:
+    threads_free(th);
+    return rc;
+}
+
+/* Wait for every chunk and count it. */
+static int flush(syndic_templates *t)
+{
+    templates_threads *th = t->thr;
+    if (!th) return SYNDIC_OK;
+    if (th->filling && th->filling->count) {
+        syndic__pool_submit(th->pool, &th->filling->job);
+        th->filling = NULL;
+    }
+    syndic_job *job;
+    while ((job = syndic__pool_wait_oldest(th->pool))) integrate(t, (key_chunk *)job);
+    return th->status < 0 ? threads_error(th) : SYNDIC_OK;
+}
+
+static int queue_doc(syndic_templates *t, const char *text, size_t len, const char *outlet,
+                     size_t olen, uint64_t salt)
+{
+    templates_threads *th = t->thr;
+    if (th->status < 0) return threads_error(th);
+    if (!th->filling) {
+        while (!th->spare_count) {
+            syndic_job *job = syndic__pool_wait_oldest(th->pool);
+            if (!job) return syndic__error(SYNDIC_ERROR, "no chunk to learn into");
+            integrate(t, (key_chunk *)job);
+        }
+        if (th->status < 0) return threads_error(th);
+        th->filling = th->spare[--th->spare_count];
+        th->filling->count = 0;
+        th->filling->input.len = 0;
+    }
+    key_chunk *c = th->filling;
+    size_t before = c->input.len;
+    int rc = syndic__buf_append(&c->input, text, len);
+    if (rc == SYNDIC_OK && outlet) rc = syndic__buf_append(&c->input, outlet, olen);
+    if (rc < 0) {
+        c->input.len = before;
+        return rc;
+    }
+    c->docs[c->count++] = (tdoc){before, len, before + len, olen, outlet != NULL, salt, 0, 0, 0};
+    if (c->count >= CHUNK_DOCS || c->input.len >= CHUNK_BYTES) {
+        syndic__pool_submit(th->pool, &c->job);
+        th->filling = NULL;
+    }
+    return SYNDIC_OK;
+}
+
+int syndic_templates_observe(syndic_templates *t, const syndic_doc *doc)
+{
+    if (t->finished) return syndic__error(SYNDIC_EINVAL, "templates are already learned");
+    if (!doc || !doc->text) return syndic__error(SYNDIC_EINVAL, "a document needs a text");
+    size_t len = doc->text_len ? doc->text_len : strlen(doc->text);
+    size_t olen = doc->outlet ? (doc->outlet_len ? doc->outlet_len : strlen(doc->outlet)) : 0;
+    uint64_t salt = syndic__outlet_salt(doc->outlet, olen);
+    if (t->thr) return queue_doc(t, doc->text, len, doc->outlet, olen, salt);
+    uint32_t fp;
+    int rc = extract_keys(&t->words, &t->sink, doc->text, len, salt, &fp);
+    if (rc < 0) return rc;
+    return count_keys(t, t->sink.keys, t->sink.lines, t->sink.count, fp, doc->outlet, olen);
 }
 
 static int cmp_line(const void *a, const void *b)
@@ -356,6 +593,11 @@ static int cmp_line(const void *a, const void *b)
 int syndic_templates_finish(syndic_templates *t)
 {
     if (t->finished) return SYNDIC_OK;
+    int rc = flush(t);
+    if (rc < 0) return rc;
+    /* The workers are no longer needed. */
+    threads_free(t->thr);
+    t->thr = NULL;
     size_t n = 0;
     for (size_t i = 0; i < t->slot_count; i++)
         n += t->slots[i].key && t->slots[i].docs >= t->min_docs && t->slots[i].fp_count >= 2;

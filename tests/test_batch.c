@@ -2,7 +2,8 @@
  * test_batch.c - batch clustering: copies join, different stories stay apart,
  * the result does not depend on input order, and the degenerate cases
  * (duplicate ids, texts without words, oversized buckets) behave as
- * documented in syndic.h.
+ * documented in syndic.h; with threads, the same batch, and failures in a
+ * worker reported.
  */
 #include "check_main.h"
 #include "internal.h"
@@ -359,6 +360,212 @@ START_TEST(test_heavy_templates)
 }
 END_TEST
 
+/* ---- threads ---- */
+
+/* A few dozen documents: copies of the two stories under other ids, some
+ * wordless, each with a title and an outlet. */
+static void add_docs(syndic_batch *b, int count, int *status)
+{
+    char id[32], title[64];
+    for (int i = 0; i < count && *status == SYNDIC_OK; i++) {
+        syndic_doc d = SYNDIC_DOC_INIT;
+        snprintf(id, sizeof id, "d%03d", i);
+        snprintf(title, sizeof title, "Title number %d of %s", i, i % 2 ? "rates" : "floods");
+        d.id = id;
+        d.title = title;
+        d.outlet = i % 3 ? "Harbor Daily" : "Metro Sun";
+        d.text = i % 7 == 6 ? "!!! ---" : i % 2 ? story_a : story_b;
+        *status = syndic_batch_add(b, &d);
+    }
+}
+
+START_TEST(test_threads_api)
+{
+    syndic_params p = SYNDIC_PARAMS_INIT;
+    syndic_batch *one, *two;
+    ck_assert_int_eq(syndic_batch_new(&one, &p), SYNDIC_OK);
+    ck_assert_int_eq(syndic_batch_new(&two, &p), SYNDIC_OK);
+    ck_assert_uint_eq(syndic_batch_threads(one), 1);
+    ck_assert_int_eq(syndic_batch_set_threads(two, 0), SYNDIC_OK); /* online CPUs */
+    ck_assert_uint_ge(syndic_batch_threads(two), 1);
+    syndic__batch_set_chunk(two, 3, 1 << 20);
+    ck_assert_int_eq(syndic_batch_set_threads(two, 3), SYNDIC_OK); /* again: replaces */
+    ck_assert_uint_eq(syndic_batch_threads(two), 3);
+    ck_assert_int_eq(syndic_batch_flush(one), SYNDIC_OK);
+    ck_assert_int_eq(syndic_batch_flush(two), SYNDIC_OK); /* nothing queued */
+    int st1 = SYNDIC_OK, st2 = SYNDIC_OK;
+    add_docs(one, 40, &st1);
+    add_docs(two, 40, &st2);
+    ck_assert_int_eq(st1, SYNDIC_OK);
+    ck_assert_int_eq(st2, SYNDIC_OK);
+    ck_assert_int_eq(syndic_batch_set_threads(two, 2), SYNDIC_EINVAL); /* too late */
+    ck_assert_int_eq(syndic_batch_set_threads(one, 2), SYNDIC_EINVAL);
+    /* A duplicate is refused on the caller's thread, as on one thread. */
+    syndic_doc d = SYNDIC_DOC_INIT;
+    d.id = "d001";
+    d.text = story_a;
+    ck_assert_int_eq(syndic_batch_add(two, &d), SYNDIC_EDUPLICATE);
+    /* Accessors wait for the queued work: no flush before them. */
+    const unsigned k = syndic_batch_params(one)->num_hashes;
+    for (size_t i = 0; i < 40; i++) {
+        ck_assert_uint_eq(syndic_batch_doc(two, i)->shingles, syndic_batch_doc(one, i)->shingles);
+        ck_assert_int_eq(memcmp(syndic_batch_signature(two, i), syndic_batch_signature(one, i),
+                                k * sizeof(uint32_t)), 0);
+    }
+    ck_assert_uint_eq(syndic_batch_get_stats(two)->empty, syndic_batch_get_stats(one)->empty);
+    ck_assert_uint_eq(syndic_batch_get_stats(two)->empty, 5);
+    ck_assert_int_eq(syndic_batch_flush(two), SYNDIC_OK);
+    ck_assert_int_eq(syndic_batch_cluster(one), SYNDIC_OK);
+    ck_assert_int_eq(syndic_batch_cluster(two), SYNDIC_OK);
+    char a[4096], b[4096];
+    render(one, a, sizeof a);
+    render(two, b, sizeof b);
+    ck_assert_str_eq(a, b);
+    syndic_batch_free(one);
+    syndic_batch_free(two);
+    /* Freeing a batch with work still queued joins its workers. */
+    ck_assert_int_eq(syndic_batch_new(&two, &p), SYNDIC_OK);
+    syndic__batch_set_chunk(two, 2, 1 << 20);
+    ck_assert_int_eq(syndic_batch_set_threads(two, 2), SYNDIC_OK);
+    add_docs(two, 25, &st2);
+    ck_assert_int_eq(st2, SYNDIC_OK);
+    syndic_batch_free(two);
+}
+END_TEST
+
+/* A worker that runs out of memory: the failure comes back from the next
+ * call, with the message, and sticks; nothing crashes or leaks. */
+START_TEST(test_threads_worker_out_of_memory)
+{
+    syndic_params p = SYNDIC_PARAMS_INIT;
+    syndic_batch *b;
+    ck_assert_int_eq(syndic_batch_new(&b, &p), SYNDIC_OK);
+    ck_assert_int_eq(syndic_batch_keep_texts(b, 1), SYNDIC_OK);
+    syndic__batch_set_chunk(b, 1000, (size_t)1 << 20); /* one chunk, sent by flush */
+    ck_assert_int_eq(syndic_batch_set_threads(b, 2), SYNDIC_OK);
+    int st = SYNDIC_OK;
+    add_docs(b, 10, &st);
+    ck_assert_int_eq(st, SYNDIC_OK);
+    /* The caller's thread allocates nothing more until the chunk is back:
+     * the first allocation from now is the worker's. */
+    syndic__alloc_fail_after(1);
+    int rc = syndic_batch_flush(b);
+    syndic__alloc_fail_after(0);
+    ck_assert_int_eq(rc, SYNDIC_ENOMEM);
+    ck_assert_msg(strstr(syndic_last_error(), "out of memory") &&
+                      strstr(syndic_last_error(), "sketching document 1"),
+                  "message: %s", syndic_last_error());
+    syndic_doc d = SYNDIC_DOC_INIT;
+    d.id = "late";
+    d.text = story_a;
+    ck_assert_int_eq(syndic_batch_add(b, &d), SYNDIC_ENOMEM);
+    ck_assert_int_eq(syndic_batch_flush(b), SYNDIC_ENOMEM);
+    ck_assert_int_eq(syndic_batch_cluster(b), SYNDIC_ENOMEM);
+    ck_assert_ptr_nonnull(strstr(syndic_last_error(), "out of memory"));
+    syndic_evidence ev;
+    ck_assert_int_eq(syndic_batch_explain(b, 0, 1, &ev), SYNDIC_ENOMEM);
+    syndic_batch_free(b);
+
+    /* The template learner: the same. */
+    syndic_templates *t;
+    ck_assert_int_eq(syndic_templates_new(&t, &p, 2), SYNDIC_OK);
+    ck_assert_int_eq(syndic_templates_set_threads(t, 2), SYNDIC_OK);
+    d.outlet = "Harbor Daily";
+    d.text = story_b;
+    ck_assert_int_eq(syndic_templates_observe(t, &d), SYNDIC_OK);
+    syndic__alloc_fail_after(1);
+    rc = syndic_templates_finish(t);
+    syndic__alloc_fail_after(0);
+    ck_assert_int_eq(rc, SYNDIC_ENOMEM);
+    ck_assert_ptr_nonnull(strstr(syndic_last_error(), "out of memory"));
+    ck_assert_int_eq(syndic_templates_observe(t, &d), SYNDIC_ENOMEM);
+    ck_assert_int_eq(syndic_templates_finish(t), SYNDIC_ENOMEM);
+    syndic_templates_free(t);
+}
+END_TEST
+
+/* Every allocation, the caller's or a worker's, made to fail in turn: each
+ * run ends in SYNDIC_OK or SYNDIC_ENOMEM with a message, never a crash (nor
+ * a leak, under the sanitizers). Which allocation is the Nth depends on the
+ * scheduling; the outcome must not. */
+static void sweep_outcome(int rc, unsigned long n, unsigned *ok, unsigned *failed,
+                          unsigned *in_worker)
+{
+    ck_assert_msg(rc == SYNDIC_OK || rc == SYNDIC_ENOMEM, "n=%lu: status %d (%s)", n, rc,
+                  syndic_last_error());
+    if (rc == SYNDIC_OK) {
+        (*ok)++;
+        return;
+    }
+    ck_assert_ptr_nonnull(strstr(syndic_last_error(), "out of memory"));
+    (*failed)++;
+    *in_worker += strstr(syndic_last_error(), "(sketching document") ||
+                  strstr(syndic_last_error(), "(learning templates");
+}
+
+START_TEST(test_threads_allocation_sweep)
+{
+    syndic_params p = SYNDIC_PARAMS_INIT;
+    /* Resolved once: choosing the bands is what costs in a new batch. */
+    ck_assert_int_eq(syndic_params_resolve(&p), SYNDIC_OK);
+    /* Templates learned once (a finished learner is only read). */
+    syndic_templates *learned;
+    ck_assert_int_eq(syndic_templates_new(&learned, &p, 2), SYNDIC_OK);
+    for (int i = 0; i < 30; i++) {
+        syndic_doc d = SYNDIC_DOC_INIT;
+        d.outlet = i % 2 ? "Harbor Daily" : "Metro Sun";
+        d.text = i % 3 ? story_a : story_b;
+        ck_assert_int_eq(syndic_templates_observe(learned, &d), SYNDIC_OK);
+    }
+    ck_assert_int_eq(syndic_templates_finish(learned), SYNDIC_OK);
+    unsigned failed = 0, ok = 0, in_worker = 0;
+    for (unsigned long n = 1; n <= 200; n++) {
+        syndic__alloc_fail_after(n);
+        syndic_batch *b = NULL;
+        int rc = syndic_batch_new(&b, &p);
+        if (rc == SYNDIC_OK) rc = syndic_batch_keep_texts(b, 1);
+        if (rc == SYNDIC_OK) rc = syndic_batch_use_templates(b, learned);
+        if (rc == SYNDIC_OK) {
+            syndic__batch_set_chunk(b, 4, 1 << 20);
+            rc = syndic_batch_set_threads(b, 2);
+        }
+        if (rc == SYNDIC_OK) add_docs(b, 30, &rc);
+        if (rc == SYNDIC_OK) rc = syndic_batch_cluster(b);
+        syndic__alloc_fail_after(0);
+        sweep_outcome(rc, n, &ok, &failed, &in_worker);
+        if (rc == SYNDIC_OK) ck_assert_uint_eq(syndic_batch_doc_count(b), 30);
+        syndic_batch_free(b);
+    }
+    fprintf(stderr, "threads allocation sweep, batch: %u runs ok, %u out of memory (%u in a"
+            " worker)\n", ok, failed, in_worker);
+    ck_assert_uint_gt(failed, 50);
+    ck_assert_uint_gt(ok, 0);
+    syndic_templates_free(learned);
+    /* The learner on threads. */
+    failed = ok = in_worker = 0;
+    for (unsigned long n = 1; n <= 60; n++) {
+        syndic__alloc_fail_after(n);
+        syndic_templates *t = NULL;
+        int rc = syndic_templates_new(&t, &p, 2);
+        if (rc == SYNDIC_OK) rc = syndic_templates_set_threads(t, 2);
+        for (int i = 0; i < 30 && rc == SYNDIC_OK; i++) {
+            syndic_doc d = SYNDIC_DOC_INIT;
+            d.outlet = i % 2 ? "Harbor Daily" : "Metro Sun";
+            d.text = i % 3 ? story_a : story_b;
+            rc = syndic_templates_observe(t, &d);
+        }
+        if (rc == SYNDIC_OK) rc = syndic_templates_finish(t);
+        syndic__alloc_fail_after(0);
+        sweep_outcome(rc, n, &ok, &failed, &in_worker);
+        syndic_templates_free(t);
+    }
+    fprintf(stderr, "threads allocation sweep, templates: %u runs ok, %u out of memory (%u in a"
+            " worker)\n", ok, failed, in_worker);
+    ck_assert_uint_gt(failed, 10);
+    ck_assert_uint_gt(ok, 0);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("batch");
@@ -371,5 +578,11 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_bad_arguments);
     tcase_add_test(tc, test_heavy_templates);
     suite_add_tcase(s, tc);
+    TCase *th = tcase_create("threads");
+    tcase_set_timeout(th, 120);
+    tcase_add_test(th, test_threads_api);
+    tcase_add_test(th, test_threads_worker_out_of_memory);
+    tcase_add_test(th, test_threads_allocation_sweep);
+    suite_add_tcase(s, th);
     return s;
 }

@@ -6,7 +6,8 @@
  * earnings, sports, weather, market and central-bank notices), with the true
  * story of each article in corpus/truth.tsv. The clustering must reach
  * pairwise precision >= 0.98 and recall >= 0.95 against it, and must not
- * change when the articles arrive in another order.
+ * change when the articles arrive in another order, nor with the number of
+ * threads (on it and on a few thousand synthetic documents).
  */
 #include "check_main.h"
 #include "internal.h"
@@ -122,16 +123,21 @@ START_TEST(test_quality_against_truth)
 }
 END_TEST
 
-static void render(const syndic_batch *b, char **out, size_t *len)
+static void render_to(const syndic_batch *b, FILE *f)
 {
-    FILE *f = open_memstream(out, len);
-    ck_assert_ptr_nonnull(f);
     for (size_t c = 0; c < syndic_batch_cluster_count(b); c++) {
         const syndic_cluster *cl = syndic_batch_cluster_at(b, c);
         for (uint32_t m = 0; m < cl->size; m++)
             fprintf(f, "%s:%.6f%c", syndic_batch_doc(b, cl->members[m].doc)->id,
                     cl->members[m].jaccard, m + 1 < cl->size ? ' ' : '\n');
     }
+}
+
+static void render(const syndic_batch *b, char **out, size_t *len)
+{
+    FILE *f = open_memstream(out, len);
+    ck_assert_ptr_nonnull(f);
+    render_to(b, f);
     fclose(f);
 }
 
@@ -248,6 +254,183 @@ START_TEST(test_trimmed_copies_join)
 }
 END_TEST
 
+/* ---- threads: the same report, byte for byte, for any number ---- */
+
+/* A few thousand invented documents: stories of three paragraphs over a
+ * small vocabulary with figures, each run by one to six outlets, copies
+ * trimmed or with a word changed, every outlet wrapping its copies in its
+ * own template lines. */
+#define SYN_DOCS 3000
+static record synthetic[SYN_DOCS];
+static size_t synthetic_count;
+
+static uint64_t syn_state;
+static unsigned syn_next(unsigned n)
+{
+    syn_state = syn_state * 6364136223846793005u + 1442695040888963407u;
+    return (unsigned)((syn_state >> 33) % n);
+}
+
+static void make_synthetic(void)
+{
+    if (synthetic_count) return;
+    static const char *words[] = {
+        "harbour", "council", "budget", "river", "school", "minister", "storm", "vote",
+        "factory", "union", "court", "judge", "bridge", "train", "police", "market",
+        "price", "farmers", "drought", "wheat", "hospital", "nurses", "strike", "airport",
+        "pilots", "museum", "painting", "festival", "mayor", "election", "ballot", "rail",
+        "tunnel", "engineers", "fire", "forest", "village", "mountain", "snow", "road",
+        "bank", "rate", "inflation", "export", "port", "ship", "cargo", "fishing", "quota",
+        "treaty", "border", "talks", "summit", "leaders", "climate", "energy", "solar",
+        "wind", "grid", "outage", "water", "pipe", "repair", "contract", "the", "a", "of",
+        "and", "said", "on", "in", "after", "before", "with"};
+    const unsigned nw = sizeof words / sizeof words[0];
+    static const char *outlets[6] = {"Harbor Daily", "Ridge Courier", "Valley Post",
+                                     "Coast Ledger", "Metro Sun", "Wire Agency"};
+    syn_state = 20260304;
+    char story[3000], text[4000], buf[64];
+    for (unsigned st = 0; synthetic_count < SYN_DOCS; st++) {
+        size_t len = 0;
+        for (int para = 0; para < 3; para++) {
+            for (int w = 0; w < 40; w++) {
+                const char *word = words[syn_next(nw)];
+                if (syn_next(12) == 0) {
+                    snprintf(buf, sizeof buf, "%u.%u", syn_next(1000), syn_next(10));
+                    word = buf;
+                }
+                len += (size_t)snprintf(story + len, sizeof story - len, "%s%s", w ? " " : "", word);
+            }
+            len += (size_t)snprintf(story + len, sizeof story - len, ".\n");
+        }
+        unsigned copies = 1 + syn_next(6), day = 1 + st % 27, hour = syn_next(20);
+        for (unsigned c = 0; c < copies && synthetic_count < SYN_DOCS; c++) {
+            record *x = &synthetic[synthetic_count++];
+            const char *o = outlets[(st + c) % 6];
+            size_t keep = strlen(story);
+            if (c && syn_next(3) == 0) keep = keep * (1 + syn_next(3)) / 4; /* trimmed */
+            int n = snprintf(text, sizeof text,
+                             "Advertisement\n%.*s\nFollow %s for the latest news\n"
+                             "Copyright 2026 %s\n",
+                             (int)keep, story, o, o);
+            if (c && syn_next(2) == 0) text[20 + syn_next(200)] = 'x'; /* an edit */
+            x->text = dup_field(text, (size_t)n);
+            snprintf(buf, sizeof buf, "syn-%u-%u", st, c);
+            x->id = dup_field(buf, strlen(buf));
+            x->outlet = dup_field(o, strlen(o));
+            snprintf(buf, sizeof buf, "2026-03-%02uT%02u:%02u:00Z", day, hour + c, syn_next(60));
+            x->date = c == 3 ? NULL : dup_field(buf, strlen(buf));
+            snprintf(buf, sizeof buf, "%s %s %u", words[st % nw], words[(st * 7) % nw], st);
+            x->title = syn_next(4) ? dup_field(buf, strlen(buf)) : NULL;
+            x->url = NULL;
+        }
+    }
+}
+
+static uint64_t fnv(const void *p, size_t n, uint64_t h)
+{
+    const unsigned char *s = p;
+    for (size_t i = 0; i < n; i++) h = (h ^ s[i]) * 0x100000001b3u;
+    return h;
+}
+
+/* Templates learned and dropped, texts kept, everything the batch holds of
+ * every document and the clusters, as text. */
+static char *threaded_report(const record *recs, size_t n, unsigned threads, size_t chunk_docs,
+                             size_t chunk_bytes, size_t *out_len)
+{
+    syndic_params p = SYNDIC_PARAMS_INIT;
+    syndic_templates *t;
+    ck_assert_int_eq(syndic_templates_new(&t, &p, 3), SYNDIC_OK);
+    ck_assert_int_eq(syndic_templates_set_threads(t, threads), SYNDIC_OK);
+    for (size_t i = 0; i < n; i++) {
+        syndic_doc d = SYNDIC_DOC_INIT;
+        d.outlet = recs[i].outlet;
+        d.text = recs[i].text;
+        ck_assert_int_eq(syndic_templates_observe(t, &d), SYNDIC_OK);
+    }
+    ck_assert_int_eq(syndic_templates_finish(t), SYNDIC_OK);
+    syndic_batch *b;
+    ck_assert_int_eq(syndic_batch_new(&b, &p), SYNDIC_OK);
+    ck_assert_int_eq(syndic_batch_use_templates(b, t), SYNDIC_OK);
+    ck_assert_int_eq(syndic_batch_keep_texts(b, 1), SYNDIC_OK);
+    syndic__batch_set_chunk(b, chunk_docs, chunk_bytes);
+    ck_assert_int_eq(syndic_batch_set_threads(b, threads), SYNDIC_OK);
+    ck_assert_uint_eq(syndic_batch_threads(b), threads);
+    for (size_t i = 0; i < n; i++) {
+        const record *x = &recs[i];
+        syndic_doc d = SYNDIC_DOC_INIT;
+        d.id = x->id; d.outlet = x->outlet; d.date = x->date;
+        d.title = x->title; d.url = x->url; d.text = x->text;
+        ck_assert_int_eq(syndic_batch_add(b, &d), SYNDIC_OK);
+    }
+    ck_assert_int_eq(syndic_batch_cluster(b), SYNDIC_OK);
+    char *out;
+    FILE *f = open_memstream(&out, out_len);
+    ck_assert_ptr_nonnull(f);
+    fprintf(f, "templates %zu\n", syndic_templates_count(t));
+    for (size_t i = 0; i < syndic_templates_count(t); i++) {
+        const syndic_template_line *l = syndic_templates_at(t, i);
+        fprintf(f, "%s|%s|%u\n", l->outlet, l->text, l->documents);
+    }
+    const unsigned k = syndic_batch_params(b)->num_hashes;
+    for (size_t i = 0; i < syndic_batch_doc_count(b); i++) {
+        const syndic_doc_info *d = syndic_batch_doc(b, i);
+        size_t len;
+        const char *text = syndic_batch_text(b, i, &len);
+        fprintf(f, "%s %u %016llx %016llx %zu\n", d->id, d->shingles,
+                (unsigned long long)fnv(syndic_batch_signature(b, i), k * sizeof(uint32_t),
+                                        0xcbf29ce484222325u),
+                (unsigned long long)fnv(text, len, 0xcbf29ce484222325u), len);
+    }
+    render_to(b, f);
+    const syndic_batch_stats *s = syndic_batch_get_stats(b);
+    fprintf(f, "%llu %llu %llu %llu %llu %llu %llu\n", (unsigned long long)s->documents,
+            (unsigned long long)s->empty, (unsigned long long)s->bytes,
+            (unsigned long long)s->candidates, (unsigned long long)s->edges,
+            (unsigned long long)s->refused_numbers, (unsigned long long)s->clusters);
+    /* Evidence uses the figures and title fingerprints. */
+    syndic_evidence ev;
+    for (size_t i = 0; i + 1 < n; i += 7) {
+        ck_assert_int_eq(syndic_batch_explain(b, i, i + 1, &ev), SYNDIC_OK);
+        fprintf(f, "%d %.6f %.6f %u %u\n", ev.verdict, ev.jaccard, ev.figures, ev.figures_a,
+                ev.bands_shared);
+    }
+    fclose(f);
+    syndic_batch_free(b);
+    syndic_templates_free(t);
+    return out;
+}
+
+static void same_for_any_threads(const record *recs, size_t n, const char *what)
+{
+    size_t one_len, len;
+    char *one = threaded_report(recs, n, 1, 0, 0, &one_len);
+    /* Something to compare: templates learned, copies clustered. */
+    ck_assert_msg(strncmp(one, "templates 0\n", 12) != 0, "%s: no templates", what);
+    size_t lines = 0;
+    for (size_t i = 0; i < one_len; i++) lines += one[i] == '\n';
+    fprintf(stderr, "%s: %zu documents, %.40s..., a report of %zu lines\n", what, n, one, lines);
+    const struct { unsigned threads; size_t docs, bytes; } runs[] = {
+        {2, 0, 0}, {4, 0, 0}, {2, 5, 4096}, {4, 1, 1}, {3, 37, 64 << 10}};
+    for (size_t r = 0; r < sizeof runs / sizeof runs[0]; r++) {
+        char *again = threaded_report(recs, n, runs[r].threads, runs[r].docs, runs[r].bytes, &len);
+        ck_assert_msg(len == one_len && memcmp(one, again, len) == 0,
+                      "%s: %u threads (chunks of %zu documents, %zu bytes) differ from one",
+                      what, runs[r].threads, runs[r].docs, runs[r].bytes);
+        free(again);
+    }
+    free(one);
+}
+
+START_TEST(test_threads_same_report)
+{
+    load_corpus();
+    same_for_any_threads(records, record_count, "bundled corpus");
+    make_synthetic();
+    same_for_any_threads(synthetic, synthetic_count, "synthetic corpus");
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("corpus");
@@ -257,5 +440,9 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_shuffled_input_same_clusters);
     tcase_add_test(tc, test_trimmed_copies_join);
     suite_add_tcase(s, tc);
+    TCase *th = tcase_create("threads");
+    tcase_set_timeout(th, 120);
+    tcase_add_test(th, test_threads_same_report);
+    suite_add_tcase(s, th);
     return s;
 }

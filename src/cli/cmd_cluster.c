@@ -2,8 +2,10 @@
  * cmd_cluster.c - `syndic cluster`: read a corpus, write its clusters.
  *
  * Reads every input in turn, skipping (and counting, and warning about) bad
- * records unless --strict, sketches each document as it is read, then
- * clusters and writes the report. The summary on stderr and the JSON stats
+ * records unless --strict, sketches each document as it is read (on
+ * --threads worker threads, the reading thread queueing documents for them;
+ * the output does not depend on the number), then clusters and writes the
+ * report. The summary on stderr and the JSON stats
  * record (--stats) carry the parameters, the counts by reason and the time
  * of each stage, so any run can be reproduced and explained.
  */
@@ -43,6 +45,8 @@ static const char usage[] =
     "  --max-line BYTES   longest record accepted (default 64 MiB)\n"
     "  --strict           stop at the first bad record (exit 1)\n"
     "  --max-warnings N   print at most N warnings about bad records (default 20)\n"
+    "  --threads N        sketch (and learn templates) on N threads; the output is\n"
+    "                     the same for any N (default: the online CPUs; 0 = them)\n"
     "Templates:\n"
     "  --no-templates     do not learn and drop outlets' template lines\n"
     "  --template-docs N  a template line is seen in N documents of an outlet\n"
@@ -57,6 +61,7 @@ typedef struct run {
     unsigned long long max_warnings, warnings;
     bool strict, quiet, progress;
     const syndic_templates *templates; /* learned in the first pass, or NULL */
+    unsigned threads;
     double start, last_progress, templates_s, analysis_s;
     uint64_t bytes_done; /* bytes of finished inputs */
 } run;
@@ -248,6 +253,7 @@ static json_t *stats_json(const run *r, const syndic_quality *q, const char *tru
     put_real(par, "numbers", p->numbers);
     put_real(par, "containment", p->containment);
     put_real(par, "lsh_threshold", p->lsh_threshold);
+    put_int(par, "threads", r->threads);
     json_object_set_new(o, "params", par);
 
     for (int i = 1; i < SYNDIC_REJECT_COUNT; i++)
@@ -383,10 +389,12 @@ static void print_summary(const run *r, int inputs, const syndic_quality *q,
     fprintf(e, "clusters: %llu of two or more (%llu documents), largest %llu\n",
             (unsigned long long)s->clusters, (unsigned long long)s->clustered_docs,
             (unsigned long long)s->largest_cluster);
-    fprintf(e, "time: templates %.2f s, read+sketch %.2f s (sketch %.2f), candidates %.2f s,"
-               " verify %.2f s, cluster %.2f s, analysis %.2f s, write %.2f s;"
-               " peak memory %.1f MiB\n",
-            r->templates_s, read_s - r->templates_s, s->seconds_sketch, s->seconds_candidates,
+    fprintf(e, "time on %u thread%s: templates %.2f s, read+sketch %.2f s (sketch %.2f%s),"
+               " candidates %.2f s, verify %.2f s, cluster %.2f s, analysis %.2f s,"
+               " write %.2f s; peak memory %.1f MiB\n",
+            r->threads, r->threads == 1 ? "" : "s", r->templates_s, read_s - r->templates_s,
+            s->seconds_sketch, r->threads > 1 ? " summed over threads" : "",
+            s->seconds_candidates,
             s->seconds_verify, s->seconds_cluster, r->analysis_s, write_s,
             (double)peak_rss_kib() / 1024.0);
     if (q) {
@@ -415,6 +423,7 @@ int cmd_cluster(int argc, char **argv)
         {"no-templates", no_argument, NULL, OPT_NO_TEMPLATES},
         {"no-analysis", no_argument, NULL, OPT_NO_ANALYSIS},
         {"template-docs", required_argument, NULL, OPT_TEMPLATE_DOCS},
+        {"threads", required_argument, NULL, OPT_THREADS},
         {"help", no_argument, NULL, 'h'},
         PARAM_LONG_OPTIONS,
         {NULL, 0, NULL, 0}};
@@ -422,6 +431,7 @@ int cmd_cluster(int argc, char **argv)
     syndic_read_options ro = SYNDIC_READ_OPTIONS_INIT;
     run r = {0};
     r.max_warnings = 20;
+    r.threads = cli_online_cpus();
     const char *output = NULL, *stats_path = NULL, *truth_path = NULL;
     cli_format format = FORMAT_JSONL;
     bool singletons = false;
@@ -481,6 +491,12 @@ int cmd_cluster(int argc, char **argv)
             }
             template_docs = (unsigned)u;
             break;
+        case OPT_THREADS:
+            if (!cli_parse_threads(optarg, &r.threads)) {
+                cli_error("--threads: expected a whole number in 0..256, got '%s'", optarg);
+                return EXIT_USAGE;
+            }
+            break;
         case 'h': fputs(usage, stdout); return EXIT_OK;
         default: fputs(usage, stderr); return EXIT_USAGE;
         }
@@ -499,6 +515,11 @@ int cmd_cluster(int argc, char **argv)
         return EXIT_USAGE;
     }
     syndic_batch_keep_texts(r.batch, analysis_on);
+    if (syndic_batch_set_threads(r.batch, r.threads) < 0) {
+        cli_error("%s", syndic_last_error());
+        syndic_batch_free(r.batch);
+        return EXIT_RUNTIME;
+    }
     int status = EXIT_RUNTIME;
     FILE *out = stdout;
     cli_truth truth = {0};
@@ -519,6 +540,7 @@ int cmd_cluster(int argc, char **argv)
         }
         double t0 = cli_now();
         if (syndic_templates_new(&templates, &params, template_docs) < 0 ||
+            syndic_templates_set_threads(templates, r.threads) < 0 ||
             learn_templates(templates, argc - optind, argv + optind, spool, &ro) < 0 ||
             syndic_templates_finish(templates) < 0 ||
             syndic_batch_use_templates(r.batch, templates) < 0) {
@@ -532,6 +554,11 @@ int cmd_cluster(int argc, char **argv)
         syndic_read_options o = ro;
         if (spool && strcmp(argv[i], spool) == 0) o.display_name = "<stdin>";
         if (read_input(&r, argv[i], &o) < 0) goto out;
+    }
+    /* The last documents queued for the sketching threads. */
+    if (syndic_batch_flush(r.batch) < 0) {
+        cli_error("%s", syndic_last_error());
+        goto out;
     }
     if (r.progress) fputs("\r\033[K", stderr);
     double read_s = cli_now() - r.start;

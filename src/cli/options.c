@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 const char *cli_program = "syndic";
 
@@ -187,4 +188,18 @@ double cli_now(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+unsigned cli_online_cpus(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1u : n > 256 ? 256u : (unsigned)n;
+}
+
+bool cli_parse_threads(const char *arg, unsigned *out)
+{
+    unsigned long long u;
+    if (!cli_parse_uint(arg, 256, &u)) return false;
+    *out = u ? (unsigned)u : cli_online_cpus();
+    return true;
 }

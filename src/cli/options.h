@@ -2,14 +2,21 @@
 #ifndef SYNDIC_CLI_OPTIONS_H
 #define SYNDIC_CLI_OPTIONS_H
 
+#include <stdbool.h>
+
 enum {
     OPT_SHINGLE = 1000, OPT_NUM_HASHES, OPT_BANDS, OPT_ROWS, OPT_THRESHOLD,
     OPT_SEED, OPT_MAX_BUCKET, OPT_FIELD, OPT_OUTLET_FROM_DIR, OPT_MAX_LINE,
     OPT_STRICT, OPT_STATS, OPT_TRUTH, OPT_FORMAT, OPT_SINGLETONS, OPT_QUIET,
     OPT_MAX_WARNINGS, OPT_IN, OPT_JSON, OPT_HELP, OPT_MAX_GAP,
     OPT_SAME_OUTLET_GAP, OPT_GUARD, OPT_MIN_SHARED, OPT_NUMBERS, OPT_OUTLET, OPT_CONTAINMENT, OPT_LSH_THRESHOLD,
-    OPT_NO_TEMPLATES, OPT_TEMPLATE_DOCS, OPT_NO_ANALYSIS
+    OPT_NO_TEMPLATES, OPT_TEMPLATE_DOCS, OPT_NO_ANALYSIS, OPT_THREADS
 };
+
+/* Online CPUs (sysconf), at least 1: the default of --threads. */
+unsigned cli_online_cpus(void);
+/* Parses a --threads value: 1..256, or 0 for the online CPUs. */
+bool cli_parse_threads(const char *arg, unsigned *out);
 
 /* The getopt_long entries for the matching parameters. */
 #define PARAM_LONG_OPTIONS                                                     \
