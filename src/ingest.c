@@ -503,7 +503,7 @@ typedef struct story_copy {
 
 static int read_story(syndic_state *s, uint64_t id, story_copy *c)
 {
-    const char *o, *ou;
+    const char *o = NULL, *ou = NULL;
     int rc = get_story(s, s->txn, id, &c->rec, &o, &ou);
     if (rc <= 0) return rc;
     /* Keep the stored lengths consistent with the copies. */
