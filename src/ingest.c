@@ -635,17 +635,7 @@ static int cmp_u64(const void *a, const void *b)
 static int observe_lines(syndic_state *s, const char *text, size_t len)
 {
     if (!s->line_key_count) return SYNDIC_OK;
-    uint32_t fp = 0;
-    size_t best = 0, pos = 0;
-    while (pos < len) {
-        const char *nl = memchr(text + pos, '\n', len - pos);
-        size_t end = nl ? (size_t)(nl - text) : len;
-        if (end - pos > best) {
-            best = end - pos;
-            fp = (uint32_t)XXH3_64bits(text + pos, end - pos);
-        }
-        pos = end + 1;
-    }
+    uint32_t fp = syndic__text_fingerprint(text, len);
     qsort(s->line_keys, s->line_key_count, sizeof *s->line_keys, cmp_u64);
     for (size_t i = 0; i < s->line_key_count; i++) {
         uint64_t key = s->line_keys[i];

@@ -129,6 +129,9 @@ typedef bool (*syndic__line_filter)(void *ctx, const syndic_line *line);
 int syndic__normalize_lines(syndic_words *w, const char *text, size_t len, uint64_t salt,
                             syndic__line_filter keep, void *ctx, syndic_buf *content);
 uint64_t syndic__outlet_salt(const char *outlet, size_t len);
+/* A document's content fingerprint for the template rule: the hash of its
+ * longest raw line (re-sends of one story share it). */
+uint32_t syndic__text_fingerprint(const char *text, size_t len);
 bool syndic__templates_has(const syndic_templates *t, uint64_t key);
 
 /* ---- lsh.c */

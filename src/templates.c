@@ -328,17 +328,10 @@ static int cmp_u64(const void *a, const void *b)
 
 /* The first step of observing: the document's line keys (sorted) and spans,
  * and its fingerprint, the hash of its longest line. */
-static int extract_keys(syndic_words *w, key_sink *k, const char *text, size_t len,
-                        uint64_t salt, uint32_t *fp_out)
+uint32_t syndic__text_fingerprint(const char *text, size_t len)
 {
-    k->count = 0;
-    k->failed = false;
-    int rc = syndic__normalize_lines(w, text, len, salt, collect_key, k, NULL);
-    if (rc < 0) return rc;
-    if (k->failed) return syndic__oom();
     uint32_t fp = 0;
     size_t best = 0, pos = 0;
-    /* Longest line by bytes: re-walk the lines cheaply on the raw text. */
     while (pos < len) {
         const char *nl = memchr(text + pos, '\n', len - pos);
         size_t end = nl ? (size_t)(nl - text) : len;
@@ -348,7 +341,18 @@ static int extract_keys(syndic_words *w, key_sink *k, const char *text, size_t l
         }
         pos = end + 1;
     }
-    *fp_out = fp;
+    return fp;
+}
+
+static int extract_keys(syndic_words *w, key_sink *k, const char *text, size_t len,
+                        uint64_t salt, uint32_t *fp_out)
+{
+    k->count = 0;
+    k->failed = false;
+    int rc = syndic__normalize_lines(w, text, len, salt, collect_key, k, NULL);
+    if (rc < 0) return rc;
+    if (k->failed) return syndic__oom();
+    *fp_out = syndic__text_fingerprint(text, len);
     /* Sort the keys (lines keeps the line order, for the examples). */
     if (k->count > 1) qsort(k->keys, k->count, sizeof *k->keys, cmp_u64);
     return SYNDIC_OK;
