@@ -566,6 +566,40 @@ START_TEST(test_threads_allocation_sweep)
 }
 END_TEST
 
+/* Two dividend notices from one template are nearly the same text; only
+ * their headlines name different companies. Texts this short need the
+ * headlines to agree; a re-send of a notice (same headline) still joins. */
+START_TEST(test_short_notices_need_headlines)
+{
+    static const char *notice = "Qtly div 10 cts vs 10 cts prior\nPay April 15\nRecord March 31";
+    struct { const char *id, *title; } docs[] = {
+        {"tm1", "THOMPSON MEDICAL CO INC <TM> SETS QUARTERLY"},
+        {"tm2", "THOMPSON MEDICAL CO INC <TM> DECLARES QTLY DIV"},
+        {"kn1", "KNUTSON MORTGAGE CORP <KNMC> SETS QUARTERLY"},
+    };
+    syndic_params p = SYNDIC_PARAMS_INIT;
+    syndic_batch *b;
+    ck_assert_int_eq(syndic_batch_new(&b, &p), SYNDIC_OK);
+    for (int i = 0; i < 3; i++) {
+        syndic_doc d = SYNDIC_DOC_INIT;
+        d.id = docs[i].id;
+        d.title = docs[i].title;
+        d.text = notice;
+        ck_assert_int_eq(syndic_batch_add(b, &d), SYNDIC_OK);
+    }
+    syndic_evidence ev;
+    ck_assert_int_eq(syndic_batch_explain(b, 0, 1, &ev), SYNDIC_OK);
+    ck_assert_int_eq(ev.verdict, SYNDIC_MATCH);
+    ck_assert_int_eq(syndic_batch_explain(b, 0, 2, &ev), SYNDIC_OK);
+    ck_assert_int_eq(ev.verdict, SYNDIC_TOO_LITTLE_SHARED);
+    ck_assert_int_eq(syndic_batch_cluster(b), SYNDIC_OK);
+    const syndic_cluster *c = syndic_batch_cluster_at(b, 0);
+    ck_assert_uint_eq(c->size, 2);
+    ck_assert_uint_eq(syndic_batch_cluster_count(b), 2);
+    syndic_batch_free(b);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("batch");
@@ -577,6 +611,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_oversized_bucket_skipped);
     tcase_add_test(tc, test_bad_arguments);
     tcase_add_test(tc, test_heavy_templates);
+    tcase_add_test(tc, test_short_notices_need_headlines);
     suite_add_tcase(s, tc);
     TCase *th = tcase_create("threads");
     tcase_set_timeout(th, 120);
