@@ -600,6 +600,50 @@ START_TEST(test_short_notices_need_headlines)
 }
 END_TEST
 
+/* Two days' market reports: the same sentences around other figures. The
+ * figures disagree, so they are not one story; a copy that keeps the
+ * figures (and rewrites "pct" as "percent") is. */
+START_TEST(test_figures_must_agree)
+{
+    static const char *day1 =
+        "The benchmark index rose 0.4 pct to 1,842.6 points on Tuesday, its third gain in a "
+        "row, as banks and miners led the market higher. Turnover was 612 mln shares, against "
+        "a daily average of 540 mln over the past month. The currency firmed to 1.0842 against "
+        "the dollar and the ten-year bond yield eased two basis points to 3.12 pct. Dealers said "
+        "investors were waiting for the central bank's rate decision on Thursday.";
+    static const char *day2 =
+        "The benchmark index rose 1.1 pct to 1,863.0 points on Tuesday, its third gain in a "
+        "row, as banks and miners led the market higher. Turnover was 705 mln shares, against "
+        "a daily average of 552 mln over the past month. The currency firmed to 1.0871 against "
+        "the dollar and the ten-year bond yield eased four basis points to 3.08 pct. Dealers said "
+        "investors were waiting for the central bank's rate decision on Thursday.";
+    static const char *copy1 =
+        "The benchmark index rose 0.4 percent to 1,842.6 points on Tuesday, its third gain in a "
+        "row, as banks and miners led the market higher. Turnover was 612 million shares, "
+        "against a daily average of 540 million over the past month. The currency firmed to "
+        "1.0842 against the dollar and the ten-year bond yield eased two basis points to 3.12 "
+        "percent.";
+    const char *texts[3] = {day1, day2, copy1}, *ids[3] = {"day1", "day2", "copy1"};
+    syndic_params p = SYNDIC_PARAMS_INIT;
+    syndic_batch *b;
+    ck_assert_int_eq(syndic_batch_new(&b, &p), SYNDIC_OK);
+    for (int i = 0; i < 3; i++) {
+        syndic_doc d = SYNDIC_DOC_INIT;
+        d.id = ids[i];
+        d.text = texts[i];
+        ck_assert_int_eq(syndic_batch_add(b, &d), SYNDIC_OK);
+    }
+    syndic_evidence ev;
+    ck_assert_int_eq(syndic_batch_explain(b, 0, 1, &ev), SYNDIC_OK);
+    ck_assert_msg(ev.jaccard >= p.threshold, "the wording alone should pass: J %.2f", ev.jaccard);
+    ck_assert_int_eq(ev.verdict, SYNDIC_FIGURES_DISAGREE);
+    ck_assert_int_eq(syndic_batch_explain(b, 0, 2, &ev), SYNDIC_OK);
+    ck_assert_int_eq(ev.verdict, SYNDIC_MATCH);
+    ck_assert(ev.figures == 1.0);
+    syndic_batch_free(b);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("batch");
@@ -612,6 +656,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_bad_arguments);
     tcase_add_test(tc, test_heavy_templates);
     tcase_add_test(tc, test_short_notices_need_headlines);
+    tcase_add_test(tc, test_figures_must_agree);
     suite_add_tcase(s, tc);
     TCase *th = tcase_create("threads");
     tcase_set_timeout(th, 120);
