@@ -644,6 +644,39 @@ START_TEST(test_figures_must_agree)
 }
 END_TEST
 
+/* Time as evidence: one outlet's identical text a day later is its next
+ * daily report; another outlet's a day later is a copy; four days apart
+ * nothing is one story; without dates time says nothing. */
+START_TEST(test_time_gaps)
+{
+    struct { const char *id, *outlet, *date; } docs[] = {
+        {"a", "Agency", "2026-03-02T10:30:00Z"},
+        {"a-next-day", "Agency", "2026-03-03T10:30:00Z"},
+        {"b-next-day", "Paper", "2026-03-03T10:30:00Z"},
+        {"c-4-days", "Paper", "2026-03-06T11:00:00Z"},
+        {"undated", "Paper", NULL},
+    };
+    syndic_params p = SYNDIC_PARAMS_INIT;
+    syndic_batch *b;
+    ck_assert_int_eq(syndic_batch_new(&b, &p), SYNDIC_OK);
+    for (int i = 0; i < 5; i++) {
+        syndic_doc d = SYNDIC_DOC_INIT;
+        d.id = docs[i].id; d.outlet = docs[i].outlet; d.date = docs[i].date; d.text = story_a;
+        ck_assert_int_eq(syndic_batch_add(b, &d), SYNDIC_OK);
+    }
+    static const struct { size_t i, j; syndic_verdict v; } want[] = {
+        {0, 1, SYNDIC_TOO_FAR_APART}, {0, 2, SYNDIC_MATCH}, {0, 3, SYNDIC_TOO_FAR_APART},
+        {0, 4, SYNDIC_MATCH}, {1, 2, SYNDIC_MATCH}};
+    for (size_t k = 0; k < sizeof want / sizeof want[0]; k++) {
+        syndic_evidence ev;
+        ck_assert_int_eq(syndic_batch_explain(b, want[k].i, want[k].j, &ev), SYNDIC_OK);
+        ck_assert_msg(ev.verdict == want[k].v, "%s/%s: %s", docs[want[k].i].id,
+                      docs[want[k].j].id, syndic_verdict_name(ev.verdict));
+    }
+    syndic_batch_free(b);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("batch");
@@ -657,6 +690,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_heavy_templates);
     tcase_add_test(tc, test_short_notices_need_headlines);
     tcase_add_test(tc, test_figures_must_agree);
+    tcase_add_test(tc, test_time_gaps);
     suite_add_tcase(s, tc);
     TCase *th = tcase_create("threads");
     tcase_set_timeout(th, 120);
