@@ -329,7 +329,8 @@ int syndic_batch_add(syndic_batch *b, const syndic_doc *doc);
  *         SYNDIC_ENOMEM; SYNDIC_ERROR when a thread cannot be started.
  */
 int syndic_batch_set_threads(syndic_batch *b, unsigned n);
-/** Threads the batch sketches on (1 when on the caller's thread). */
+/** Threads the batch sketches on (1 when on the caller's thread); the
+ *  analysis of the batch (syndic_analysis_new) runs on as many. */
 unsigned syndic_batch_threads(const syndic_batch *b);
 /**
  * Wait until every document added so far is sketched. No-op on one thread.
@@ -470,9 +471,11 @@ typedef struct syndic_analysis syndic_analysis;
  *    shingles; on a tie the origin, then the earliest.
  *  - Edits: sentences of the member against its source's, matched after
  *    normalization, in order (a longest-common-subsequence diff).
- * The analysis borrows from the batch, which must outlive it.
+ * The analysis borrows from the batch, which must outlive it. It runs on
+ * the batch's threads (syndic_batch_threads), stories in parallel, and is
+ * the same, byte for byte, for any number.
  * @return SYNDIC_OK, SYNDIC_EINVAL (not clustered, or texts not kept),
- *         SYNDIC_ENOMEM.
+ *         SYNDIC_ENOMEM; SYNDIC_ERROR when a thread cannot be started.
  */
 int syndic_analysis_new(syndic_analysis **out, const syndic_batch *b);
 void syndic_analysis_free(syndic_analysis *a);

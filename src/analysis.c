@@ -24,10 +24,13 @@
  * origin until 2, 5 and 10 outlets had run the story.
  *
  * Cost: per cluster of m members with n shingles each, O(m^2 n) for the
- * containments and O(s^2) per diff of s sentences; clusters are small.
+ * containments and O(s^2) per diff of s sentences; clusters are small. Each
+ * member's sentences are split once per story. Stories are independent and
+ * run on the batch's threads (analyse_threads, below).
  */
 #include "internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,18 +62,18 @@ typedef struct sentence {
     uint32_t len;
     uint64_t key;
     uint64_t mask;               /* bit h % 64 set for each word hash h */
-    size_t words_at, word_count; /* in scratch pool a or b */
+    size_t words_at, word_count; /* in the scratch's hashes */
 } sentence;
 
 typedef struct scratch {
     syndic_sketcher *sk;
     syndic_words words;
-    sentence *a, *b;
-    size_t a_cap, b_cap;
+    sentence *sents;     /* the story's members' sentences, each split once */
+    size_t sents_len, sents_cap;
     uint32_t *lcs;
     size_t lcs_cap;
-    uint64_t *pool[2];   /* word hashes of the sentences of a and b */
-    size_t pool_len[2], pool_cap[2];
+    uint64_t *hashes;    /* the sorted distinct word hashes of the sentences */
+    size_t hashes_len, hashes_cap;
 } scratch;
 
 /* Sentences match when they are equal after normalization, or when their
@@ -81,7 +84,7 @@ typedef struct scratch {
 static bool same_sentence(const scratch *sc, const sentence *x, const sentence *y)
 {
     if (x->key == y->key) return true;
-    const uint64_t *a = sc->pool[0] + x->words_at, *b = sc->pool[1] + y->words_at;
+    const uint64_t *a = sc->hashes + x->words_at, *b = sc->hashes + y->words_at;
     size_t na = x->word_count, nb = y->word_count, i = 0, j = 0, both = 0;
     if (!na || !nb) return false;
     /* J <= min/max: sentences of very different lengths cannot match. */
@@ -106,12 +109,13 @@ static int cmp_hash(const void *a, const void *b)
 
 /* Cuts text into sentences: at . ! ? (and closing quotes) followed by white
  * space, and at blank lines. Each gets the hash of its normalized words;
- * sentences without words are skipped. */
-static int split_sentences(scratch *sc, const char *text, size_t len, sentence **out,
-                           size_t *cap, size_t *count, int side)
+ * sentences without words are skipped. They are appended to sc->sents
+ * (from *first on, *count of them). */
+static int split_sentences(scratch *sc, const char *text, size_t len, size_t *first,
+                           size_t *count)
 {
+    *first = sc->sents_len;
     *count = 0;
-    sc->pool_len[side] = 0;
     size_t start = 0;
     for (size_t i = 0; i <= len; i++) {
         bool cut = i == len;
@@ -143,12 +147,14 @@ static int split_sentences(scratch *sc, const char *text, size_t len, sentence *
             int rc = syndic__normalize(&sc->words, text + start, stop - start);
             if (rc < 0) return rc;
             if (sc->words.count) {
-                if ((rc = syndic__grow(out, cap, *count + 1, sizeof **out)) < 0) return rc;
-                size_t at = sc->pool_len[side], nw = sc->words.count;
-                if ((rc = syndic__grow(&sc->pool[side], &sc->pool_cap[side], at + nw,
-                                       sizeof *sc->pool[side])) < 0)
+                if ((rc = syndic__grow(&sc->sents, &sc->sents_cap, sc->sents_len + 1,
+                                       sizeof *sc->sents)) < 0)
                     return rc;
-                uint64_t *h = sc->pool[side] + at;
+                size_t at = sc->hashes_len, nw = sc->words.count;
+                if ((rc = syndic__grow(&sc->hashes, &sc->hashes_cap, at + nw,
+                                       sizeof *sc->hashes)) < 0)
+                    return rc;
+                uint64_t *h = sc->hashes + at;
                 for (size_t k = 0; k < nw; k++)
                     h[k] = XXH3_64bits(sc->words.text + sc->words.start[k],
                                        sc->words.end[k] - sc->words.start[k]);
@@ -156,12 +162,13 @@ static int split_sentences(scratch *sc, const char *text, size_t len, sentence *
                 size_t u = 0;
                 for (size_t k = 0; k < nw; k++)
                     if (u == 0 || h[k] != h[u - 1]) h[u++] = h[k];
-                sc->pool_len[side] = at + u;
+                sc->hashes_len = at + u;
                 uint64_t mask = 0;
                 for (size_t k = 0; k < u; k++) mask |= UINT64_C(1) << (h[k] & 63);
-                (*out)[(*count)++] = (sentence){text + start, (uint32_t)(stop - start),
-                                                XXH3_64bits(sc->words.text, sc->words.len),
-                                                mask, at, u};
+                sc->sents[sc->sents_len++] =
+                    (sentence){text + start, (uint32_t)(stop - start),
+                               XXH3_64bits(sc->words.text, sc->words.len), mask, at, u};
+                (*count)++;
             }
         }
         start = end;
@@ -193,6 +200,8 @@ static int same_title(scratch *sc, const char *x, const char *y, bool *same)
 
 typedef struct member {
     uint32_t doc;
+    bool split;        /* its sentences are sc->sents[sent_at, + sent_count) */
+    size_t sent_at, sent_count;
     uint64_t *sh;      /* exact shingle set */
     size_t n;
     int64_t key;       /* time, or input index when undated */
@@ -215,21 +224,36 @@ static double contained(const member *m, const member *in)
     return m->n ? (double)intersect(m->sh, m->n, in->sh, in->n) / (double)m->n : 0.0;
 }
 
-/* The diff of copy c against source s, appended to *items. */
-static int diff(scratch *sc, const char *src, size_t src_len, const char *cp, size_t cp_len,
-                syndic_copy *out, syndic_diff_item **items, size_t *count, size_t *cap)
+/* A member's sentences, split the first time they are asked for: a member
+ * that is the source of several copies is split once. */
+static int member_sentences(scratch *sc, const syndic_batch *b, member *m)
 {
-    size_t na, nb;
+    if (m->split) return SYNDIC_OK;
+    size_t len;
+    const char *text = syndic_batch_text(b, m->doc, &len);
+    int rc = split_sentences(sc, text, len, &m->sent_at, &m->sent_count);
+    if (rc < 0) return rc;
+    m->split = true;
+    return SYNDIC_OK;
+}
+
+/* The diff of copy c against source s, appended to *items. */
+static int diff(scratch *sc, const syndic_batch *b, member *s, member *c, syndic_copy *out,
+                syndic_diff_item **items, size_t *count, size_t *cap)
+{
     int rc;
-    if ((rc = split_sentences(sc, src, src_len, &sc->a, &sc->a_cap, &na, 0)) < 0) return rc;
-    if ((rc = split_sentences(sc, cp, cp_len, &sc->b, &sc->b_cap, &nb, 1)) < 0) return rc;
+    if ((rc = member_sentences(sc, b, s)) < 0) return rc;
+    if ((rc = member_sentences(sc, b, c)) < 0) return rc;
+    /* Both split: sc->sents stopped moving. */
+    const sentence *A = sc->sents + s->sent_at, *B = sc->sents + c->sent_at;
+    size_t na = s->sent_count, nb = c->sent_count;
     out->kept = out->removed = out->added = out->edited = 0;
     out->diff_count = 0;
     if (na > MAX_DIFF_SENTENCES || nb > MAX_DIFF_SENTENCES) {
         /* Too long for a quadratic diff: count by set membership only. */
         for (size_t j = 0; j < nb; j++) {
             bool found = false;
-            for (size_t i = 0; i < na && !found; i++) found = same_sentence(sc, &sc->a[i], &sc->b[j]);
+            for (size_t i = 0; i < na && !found; i++) found = same_sentence(sc, &A[i], &B[j]);
             if (found) out->kept++;
             else out->added++;
         }
@@ -244,7 +268,7 @@ static int diff(scratch *sc, const char *src, size_t src_len, const char *cp, si
     for (size_t i = na + 1; i-- > 0;) {
         for (size_t j = nb + 1; j-- > 0;) {
             if (i == na || j == nb) L[i * w + j] = 0;
-            else if (same_sentence(sc, &sc->a[i], &sc->b[j])) L[i * w + j] = L[(i + 1) * w + j + 1] + 1;
+            else if (same_sentence(sc, &A[i], &B[j])) L[i * w + j] = L[(i + 1) * w + j + 1] + 1;
             else {
                 uint32_t d = L[(i + 1) * w + j], r = L[i * w + j + 1];
                 L[i * w + j] = d > r ? d : r;
@@ -255,19 +279,19 @@ static int diff(scratch *sc, const char *src, size_t src_len, const char *cp, si
     size_t i = 0, j = 0, start = *count;
     while (i < na || j < nb) {
         syndic_diff_item it;
-        if (i < na && j < nb && same_sentence(sc, &sc->a[i], &sc->b[j]) &&
+        if (i < na && j < nb && same_sentence(sc, &A[i], &B[j]) &&
             L[i * w + j] == L[(i + 1) * w + j + 1] + 1) {
-            it = (syndic_diff_item){SYNDIC_DIFF_KEPT, sc->b[j].len, sc->b[j].text,
-                                    sc->a[i].len, sc->a[i].text};
+            it = (syndic_diff_item){SYNDIC_DIFF_KEPT, B[j].len, B[j].text,
+                                    A[i].len, A[i].text};
             out->kept++;
-            out->edited += sc->a[i].key != sc->b[j].key;
+            out->edited += A[i].key != B[j].key;
             i++; j++;
         } else if (i < na && (j == nb || L[(i + 1) * w + j] >= L[i * w + j + 1])) {
-            it = (syndic_diff_item){SYNDIC_DIFF_REMOVED, sc->a[i].len, sc->a[i].text,
-                                    sc->a[i].len, sc->a[i].text};
+            it = (syndic_diff_item){SYNDIC_DIFF_REMOVED, A[i].len, A[i].text,
+                                    A[i].len, A[i].text};
             out->removed++; i++;
         } else {
-            it = (syndic_diff_item){SYNDIC_DIFF_ADDED, sc->b[j].len, sc->b[j].text, 0, NULL};
+            it = (syndic_diff_item){SYNDIC_DIFF_ADDED, B[j].len, B[j].text, 0, NULL};
             out->added++; j++;
         }
         (*items)[(*count)++] = it;
@@ -297,6 +321,7 @@ static int analyse_story(scratch *sc, const syndic_batch *b, const syndic_cluste
 {
     uint32_t m = cl->size;
     int rc = SYNDIC_OK;
+    sc->sents_len = sc->hashes_len = 0;
     member *mem = syndic__calloc(m, sizeof *mem);
     const char **outlets = syndic__calloc(m, sizeof *outlets);
     if (!mem || !outlets) { rc = syndic__oom(); goto out; }
@@ -400,10 +425,7 @@ static int analyse_story(scratch *sc, const syndic_batch *b, const syndic_cluste
         bool same;
         if ((rc = same_title(sc, src->title, info->title, &same)) < 0) goto out;
         c->headline_changed = !same;
-        size_t sl, cl_len;
-        const char *st_text = syndic_batch_text(b, mem[best].doc, &sl);
-        const char *cp_text = syndic_batch_text(b, mem[i].doc, &cl_len);
-        if ((rc = diff(sc, st_text, sl, cp_text, cl_len, c, items, item_count, item_cap)) < 0)
+        if ((rc = diff(sc, b, &mem[best], &mem[i], c, items, item_count, item_cap)) < 0)
             goto out;
         c->edit = label(c);
     }
@@ -412,6 +434,142 @@ out:
         for (uint32_t i = 0; i < m; i++) syndic__free(mem[i].sh);
     syndic__free(mem);
     syndic__free(outlets);
+    return rc;
+}
+
+static void scratch_free(scratch *sc)
+{
+    syndic_sketcher_free(sc->sk);
+    syndic__words_free(&sc->words);
+    syndic__free(sc->sents);
+    syndic__free(sc->lcs);
+    syndic__free(sc->hashes);
+}
+
+/* Clusters [first, first + count), their copies from a->copies[pos] on, and
+ * their diffs appended to *items; each copy's diff is an offset into *items
+ * and each story's copies an offset into a->copies until fixed up. */
+static int analyse_range(scratch *sc, const syndic_batch *b, syndic_analysis *a, size_t first,
+                         size_t count, size_t pos, syndic_diff_item **items, size_t *item_count,
+                         size_t *item_cap)
+{
+    for (size_t i = first; i < first + count; i++) {
+        const syndic_cluster *cl = syndic_batch_cluster_at(b, i);
+        a->stories[i].cluster = (uint32_t)i;
+        int rc = analyse_story(sc, b, cl, &a->stories[i], a->copies + pos, items, item_count,
+                               item_cap);
+        if (rc < 0) return rc;
+        a->stories[i].copies = (const syndic_copy *)(uintptr_t)pos;
+        pos += cl->size;
+    }
+    return SYNDIC_OK;
+}
+
+/* Threads: the clusters are cut into jobs of consecutive clusters (about
+ * JOB_MEMBERS members, and at least one cluster). A worker analyses a job
+ * with its own scratch, writing the stories and copies in place (each story
+ * has its own slots, its copies' offset known from the cluster sizes) and
+ * the diffs into the job's own items. The caller's thread takes the jobs
+ * back in cluster order and appends their items to a->items, so the
+ * analysis is the one thread's, byte for byte. At most 2 jobs per worker
+ * are in flight, so the jobs' items stay bounded. */
+#define JOB_MEMBERS 256
+
+typedef struct story_job {
+    syndic_job job; /* first: the pool hands back &job */
+    size_t first, count, pos;
+    syndic_diff_item *items;
+    size_t item_count, item_cap;
+} story_job;
+
+typedef struct story_threads {
+    const syndic_batch *b;
+    syndic_analysis *a;
+    scratch *sc; /* one per worker */
+} story_threads;
+
+static int story_job_run(void *ctx, unsigned worker, syndic_job *job)
+{
+    story_threads *t = ctx;
+    story_job *j = (story_job *)job;
+    j->item_count = 0;
+    return analyse_range(&t->sc[worker], t->b, t->a, j->first, j->count, j->pos, &j->items,
+                         &j->item_count, &j->item_cap);
+}
+
+/* On the caller's thread: the job's items go after the ones before it. */
+static int merge_job(syndic_analysis *a, story_job *j, size_t *item_count, size_t *item_cap)
+{
+    size_t base = *item_count;
+    int rc = syndic__grow(&a->items, item_cap, base + j->item_count, sizeof *a->items);
+    if (rc < 0) return rc;
+    if (j->item_count) memcpy(a->items + base, j->items, j->item_count * sizeof *j->items);
+    *item_count = base + j->item_count;
+    for (size_t i = j->first; i < j->first + j->count; i++) {
+        syndic_copy *c = a->copies + (uintptr_t)a->stories[i].copies;
+        for (uint32_t k = 0; k < a->stories[i].size; k++)
+            if (c[k].diff_count)
+                c[k].diff = (const syndic_diff_item *)((uintptr_t)c[k].diff + base);
+    }
+    /* A huge story made the job's items grow: give the memory back. */
+    if (j->item_cap > (size_t)64 * JOB_MEMBERS) {
+        syndic__free(j->items);
+        j->items = NULL;
+        j->item_cap = 0;
+    }
+    return SYNDIC_OK;
+}
+
+static int analyse_threads(const syndic_batch *b, syndic_analysis *a, size_t n, unsigned workers,
+                           size_t *item_count, size_t *item_cap)
+{
+    story_threads t = {b, a, NULL};
+    syndic_pool *pool = NULL;
+    const size_t njobs = 2 * (size_t)workers;
+    story_job *jobs = syndic__calloc(njobs, sizeof *jobs);
+    int rc = SYNDIC_OK;
+    size_t next = 0, pos = 0, submitted = 0;
+    char message[sizeof jobs->job.message] = "";
+    t.sc = syndic__calloc(workers, sizeof *t.sc);
+    if (!jobs || !t.sc) { rc = syndic__oom(); goto done; }
+    for (unsigned w = 0; w < workers; w++)
+        if ((rc = syndic_sketcher_new(&t.sc[w].sk, syndic_batch_params(b))) < 0) goto done;
+    if ((rc = syndic__pool_new(&pool, workers, story_job_run, &t)) < 0) goto done;
+    for (;;) {
+        /* Fill the pool, then take the oldest job back. */
+        while (rc == SYNDIC_OK && next < n && syndic__pool_in_flight(pool) < njobs) {
+            story_job *j = &jobs[submitted++ % njobs];
+            size_t members = 0;
+            j->first = next;
+            j->pos = pos;
+            do {
+                uint32_t size = syndic_batch_cluster_at(b, next)->size;
+                members += size;
+                pos += size;
+                next++;
+            } while (next < n && members < JOB_MEMBERS);
+            j->count = next - j->first;
+            syndic__pool_submit(pool, &j->job);
+        }
+        story_job *j = (story_job *)syndic__pool_wait_oldest(pool);
+        if (!j) break;
+        if (rc < 0) continue; /* drain after a failure */
+        if (j->job.status < 0) {
+            rc = j->job.status;
+            snprintf(message, sizeof message, "%s", j->job.message);
+        } else if ((rc = merge_job(a, j, item_count, item_cap)) < 0) {
+            snprintf(message, sizeof message, "%s", syndic_last_error());
+        }
+    }
+done:
+    syndic__pool_free(pool);
+    if (jobs)
+        for (size_t i = 0; i < njobs; i++) syndic__free(jobs[i].items);
+    syndic__free(jobs);
+    if (t.sc)
+        for (unsigned w = 0; w < workers; w++) scratch_free(&t.sc[w]);
+    syndic__free(t.sc);
+    if (rc < 0 && message[0]) return syndic__error(rc, "%s", message);
     return rc;
 }
 
@@ -431,16 +589,13 @@ int syndic_analysis_new(syndic_analysis **out, const syndic_batch *b)
     a->stories = syndic__calloc(n ? n : 1, sizeof *a->stories);
     a->copies = syndic__calloc(syndic_batch_doc_count(b) + 1, sizeof *a->copies);
     if (!a->stories || !a->copies) { rc = syndic__oom(); goto fail; }
-    if ((rc = syndic_sketcher_new(&sc.sk, syndic_batch_params(b))) < 0) goto fail;
-    size_t pos = 0;
-    for (size_t i = 0; i < n; i++) {
-        const syndic_cluster *cl = syndic_batch_cluster_at(b, i);
-        a->stories[i].cluster = (uint32_t)i;
-        if ((rc = analyse_story(&sc, b, cl, &a->stories[i], a->copies + pos, &a->items,
-                                &item_count, &item_cap)) < 0)
+    unsigned workers = syndic_batch_threads(b);
+    if (workers > 1 && n > 1) {
+        if ((rc = analyse_threads(b, a, n, workers, &item_count, &item_cap)) < 0) goto fail;
+    } else {
+        if ((rc = syndic_sketcher_new(&sc.sk, syndic_batch_params(b))) < 0) goto fail;
+        if ((rc = analyse_range(&sc, b, a, 0, n, 0, &a->items, &item_count, &item_cap)) < 0)
             goto fail;
-        a->stories[i].copies = (const syndic_copy *)(uintptr_t)pos;
-        pos += cl->size;
     }
     /* Offsets to pointers, now that the arrays stopped moving. */
     for (size_t i = 0; i < n; i++) {
@@ -455,13 +610,7 @@ int syndic_analysis_new(syndic_analysis **out, const syndic_batch *b)
 fail:
     syndic_analysis_free(a);
 done:
-    syndic_sketcher_free(sc.sk);
-    syndic__words_free(&sc.words);
-    syndic__free(sc.a);
-    syndic__free(sc.b);
-    syndic__free(sc.lcs);
-    syndic__free(sc.pool[0]);
-    syndic__free(sc.pool[1]);
+    scratch_free(&sc);
     return rc;
 }
 

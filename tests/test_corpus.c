@@ -334,7 +334,8 @@ static uint64_t fnv(const void *p, size_t n, uint64_t h)
 }
 
 /* Templates learned and dropped, texts kept, everything the batch holds of
- * every document and the clusters, as text. */
+ * every document, the clusters and their analysis (stories, copy trees,
+ * diffs), as text. */
 static char *threaded_report(const record *recs, size_t n, unsigned threads, size_t chunk_docs,
                              size_t chunk_bytes, size_t *out_len)
 {
@@ -395,6 +396,36 @@ static char *threaded_report(const record *recs, size_t n, unsigned threads, siz
         fprintf(f, "%d %.6f %.6f %u %u\n", ev.verdict, ev.jaccard, ev.figures, ev.figures_a,
                 ev.bands_shared);
     }
+    /* The analysis: every story, copy and diff sentence. */
+    syndic_analysis *a;
+    ck_assert_int_eq(syndic_analysis_new(&a, b), SYNDIC_OK);
+    size_t items = 0;
+    for (size_t i = 0; i < syndic_batch_cluster_count(b); i++) {
+        const syndic_story *st = syndic_analysis_story(a, i);
+        ck_assert_ptr_nonnull(st);
+        fprintf(f, "story %u %u %u %d %lld %lld %lld %lld %lld\n", st->cluster, st->size,
+                st->outlets, st->dated, (long long)st->first, (long long)st->last,
+                (long long)st->to_reach[0], (long long)st->to_reach[1],
+                (long long)st->to_reach[2]);
+        for (uint32_t c = 0; c < st->size; c++) {
+            const syndic_copy *cp = &st->copies[c];
+            fprintf(f, " %s %d %.9f %.9f %lld %s %d %u %u %u %u %u\n",
+                    syndic_batch_doc(b, cp->doc)->id, cp->source, cp->containment,
+                    cp->jaccard_origin, (long long)cp->delay, syndic_edit_name(cp->edit),
+                    cp->headline_changed, cp->kept, cp->removed, cp->added, cp->edited,
+                    cp->diff_count);
+            for (uint32_t d = 0; d < cp->diff_count; d++) {
+                const syndic_diff_item *it = &cp->diff[d];
+                fprintf(f, "  %d %.*s|%.*s\n", (int)it->op, (int)it->len, it->text,
+                        it->source_text ? (int)it->source_len : 0,
+                        it->source_text ? it->source_text : "");
+            }
+            items += cp->diff_count;
+        }
+    }
+    ck_assert_ptr_null(syndic_analysis_story(a, syndic_batch_cluster_count(b)));
+    ck_assert_msg(items > 0, "no diff sentences to compare");
+    syndic_analysis_free(a);
     fclose(f);
     syndic_batch_free(b);
     syndic_templates_free(t);

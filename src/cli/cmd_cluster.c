@@ -4,8 +4,8 @@
  * Reads every input in turn, skipping (and counting, and warning about) bad
  * records unless --strict, sketches each document as it is read (on
  * --threads worker threads, the reading thread queueing documents for them;
- * the output does not depend on the number), then clusters and writes the
- * report. The summary on stderr and the JSON stats
+ * the output does not depend on the number), then clusters, analyses the
+ * stories (on as many threads) and writes the report. The summary on stderr and the JSON stats
  * record (--stats) carry the parameters, the counts by reason and the time
  * of each stage, so any run can be reproduced and explained.
  */
@@ -45,8 +45,9 @@ static const char usage[] =
     "  --max-line BYTES   longest record accepted (default 64 MiB)\n"
     "  --strict           stop at the first bad record (exit 1)\n"
     "  --max-warnings N   print at most N warnings about bad records (default 20)\n"
-    "  --threads N        sketch (and learn templates) on N threads; the output is\n"
-    "                     the same for any N (default: the online CPUs; 0 = them)\n"
+    "  --threads N        sketch, learn templates and analyse on N threads; the\n"
+    "                     output is the same for any N (default: the online CPUs;\n"
+    "                     0 = them)\n"
     "Templates:\n"
     "  --no-templates     do not learn and drop outlets' template lines\n"
     "  --template-docs N  a template line is seen in N documents of an outlet\n"

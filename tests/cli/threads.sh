@@ -65,6 +65,11 @@ for input in "$SRC/corpus/articles.jsonl" "$tmp/syn.jsonl"; do
     for fmt in jsonl csv text html; do
         same "$name $fmt" --format $fmt "$input"
     done
+    # The default report is analysed (on the batch's threads too): sources,
+    # edits and sentence examples, compared above.
+    same "$name default" "$input"
+    grep -q '"source":"' "$tmp/one" || fail "$name: no copy sources in the default report"
+    grep -q '"sentences":' "$tmp/one" || fail "$name: no sentence examples in the default report"
     same "$name --singletons" --singletons "$input"
     same "$name --no-analysis" --no-analysis "$input"
     same "$name --no-templates" --no-templates --format csv "$input"
