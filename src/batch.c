@@ -171,6 +171,22 @@ void syndic_batch_free(syndic_batch *b)
     syndic__free(b);
 }
 
+/* Everything kept of one document's text: signature and shingle count,
+ * figures, headline words, and (with `content`) the text without template
+ * lines. The one definition for the caller's thread and the workers, so
+ * that both give the same bytes. */
+static int sketch_one(syndic_sketcher *sk, syndic_words *title_scratch,
+                      const syndic_templates *templates, syndic_buf *content,
+                      const char *text, size_t len, uint64_t salt, const char *title,
+                      size_t title_len, uint32_t *sig, uint32_t *shingles,
+                      syndic_numbers *numbers, syndic_title_words *headline)
+{
+    int rc = syndic__sketcher_sketch_doc(sk, text, len, salt, templates, content, sig, shingles);
+    if (rc < 0) return rc;
+    syndic__sketcher_numbers(sk, numbers);
+    return syndic__title_fingerprint(title_scratch, title, title_len, headline);
+}
+
 /* ---- threads ---- */
 
 static void threads_free(batch_threads *t)
@@ -216,21 +232,16 @@ static int sketch_chunk_run(void *ctx, unsigned worker, syndic_job *job)
     c->kept.len = 0;
     for (uint32_t i = 0; i < c->count; i++) {
         chunk_doc *d = &c->docs[i];
-        if ((rc = syndic__sketcher_sketch_doc(w->sketcher, c->input.data + d->text_off,
-                                              d->text_len, d->salt, templates,
-                                              keep ? &w->content : NULL, c->sigs + i * k,
-                                              &d->shingles)) < 0)
+        if ((rc = sketch_one(w->sketcher, &w->title, templates, keep ? &w->content : NULL,
+                             c->input.data + d->text_off, d->text_len, d->salt,
+                             d->has_title ? c->input.data + d->title_off : NULL, d->title_len,
+                             c->sigs + i * k, &d->shingles, &c->numbers[i], &c->titles[i])) < 0)
             break;
         if (keep) {
             d->kept_off = c->kept.len;
             d->kept_len = w->content.len;
             if ((rc = syndic__buf_append(&c->kept, w->content.data, w->content.len)) < 0) break;
         }
-        syndic__sketcher_numbers(w->sketcher, &c->numbers[i]);
-        if ((rc = syndic__title_fingerprint(&w->title,
-                                            d->has_title ? c->input.data + d->title_off : NULL,
-                                            d->title_len, &c->titles[i])) < 0)
-            break;
     }
     c->seconds = now_seconds() - t0;
     return rc;
@@ -554,19 +565,16 @@ int syndic_batch_add(syndic_batch *b, const syndic_doc *doc)
     uint64_t salt = b->templates ? syndic__outlet_salt(doc->outlet, outlet_len) : 0;
     if (!b->thr) { /* sketch here; with threads, a worker does (queue_doc) */
         double t0 = now_seconds();
-        if ((rc = syndic__sketcher_sketch_doc(b->sketcher, doc->text, text_len, salt,
-                                              b->templates, b->keep_texts ? &b->content : NULL,
-                                              b->sigs + n * k, &shingles)) < 0)
+        if ((rc = sketch_one(b->sketcher, &b->title_scratch, b->templates,
+                             b->keep_texts ? &b->content : NULL, doc->text, text_len, salt,
+                             doc->title, title_len, b->sigs + n * k, &shingles,
+                             &b->numbers[n], &b->titles[n])) < 0)
             return rc;
         if (b->keep_texts) {
             b->texts[n] = syndic__arena_strndup(&b->strings, b->content.data, b->content.len);
             if (!b->texts[n]) return syndic__oom();
             b->text_lens[n] = (uint32_t)b->content.len;
         }
-        syndic__sketcher_numbers(b->sketcher, &b->numbers[n]);
-        if ((rc = syndic__title_fingerprint(&b->title_scratch, doc->title, title_len,
-                                            &b->titles[n])) < 0)
-            return rc;
         b->stats.seconds_sketch += now_seconds() - t0;
     }
     const char *fields[5] = {doc->id, doc->outlet, doc->date, doc->title, doc->url};
