@@ -11,21 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *story_a =
-    "The central bank raised its main interest rate by a quarter point on Tuesday, "
-    "the third increase this year, saying inflation in services remained stubborn "
-    "even as goods prices cooled. Governor Ilse Marten told reporters the board had "
-    "considered a larger move but judged that wage growth was already slowing. "
-    "Markets had priced in the decision, and the currency barely moved after the "
-    "announcement. Economists said the bank was likely to pause at its next meeting "
-    "in June unless consumer prices surprised again.";
-static const char *story_b =
-    "Heavy rain flooded the lower town of Villanova overnight, forcing about two "
-    "hundred residents to leave their homes as the river rose more than three metres "
-    "above its normal level. Firefighters used boats to reach families trapped on "
-    "upper floors, and the regional government opened two school gyms as shelters. "
-    "No injuries were reported, but the main road to the coast was closed and "
-    "officials warned that more rain was expected on Thursday.";
+#include "stories.h"
 
 typedef struct doc { const char *id, *date, *text; } doc;
 
