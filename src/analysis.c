@@ -66,8 +66,10 @@ typedef struct sentence {
 } sentence;
 
 typedef struct scratch {
-    syndic_sketcher *sk;
     syndic_words words;
+    syndic_words whole;  /* a member's words, sentence after sentence */
+    uint64_t *shingles;  /* ... and its shingle set */
+    size_t shingles_cap;
     sentence *sents;     /* the story's members' sentences, each split once */
     size_t sents_len, sents_cap;
     uint32_t *lcs;
@@ -110,12 +112,20 @@ static int cmp_hash(const void *a, const void *b)
 /* Cuts text into sentences: at . ! ? (and closing quotes) followed by white
  * space, and at blank lines. Each gets the hash of its normalized words;
  * sentences without words are skipped. They are appended to sc->sents
- * (from *first on, *count of them). */
+ * (from *first on, *count of them).
+ *
+ * The sentences' words are appended to sc->whole, which so ends up the words
+ * of the whole text: a cut is always followed by white space, which separates
+ * words anyway, so normalizing sentence by sentence gives the same words as
+ * normalizing the text at once, and the shingles come from them without a
+ * second pass over the text. */
 static int split_sentences(scratch *sc, const char *text, size_t len, size_t *first,
                            size_t *count)
 {
     *first = sc->sents_len;
     *count = 0;
+    sc->whole.len = 0;
+    sc->whole.count = 0;
     size_t start = 0;
     for (size_t i = 0; i <= len; i++) {
         bool cut = i == len;
@@ -144,20 +154,22 @@ static int split_sentences(scratch *sc, const char *text, size_t len, size_t *fi
                                 text[stop - 1] == '\t' || text[stop - 1] == '\r'))
             stop--;
         if (stop > start) {
-            int rc = syndic__normalize(&sc->words, text + start, stop - start);
+            syndic_words *w = &sc->whole;
+            size_t w0 = w->count;
+            int rc = syndic__normalize_append(w, text + start, stop - start);
             if (rc < 0) return rc;
-            if (sc->words.count) {
+            if (w->count > w0) {
                 if ((rc = syndic__grow(&sc->sents, &sc->sents_cap, sc->sents_len + 1,
                                        sizeof *sc->sents)) < 0)
                     return rc;
-                size_t at = sc->hashes_len, nw = sc->words.count;
+                size_t at = sc->hashes_len, nw = w->count - w0;
                 if ((rc = syndic__grow(&sc->hashes, &sc->hashes_cap, at + nw,
                                        sizeof *sc->hashes)) < 0)
                     return rc;
                 uint64_t *h = sc->hashes + at;
                 for (size_t k = 0; k < nw; k++)
-                    h[k] = XXH3_64bits(sc->words.text + sc->words.start[k],
-                                       sc->words.end[k] - sc->words.start[k]);
+                    h[k] = XXH3_64bits(w->text + w->start[w0 + k],
+                                       w->end[w0 + k] - w->start[w0 + k]);
                 qsort(h, nw, sizeof *h, cmp_hash);
                 size_t u = 0;
                 for (size_t k = 0; k < nw; k++)
@@ -167,7 +179,9 @@ static int split_sentences(scratch *sc, const char *text, size_t len, size_t *fi
                 for (size_t k = 0; k < u; k++) mask |= UINT64_C(1) << (h[k] & 63);
                 sc->sents[sc->sents_len++] =
                     (sentence){text + start, (uint32_t)(stop - start),
-                               XXH3_64bits(sc->words.text, sc->words.len), mask, at, u};
+                               XXH3_64bits(w->text + w->start[w0],
+                                           w->end[w->count - 1] - w->start[w0]),
+                               mask, at, u};
                 (*count)++;
             }
         }
@@ -330,12 +344,15 @@ static int analyse_story(scratch *sc, const syndic_batch *b, const syndic_cluste
     for (uint32_t i = 0; i < m; i++) {
         uint32_t d = cl->members[i].doc;
         const syndic_doc_info *info = syndic_batch_doc(b, d);
-        size_t len;
-        const char *text = syndic_batch_text(b, d, &len);
-        const uint64_t *h;
-        size_t n;
-        if ((rc = syndic_sketcher_shingles(sc->sk, text, len, &h, &n)) < 0) goto out;
+        /* Sentences and shingles from one normalization (split_sentences). */
         mem[i].doc = d;
+        if ((rc = member_sentences(sc, b, &mem[i])) < 0) goto out;
+        const syndic_params *p = syndic_batch_params(b);
+        size_t n;
+        if ((rc = syndic__shingle(&sc->shingles, &n, &sc->shingles_cap, &sc->whole,
+                                  p->shingle_words, p->seed)) < 0)
+            goto out;
+        const uint64_t *h = sc->shingles;
         mem[i].n = n;
         mem[i].key = dated ? info->time : (int64_t)info->input_index;
         mem[i].sh = syndic__reallocarray(NULL, n ? n : 1, sizeof *h);
@@ -439,8 +456,9 @@ out:
 
 static void scratch_free(scratch *sc)
 {
-    syndic_sketcher_free(sc->sk);
     syndic__words_free(&sc->words);
+    syndic__words_free(&sc->whole);
+    syndic__free(sc->shingles);
     syndic__free(sc->sents);
     syndic__free(sc->lcs);
     syndic__free(sc->hashes);
@@ -532,8 +550,6 @@ static int analyse_threads(const syndic_batch *b, syndic_analysis *a, size_t n, 
     char message[sizeof jobs->job.message] = "";
     t.sc = syndic__calloc(workers, sizeof *t.sc);
     if (!jobs || !t.sc) { rc = syndic__oom(); goto done; }
-    for (unsigned w = 0; w < workers; w++)
-        if ((rc = syndic_sketcher_new(&t.sc[w].sk, syndic_batch_params(b))) < 0) goto done;
     if ((rc = syndic__pool_new(&pool, workers, story_job_run, &t)) < 0) goto done;
     for (;;) {
         /* Fill the pool, then take the oldest job back. */
@@ -593,7 +609,6 @@ int syndic_analysis_new(syndic_analysis **out, const syndic_batch *b)
     if (workers > 1 && n > 1) {
         if ((rc = analyse_threads(b, a, n, workers, &item_count, &item_cap)) < 0) goto fail;
     } else {
-        if ((rc = syndic_sketcher_new(&sc.sk, syndic_batch_params(b))) < 0) goto fail;
         if ((rc = analyse_range(&sc, b, a, 0, n, 0, &a->items, &item_count, &item_cap)) < 0)
             goto fail;
     }

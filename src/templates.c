@@ -115,6 +115,7 @@ struct syndic_templates {
     key_sink sink;         /* the current document's line keys */
     templates_threads *thr; /* NULL: one thread */
     bool finished;
+    bool broken;           /* finish ran out of memory: every call fails */
     uint64_t *template_keys; /* sorted, after finish */
     size_t template_count;
     syndic_template_line *lines; /* the listing */
@@ -196,6 +197,30 @@ static void line_keys(syndic_line *line, const syndic_words *w, size_t first, ui
 
 static bool collect_key(void *ctx, const syndic_line *line);
 
+/* Does the raw line have more than `limit` words, for sure? Each run of
+ * non-blank bytes holding an ASCII letter or digit gives at least one word
+ * after normalization (blanks always separate), so counting such runs never
+ * over-counts. Learning skips these lines without normalizing them: they are
+ * most of a story's bytes and can never be templates. */
+static bool surely_more_words(const char *s, size_t n, size_t limit)
+{
+    size_t runs = 0;
+    bool in_run = false, counted = false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f') {
+            in_run = false;
+            continue;
+        }
+        if (!in_run) { in_run = true; counted = false; }
+        if (!counted && ((unsigned)((c | 0x20) - 'a') < 26u || (unsigned)(c - '0') < 10u)) {
+            counted = true;
+            if (++runs > limit) return true;
+        }
+    }
+    return false;
+}
+
 int syndic__normalize_lines(syndic_words *w, const char *text, size_t len, uint64_t salt,
                             syndic__line_filter keep, void *ctx, syndic_buf *content)
 {
@@ -207,7 +232,9 @@ int syndic__normalize_lines(syndic_words *w, const char *text, size_t len, uint6
         const char *nl = memchr(text + pos, '\n', len - pos);
         size_t end = nl ? (size_t)(nl - text) : len;
         size_t before_words = w->count, before_len = w->len;
-        if (!content && keep == collect_key && end - pos > MAX_TEMPLATE_BYTES) {
+        if (!content && keep == collect_key &&
+            (end - pos > MAX_TEMPLATE_BYTES ||
+             surely_more_words(text + pos, end - pos, MAX_TEMPLATE_WORDS))) {
             pos = end + 1; /* learning: a line this long is never a template */
             continue;
         }
@@ -574,12 +601,13 @@ static int queue_doc(syndic_templates *t, const char *text, size_t len, const ch
 int syndic_templates_observe(syndic_templates *t, const syndic_doc *doc)
 {
     if (t->finished) return syndic__error(SYNDIC_EINVAL, "templates are already learned");
+    if (t->broken) return syndic__error(SYNDIC_ENOMEM, "out of memory learning templates");
     if (!doc || !doc->text) return syndic__error(SYNDIC_EINVAL, "a document needs a text");
     size_t len = doc->text_len ? doc->text_len : strlen(doc->text);
     size_t olen = doc->outlet ? (doc->outlet_len ? doc->outlet_len : strlen(doc->outlet)) : 0;
     uint64_t salt = syndic__outlet_salt(doc->outlet, olen);
     if (t->thr) return queue_doc(t, doc->text, len, doc->outlet, olen, salt);
-    uint32_t fp;
+    uint32_t fp = 0;
     int rc = extract_keys(&t->words, &t->sink, doc->text, len, salt, &fp);
     if (rc < 0) return rc;
     return count_keys(t, t->sink.keys, t->sink.lines, t->sink.count, fp, doc->outlet, olen);
@@ -597,6 +625,7 @@ static int cmp_line(const void *a, const void *b)
 int syndic_templates_finish(syndic_templates *t)
 {
     if (t->finished) return SYNDIC_OK;
+    if (t->broken) return syndic__error(SYNDIC_ENOMEM, "out of memory learning templates");
     int rc = flush(t);
     if (rc < 0) return rc;
     /* The workers are no longer needed. */
@@ -607,7 +636,15 @@ int syndic_templates_finish(syndic_templates *t)
         n += t->slots[i].key && t->slots[i].docs >= t->min_docs && t->slots[i].fp_count >= 2;
     t->template_keys = syndic__reallocarray(NULL, n ? n : 1, sizeof *t->template_keys);
     t->lines = syndic__reallocarray(NULL, n ? n : 1, sizeof *t->lines);
-    if (!t->template_keys || !t->lines) return syndic__oom();
+    if (!t->template_keys || !t->lines) {
+        /* The workers are gone and the counts half used: no way back. */
+        syndic__free(t->template_keys);
+        syndic__free(t->lines);
+        t->template_keys = NULL;
+        t->lines = NULL;
+        t->broken = true;
+        return syndic__oom();
+    }
     size_t j = 0;
     for (size_t i = 0; i < t->slot_count; i++) {
         const entry *e = &t->slots[i];

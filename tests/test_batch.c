@@ -452,12 +452,13 @@ START_TEST(test_threads_worker_out_of_memory)
     ck_assert_int_eq(syndic_batch_explain(b, 0, 1, &ev), SYNDIC_ENOMEM);
     syndic_batch_free(b);
 
-    /* The template learner: the same. */
+    /* The template learner: the same. Short lines, so that the worker
+     * normalizes them (learning skips lines too long to be templates). */
     syndic_templates *t;
     ck_assert_int_eq(syndic_templates_new(&t, &p, 2), SYNDIC_OK);
     ck_assert_int_eq(syndic_templates_set_threads(t, 2), SYNDIC_OK);
     d.outlet = "Harbor Daily";
-    d.text = story_b;
+    d.text = "Advertisement\nFloods in Villanova\nRead more: the river rose overnight\n";
     ck_assert_int_eq(syndic_templates_observe(t, &d), SYNDIC_OK);
     syndic__alloc_fail_after(1);
     rc = syndic_templates_finish(t);
