@@ -687,11 +687,16 @@ typedef struct syndic_state_options {
                                  templates. Recorded in the state */
     int sync;               /**< 1 (default): a commit is on disk when it
                                  returns (fsync); 0: survives a crash of the
-                                 process, not of the machine */
+                                 process, not of the machine;
+                                 SYNDIC_STATE_SYNC_GROUP: commits do not
+                                 sync; syndic_state_sync() (from any thread)
+                                 makes every commit returned before it
+                                 durable (group commit) */
     uint64_t map_size;      /**< largest state in bytes (the file grows as
                                  needed); default 64 GiB */
 } syndic_state_options;
 #define SYNDIC_STATE_OPTIONS_VERSION 1
+#define SYNDIC_STATE_SYNC_GROUP 2
 #define SYNDIC_DEFAULT_TEMPLATE_DOCS 3
 #define SYNDIC_DEFAULT_MAP_SIZE ((uint64_t)64 << 30)
 #define SYNDIC_STATE_OPTIONS_INIT                                              \
@@ -762,6 +767,26 @@ const syndic_params *syndic_state_params(const syndic_state *s);
  */
 int syndic_state_submit(syndic_state *s, const syndic_doc *doc, int64_t arrival,
                         syndic_ingest_verdict *out);
+/**
+ * Submitting in two steps, so that a caller can sketch on one thread while
+ * another submits: syndic_state_prepare() copies the document, parses its
+ * date and sketches it with the templates known now; it may run on any
+ * thread, concurrently with the submitting thread's calls, for a prep that
+ * thread does not touch. syndic_state_submit_prepared() then gives its
+ * verdict on the submitting thread; if templates learned in between change
+ * how the text is cut, it sketches again, so the verdicts are the ones
+ * syndic_state_submit() gives in the same order. A prep is reusable.
+ */
+typedef struct syndic_state_prep syndic_state_prep;
+int syndic_state_prep_new(syndic_state_prep **out);
+void syndic_state_prep_free(syndic_state_prep *p);
+/** @return SYNDIC_OK; SYNDIC_EBADREC (no id or no text: submitting the prep
+ *  then gives a REJECTED verdict); SYNDIC_EINVAL (read-only); SYNDIC_ENOMEM. */
+int syndic_state_prepare(syndic_state *s, syndic_state_prep *p, const syndic_doc *doc,
+                         int64_t arrival);
+/** As syndic_state_submit(), for a prepared document. */
+int syndic_state_submit_prepared(syndic_state *s, syndic_state_prep *p,
+                                 syndic_ingest_verdict *out);
 /** Articles submitted since the last commit. */
 size_t syndic_state_pending(const syndic_state *s);
 /**
@@ -770,12 +795,27 @@ size_t syndic_state_pending(const syndic_state *s);
  * @return SYNDIC_OK, SYNDIC_EIO (nothing of the batch is kept).
  */
 int syndic_state_commit(syndic_state *s);
+/** Commits returned so far (any thread may read it). */
+uint64_t syndic_state_commits(syndic_state *s);
+/**
+ * Flush the state's file to disk (fdatasync), safe to call from another
+ * thread while the writer submits and commits. Every commit counted by
+ * syndic_state_commits() before the call started is durable when it
+ * returns. With SYNDIC_STATE_SYNC_GROUP, this is what makes commits
+ * durable (see docs/ingest.md for the guarantees).
+ * @param durable set to the number of commits now durable (may be NULL).
+ * @return SYNDIC_OK, SYNDIC_EIO, SYNDIC_EINVAL (read-only).
+ */
+int syndic_state_sync(syndic_state *s, uint64_t *durable);
+/** Seconds syndic_state_open() took (for a writer: the rebuild of the
+ *  in-memory index from the stored articles). */
+double syndic_state_open_seconds(const syndic_state *s);
 
 /** Counts of a state (as of the last commit for a reader). */
 typedef struct syndic_state_stats {
     uint64_t documents;   /**< in the window */
     uint64_t stories;     /**< with at least one article in the window */
-    uint64_t postings;    /**< LSH postings */
+    uint64_t postings;    /**< LSH postings (kept in memory, rebuilt at open) */
     uint64_t lines;       /**< short lines counted for templates */
     uint64_t templates;   /**< of them, templates */
     uint64_t submitted;   /**< articles ever stored (evicted included) */

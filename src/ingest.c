@@ -5,47 +5,84 @@
  * The batch (batch.c) sees the whole corpus, then links; ingest sees one
  * article at a time and must answer at once: "is this a story we have?". It
  * runs the same stages - normalize, template lines dropped, shingle, sketch,
- * LSH bands - against a persistent index, and verifies each candidate with
+ * LSH bands - against a persistent state, and verifies each candidate with
  * the batch's own verification (evidence.c).
  *
- * Layout: one LMDB environment (a directory: data.mdb, lock.mdb) with named
- * databases; integers are native-endian (the state is not portable between
- * architectures; the header records the byte order through its magic):
+ * What is stored and what is rebuilt. LMDB holds only what cannot be
+ * recomputed, written so that an article costs appends, not random pages:
  *
- *   meta     "header"   magic "SYNDICST", format version, every field of the
- *                       resolved syndic_params, template_docs, window
- *            "counters" next article seq, next story id, newest time, evicted
+ *   meta     "header"   magic "SYNDICST", format version (2), every field of
+ *                       the resolved syndic_params, template_docs, window
+ *            "counters" next seq, next story id, newest time, evicted,
+ *                       articles with words, line keys, templates
  *   docs     seq (u64)  -> doc_head | signature (K x u32) | id | outlet |
- *                          date | title | url | match id (NUL-terminated)
- *   ids      id bytes   -> seq (ids over MAX_ID_KEY bytes: a prefix + XXH3-128)
- *   bands    band key   -> seq, seq, ... (MDB_DUPSORT|MDB_DUPFIXED): postings
+ *                          date | title | url | match id (NUL-terminated);
+ *                          seqs only grow: MDB_APPEND
  *   stories  story id   -> story_rec | origin id | origin outlet
- *   times    (time, seq) big-endian, time biased -> (empty): eviction order
- *   lines    line key   -> line_rec: template line counts
+ *   linelog  seq (u64)  -> fingerprint (u32) | the article's distinct short
+ *                          line keys (u64, sorted): the template learner's
+ *                          input, appended (MDB_APPEND), never evicted
  *
- * Submitting an article (syndic_state_submit), all in the open write
- * transaction:
- *  1. its id in `ids`: already there -> DUPLICATE, the stored verdict again;
- *  2. newest time := max(newest, its time); with a window, evict every
- *     article whose time (the date, else the arrival time) is older than
- *     newest - window: its postings, id, time entry and record go, and its
- *     story's live count drops (the story record goes at 0);
- *  3. normalize it a line at a time, dropping lines that are templates of its
- *     outlet *now*, then count its short lines (the learner's rule, exactly:
- *     a line seen in template_docs articles with 2+ different contents);
- *  4. candidates = union of the postings of its band keys (a bucket that
- *     would exceed max_bucket is skipped, as in the batch); verify each;
- *  5. the match is the verified candidate of most equal signature values
- *     (ties: the earliest), whose story passes the batch's chaining guard for
- *     a single article: time-compatible with the story's origin and similar
- *     to it at guard x threshold (when the origin is evicted, only time is
- *     checked). Copy of its story; no match: a new story.
+ * Integers are native-endian (a state is not portable between
+ * architectures). At open, a writer rebuilds in memory (ingest_index.c):
+ * the LSH postings (band key -> seqs) and the id index (XXH3 of the id ->
+ * seqs) from every article's signature and id, the eviction order (a
+ * (time, seq) heap) when there is a window, and the template learner's line
+ * counts by replaying `linelog` in seq order - the exact counts the writes
+ * made, so the templates after a restart are those of an uninterrupted run.
+ * Format 1 kept postings, ids, times and line counts as B-trees: each
+ * article's 28 postings and ~10 line counts landed on random pages, and a
+ * commit copied thousands of them. Format 1 states are refused with a
+ * message (re-ingest the input).
+ *
+ * Submitting an article is split in two so that a caller can pipeline it:
+ *  - syndic_state_prepare (any thread, beside the writer): copy the fields,
+ *    parse the date, normalize dropping the lines that are templates *now*,
+ *    shingle, sketch, band keys. Templates are read from a lock-free set
+ *    (syndic_tset) with a generation counter; the prep records the
+ *    generation and, for each of its short lines' keys, whether it was a
+ *    template.
+ *  - syndic_state_submit_prepared (the writer, in its write transaction):
+ *    1. its id in the id index: already stored -> DUPLICATE, the stored
+ *       verdict again;
+ *    2. newest time := max(newest, its time); with a window, evict every
+ *       article whose time (the date, else the arrival time) is older than
+ *       newest - window: its postings and id leave memory, its record leaves
+ *       `docs`, its story's live count drops (the story record goes at 0);
+ *    3. if templates changed since the prep (generation moved) and any of
+ *       its line keys changed status, sketch it again: so the result is the
+ *       one-thread result byte for byte, whatever the pipelining. Then count
+ *       its short lines (the learner's rule, exactly: a line seen in
+ *       template_docs articles with 2+ different contents) and log them;
+ *    4. candidates = union of the postings of its band keys (a bucket that
+ *       would exceed max_bucket is skipped, as in the batch); verify each;
+ *    5. the match is the verified candidate of most equal signature values
+ *       (ties: the earliest), whose story passes the batch's chaining guard
+ *       for a single article: time-compatible with the story's origin and
+ *       similar to it at guard x threshold (when the origin is evicted, only
+ *       time is checked). Copy of its story; no match: a new story.
  *
  * Every step depends only on the state and the article, never on the clock
  * (except arrival for undated articles) or on where commits fall: so a run
  * interrupted anywhere and resumed from its input's start ends in the same
  * state as an uninterrupted one. Commits are the caller's; the verdict of an
- * article must be published only after the commit that holds it.
+ * article must be published only after the commit that holds it is durable.
+ * If a write transaction fails or is dropped, the in-memory indexes hold
+ * articles LMDB does not: they are rebuilt from LMDB before the next write.
+ *
+ * Durability modes (options.sync): 1, LMDB's default, fsyncs in each commit
+ * (data pages, then the meta page); 0 never syncs; SYNDIC_STATE_SYNC_GROUP
+ * opens LMDB with MDB_NOSYNC and leaves syncing to syndic_state_sync(),
+ * which another thread may call while the writer works: in LMDB 0.9
+ * mdb_env_sync(env, 1) without MDB_WRITEMAP is one fdatasync() of the data
+ * file and reads nothing a writer changes (only the environment's flags), so
+ * it is safe beside a write transaction; a sync that starts after a commit
+ * returned makes that commit durable. See docs/ingest.md for what a machine
+ * crash can do between syncs in that mode.
+ *
+ * Refs in the in-memory indexes are the low 32 bits of a seq; the full seq
+ * is restored from the next seq, so the articles in a state must span fewer
+ * than 2^32 seqs (checked when storing).
  *
  * Differences from the batch (measured in docs/ingest.md): templates are
  * learned as articles come, so the first articles of an outlet are sketched
@@ -54,12 +91,14 @@
  * a copy older than the window's reach finds nothing and starts a story.
  */
 #define _DEFAULT_SOURCE /* flock */
+#include "ingest_index.h"
 #include "internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <lmdb.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,10 +111,10 @@
 #include <xxhash.h>
 
 #define STATE_MAGIC "SYNDICST"
-#define STATE_FORMAT 1
-#define MAX_ID_KEY 400
+#define STATE_FORMAT 2
+#define MAX_ID_KEY 400        /* longest id kept whole in a story record */
 #define MAX_TEMPLATE_WORDS 40 /* as templates.c */
-#define FINGERPRINTS 4        /* as templates.c */
+#define MAX_BANDS 1024
 
 typedef struct header {
     char magic[8];
@@ -93,6 +132,8 @@ typedef struct header {
 typedef struct counters {
     uint64_t next_seq, next_story, evicted;
     int64_t newest;
+    uint64_t indexed;         /* articles in the state with words (postings) */
+    uint64_t lines, templates; /* line keys counted; of them, templates */
 } counters;
 
 /* The fixed part of an article's record. */
@@ -115,11 +156,6 @@ typedef struct story_rec {
     uint32_t origin_len, outlet_len;
 } story_rec;
 
-typedef struct line_rec {
-    uint32_t docs, fp_count;
-    uint32_t fps[FINGERPRINTS];
-} line_rec;
-
 /* An article read back from `docs`: signature copied (LMDB values are only
  * 2-byte aligned), strings pointing into the map. */
 typedef struct loaded {
@@ -128,29 +164,56 @@ typedef struct loaded {
     const char *id, *outlet, *date, *title, *url, *match;
 } loaded;
 
+/* An article prepared for submission: its fields copied, sketched. */
+struct syndic_state_prep {
+    syndic_buf strs;       /* id, outlet, date, title, url, text, each NUL-ended */
+    size_t lens[6];
+    const char *f[6];
+    bool ok, has_time;
+    int64_t time, arrival;
+    uint64_t salt;
+    uint32_t fp;           /* content fingerprint (templates) */
+    unsigned k, bands;     /* sizes of sig and keys */
+    uint32_t *sig;
+    uint64_t *keys;        /* band keys */
+    uint32_t shingles;
+    syndic_numbers numbers;
+    syndic_title_words title;
+    uint64_t gen;          /* template generation the sketch saw */
+    uint64_t *line_keys;   /* its short lines' keys, in line order */
+    uint8_t *line_tpl;     /* ... each a template when sketched? */
+    size_t line_key_count, line_key_cap, line_tpl_cap;
+    syndic_words words, title_scratch;
+    uint64_t *hashes;
+    size_t hash_count, hash_cap;
+    syndic_tset *tset;     /* during a sketch */
+    bool failed;
+};
+
 struct syndic_state {
     syndic_params params;
     syndic_state_options opts;
     char *dir;
     MDB_env *env;
-    MDB_dbi meta, docs, ids, bands, stories, times, lines;
+    MDB_dbi meta, docs, stories, linelog;
     MDB_txn *txn;          /* the open write transaction, or NULL */
     size_t pending;
     counters ctr, ctr_committed;
     int lock_fd;           /* flock on DIR/writer.lock for a writer */
-    syndic_words words;
-    uint64_t *hashes;
-    size_t hash_count, hash_cap;
-    syndic_words title_scratch;
-    uint64_t *line_keys;   /* short-line keys of the current article */
-    size_t line_key_count, line_key_cap;
+    /* In memory, rebuilt at open (writer only). */
+    syndic_ix bands, ids;
+    syndic_lines lines;
+    syndic_theap times;
+    syndic_tset tset;
+    bool stale;            /* memory holds what LMDB lost: rebuild */
+    double open_seconds;
+    _Atomic uint64_t commits; /* commits returned so far */
+    syndic_state_prep *own;   /* for syndic_state_submit */
     uint64_t *cands;
     size_t cand_count, cand_cap;
     uint32_t *sig, *sig_a, *sig_b; /* scratch signatures */
     syndic_buf rec;        /* scratch record */
     syndic_buf vbuf;       /* verdict strings */
-    bool failed;           /* an error inside the line filter */
-    int filter_rc;
 };
 
 const char *syndic_ingest_kind_name(syndic_ingest_kind k)
@@ -161,6 +224,11 @@ const char *syndic_ingest_kind_name(syndic_ingest_kind k)
 
 const syndic_params *syndic_state_params(const syndic_state *s) { return &s->params; }
 size_t syndic_state_pending(const syndic_state *s) { return s->pending; }
+double syndic_state_open_seconds(const syndic_state *s) { return s->open_seconds; }
+uint64_t syndic_state_commits(syndic_state *s)
+{
+    return atomic_load_explicit(&s->commits, memory_order_acquire);
+}
 
 static int lmdb_error(int rc, const char *what)
 {
@@ -169,46 +237,6 @@ static int lmdb_error(int rc, const char *what)
         return syndic__error(status, "%s: the state is full (map size); open it with a larger "
                                      "map_size", what);
     return syndic__error(status, "%s: %s", what, mdb_strerror(rc));
-}
-
-/* ---- keys ---- */
-
-static MDB_val val(const void *p, size_t n) { return (MDB_val){n, (void *)(uintptr_t)p}; }
-
-/* The `ids` key: the id itself, or for a very long id a prefix and a hash
- * (LMDB keys are at most 511 bytes). */
-static size_t id_key(char *out, const char *id, size_t len)
-{
-    if (len <= MAX_ID_KEY) { memcpy(out, id, len); return len; }
-    memcpy(out, id, MAX_ID_KEY - 16);
-    XXH128_hash_t h = XXH3_128bits(id, len);
-    memcpy(out + MAX_ID_KEY - 16, &h.high64, 8);
-    memcpy(out + MAX_ID_KEY - 8, &h.low64, 8);
-    return MAX_ID_KEY;
-}
-
-/* `times` key: big-endian (time + 2^63, seq), so byte order is time order. */
-static void time_key(unsigned char out[16], int64_t t, uint64_t seq)
-{
-    uint64_t u = (uint64_t)t ^ UINT64_C(0x8000000000000000);
-    for (int i = 0; i < 8; i++) {
-        out[i] = (unsigned char)(u >> (56 - 8 * i));
-        out[8 + i] = (unsigned char)(seq >> (56 - 8 * i));
-    }
-}
-
-static int64_t time_of_key(const unsigned char *k)
-{
-    uint64_t u = 0;
-    for (int i = 0; i < 8; i++) u = u << 8 | k[i];
-    return (int64_t)(u ^ UINT64_C(0x8000000000000000));
-}
-
-static uint64_t seq_of_key(const unsigned char *k)
-{
-    uint64_t u = 0;
-    for (int i = 8; i < 16; i++) u = u << 8 | k[i];
-    return u;
 }
 
 /* ---- header ---- */
@@ -283,7 +311,47 @@ static int compare_header(const char *dir, const header *have, const header *wan
     return SYNDIC_OK;
 }
 
+/* ---- keys ---- */
+
+static MDB_val val(const void *p, size_t n) { return (MDB_val){n, (void *)(uintptr_t)p}; }
+
+static uint64_t id_hash(const char *id, size_t len) { return XXH3_64bits(id, len); }
+
+/* The seq whose low 32 bits are ref, among the 2^32 seqs before next. */
+static uint64_t seq_of_ref(uint64_t next, uint32_t ref)
+{
+    return next - (uint32_t)((uint32_t)next - ref);
+}
+
 /* ---- open and close ---- */
+
+void syndic_state_prep_free(syndic_state_prep *p)
+{
+    if (!p) return;
+    syndic__buf_free(&p->strs);
+    syndic__free(p->sig);
+    syndic__free(p->keys);
+    syndic__free(p->line_keys);
+    syndic__free(p->line_tpl);
+    syndic__words_free(&p->words);
+    syndic__words_free(&p->title_scratch);
+    syndic__free(p->hashes);
+    syndic__free(p);
+}
+
+int syndic_state_prep_new(syndic_state_prep **out)
+{
+    *out = syndic__calloc(1, sizeof **out);
+    return *out ? SYNDIC_OK : syndic__oom();
+}
+
+static void free_memory(syndic_state *s)
+{
+    syndic__ix_free(&s->bands);
+    syndic__ix_free(&s->ids);
+    syndic__lines_free(&s->lines);
+    syndic__theap_free(&s->times);
+}
 
 void syndic_state_free(syndic_state *s)
 {
@@ -291,11 +359,10 @@ void syndic_state_free(syndic_state *s)
     if (s->txn) mdb_txn_abort(s->txn);
     if (s->env) mdb_env_close(s->env);
     if (s->lock_fd >= 0) close(s->lock_fd);
+    free_memory(s);
+    syndic__tset_free(&s->tset);
+    syndic_state_prep_free(s->own);
     syndic__free(s->dir);
-    syndic__words_free(&s->words);
-    syndic__words_free(&s->title_scratch);
-    syndic__free(s->hashes);
-    syndic__free(s->line_keys);
     syndic__free(s->cands);
     syndic__free(s->sig);
     syndic__buf_free(&s->rec);
@@ -303,34 +370,133 @@ void syndic_state_free(syndic_state *s)
     syndic__free(s);
 }
 
-static int load_counters(syndic_state *s, MDB_txn *txn)
+static int load_counters(syndic_state *s, MDB_txn *txn, counters *c)
 {
     MDB_val k = val("counters", 8), v;
     int rc = mdb_get(txn, s->meta, &k, &v);
     if (rc == MDB_NOTFOUND) {
-        s->ctr = (counters){1, 1, 0, INT64_MIN};
+        *c = (counters){1, 1, 0, INT64_MIN, 0, 0, 0};
         return SYNDIC_OK;
     }
     if (rc) return lmdb_error(rc, s->dir);
-    if (v.mv_size != sizeof s->ctr) return syndic__error(SYNDIC_EINVAL, "%s: bad counters", s->dir);
-    memcpy(&s->ctr, v.mv_data, sizeof s->ctr);
+    if (v.mv_size != sizeof *c) return syndic__error(SYNDIC_EINVAL, "%s: bad counters", s->dir);
+    memcpy(c, v.mv_data, sizeof *c);
     return SYNDIC_OK;
+}
+
+static int load_doc(syndic_state *s, MDB_txn *txn, uint64_t seq, uint32_t *sig, loaded *out);
+static int parse_doc(syndic_state *s, uint64_t seq, const MDB_val *v, uint32_t *sig, loaded *out);
+
+/* Replays one `linelog` entry into the line counts (and the template set). */
+static int replay_lines(syndic_state *s, uint64_t seq, const MDB_val *v)
+{
+    size_t n = v->mv_size >= 4 ? (v->mv_size - 4) / 8 : 0;
+    if (v->mv_size < 4 || v->mv_size != 4 + 8 * n)
+        return syndic__error(SYNDIC_EIO, "%s: line log of article %llu: bad entry", s->dir,
+                             (unsigned long long)seq);
+    const char *p = v->mv_data;
+    uint32_t fp;
+    memcpy(&fp, p, 4);
+    for (size_t i = 0; i < n; i++) {
+        uint64_t key;
+        memcpy(&key, p + 4 + 8 * i, 8);
+        bool became;
+        int rc = syndic__lines_observe(&s->lines, key, fp, &became);
+        if (rc < 0) return rc;
+        if (became && (rc = syndic__tset_add(&s->tset, key)) < 0) return rc;
+    }
+    return SYNDIC_OK;
+}
+
+/* Index one stored article in memory: postings, id, eviction order. */
+static int index_doc(syndic_state *s, uint64_t seq, const loaded *d, const uint32_t *sig)
+{
+    const syndic_params *p = &s->params;
+    int rc = syndic__ix_add(&s->ids, id_hash(d->id, d->h.lens[0]), (uint32_t)seq);
+    if (rc < 0) return rc;
+    if (d->h.shingles)
+        for (unsigned b = 0; b < p->bands; b++)
+            if ((rc = syndic__ix_add(&s->bands, syndic__band_key(sig, b, p->rows, p->seed),
+                                     (uint32_t)seq)) < 0)
+                return rc;
+    if (s->opts.window &&
+        (rc = syndic__theap_push(&s->times, d->h.has_time ? d->h.time : d->h.arrival, seq)) < 0)
+        return rc;
+    return SYNDIC_OK;
+}
+
+/* Builds the in-memory indexes from LMDB (at open; after a lost batch). */
+static int rebuild(syndic_state *s, MDB_txn *txn)
+{
+    free_memory(s);
+    int rc = syndic__tset_clear(&s->tset);
+    if (rc < 0) return rc;
+    s->lines.min_docs = s->opts.template_docs;
+    MDB_stat st;
+    if ((rc = mdb_stat(txn, s->docs, &st))) return lmdb_error(rc, s->dir);
+    if ((rc = syndic__ix_reserve(&s->ids, st.ms_entries)) < 0 ||
+        (rc = syndic__ix_reserve(&s->bands, st.ms_entries * s->params.bands)) < 0)
+        return rc;
+    MDB_cursor *cur;
+    if ((rc = mdb_cursor_open(txn, s->docs, &cur))) return lmdb_error(rc, s->dir);
+    MDB_val k, v;
+    int mrc;
+    rc = SYNDIC_OK;
+    for (mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); mrc == 0 && rc == SYNDIC_OK;
+         mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        uint64_t seq;
+        memcpy(&seq, k.mv_data, sizeof seq);
+        loaded d;
+        if ((rc = parse_doc(s, seq, &v, s->sig_a, &d)) < 0) break;
+        rc = index_doc(s, seq, &d, s->sig_a);
+    }
+    mdb_cursor_close(cur);
+    if (rc < 0) return rc;
+    if (mrc != MDB_NOTFOUND) return lmdb_error(mrc, s->dir);
+    syndic__theap_heapify(&s->times);
+    if (s->opts.template_docs) {
+        if ((rc = mdb_cursor_open(txn, s->linelog, &cur))) return lmdb_error(rc, s->dir);
+        for (mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); mrc == 0 && rc == SYNDIC_OK;
+             mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+            uint64_t seq;
+            memcpy(&seq, k.mv_data, sizeof seq);
+            rc = replay_lines(s, seq, &v);
+        }
+        mdb_cursor_close(cur);
+        if (rc < 0) return rc;
+        if (mrc != MDB_NOTFOUND) return lmdb_error(mrc, s->dir);
+    }
+    s->stale = false;
+    return SYNDIC_OK;
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 int syndic_state_open(syndic_state **out, const char *dir, const syndic_params *params,
                       const syndic_state_options *options)
 {
     *out = NULL;
+    double t0 = now_seconds();
     syndic_state_options defaults = SYNDIC_STATE_OPTIONS_INIT;
     const syndic_state_options *o = options ? options : &defaults;
     if (!dir || !*dir) return syndic__error(SYNDIC_EINVAL, "a state needs a directory");
     if (!params && !o->read_only)
         return syndic__error(SYNDIC_EINVAL, "a state opened for writing needs params");
     if (o->window < 0) return syndic__error(SYNDIC_EINVAL, "window must not be negative");
+    if (o->sync < 0 || o->sync > SYNDIC_STATE_SYNC_GROUP)
+        return syndic__error(SYNDIC_EINVAL, "sync must be 0, 1 or SYNDIC_STATE_SYNC_GROUP");
     syndic_state *s = syndic__calloc(1, sizeof *s);
     if (!s) return syndic__oom();
     s->lock_fd = -1;
     s->opts = *o;
+    atomic_init(&s->commits, 0);
+    atomic_init(&s->tset.cur, NULL);
+    atomic_init(&s->tset.gen, 0);
     int rc;
     MDB_txn *txn = NULL;
     if (!(s->dir = syndic__strndup(dir, strlen(dir)))) { rc = syndic__oom(); goto fail; }
@@ -366,27 +532,17 @@ int syndic_state_open(syndic_state **out, const char *dir, const syndic_params *
     if (!mrc) mrc = mdb_env_set_maxdbs(s->env, 8);
     if (!mrc) mrc = mdb_env_set_mapsize(s->env, (size_t)(o->map_size ? o->map_size
                                                          : SYNDIC_DEFAULT_MAP_SIZE));
-    unsigned flags = MDB_NOTLS | (o->read_only ? MDB_RDONLY : 0) | (o->sync ? 0 : MDB_NOSYNC);
+    unsigned flags = MDB_NOTLS | (o->read_only ? MDB_RDONLY : 0) | (o->sync == 1 ? 0 : MDB_NOSYNC);
     if (!mrc) mrc = mdb_env_open(s->env, dir, flags, 0666);
     if (mrc) { rc = lmdb_error(mrc, dir); goto fail; }
     mrc = mdb_txn_begin(s->env, NULL, o->read_only ? MDB_RDONLY : 0, &txn);
     if (mrc) { rc = lmdb_error(mrc, dir); goto fail; }
     unsigned create = o->read_only ? 0 : MDB_CREATE;
-    struct { const char *name; MDB_dbi *dbi; unsigned flags; } dbs[] = {
-        {"meta", &s->meta, 0},
-        {"docs", &s->docs, MDB_INTEGERKEY},
-        {"ids", &s->ids, 0},
-        {"bands", &s->bands, MDB_INTEGERKEY | MDB_DUPSORT | MDB_DUPFIXED | MDB_INTEGERDUP},
-        {"stories", &s->stories, MDB_INTEGERKEY},
-        {"times", &s->times, 0},
-        {"lines", &s->lines, MDB_INTEGERKEY},
-    };
-    for (size_t i = 0; i < sizeof dbs / sizeof dbs[0]; i++) {
-        if ((mrc = mdb_dbi_open(txn, dbs[i].name, dbs[i].flags | create, dbs[i].dbi))) {
-            rc = mrc == MDB_NOTFOUND ? syndic__error(SYNDIC_EINVAL, "%s: not a syndic state", dir)
-                                     : lmdb_error(mrc, dir);
-            goto fail;
-        }
+    /* The header first: a state of another format has other databases. */
+    if ((mrc = mdb_dbi_open(txn, "meta", create, &s->meta))) {
+        rc = mrc == MDB_NOTFOUND ? syndic__error(SYNDIC_EINVAL, "%s: not a syndic state", dir)
+                                 : lmdb_error(mrc, dir);
+        goto fail;
     }
     MDB_val hk = val("header", 6), hv;
     mrc = mdb_get(txn, s->meta, &hk, &hv);
@@ -407,8 +563,12 @@ int syndic_state_open(syndic_state **out, const char *dir, const syndic_params *
         }
         memcpy(&have, hv.mv_data, sizeof have);
         if (have.format != STATE_FORMAT) {
-            rc = syndic__error(SYNDIC_EINVAL, "%s: state format %u, this library reads %u", dir,
-                               have.format, STATE_FORMAT);
+            rc = syndic__error(SYNDIC_EINVAL,
+                               "%s: state format %u, this version reads format %u only (%s); "
+                               "ingest the input again into a new state", dir, have.format,
+                               STATE_FORMAT,
+                               have.format == 1 ? "format 1 kept its LSH postings in LMDB"
+                                                : "a newer syndic made it");
             goto fail;
         }
         if (params) {
@@ -421,16 +581,30 @@ int syndic_state_open(syndic_state **out, const char *dir, const syndic_params *
         s->opts.template_docs = have.template_docs;
         s->opts.window = have.window;
     }
-    if ((rc = load_counters(s, txn)) < 0) goto fail;
+    struct { const char *name; MDB_dbi *dbi; unsigned flags; } dbs[] = {
+        {"docs", &s->docs, MDB_INTEGERKEY},
+        {"stories", &s->stories, MDB_INTEGERKEY},
+        {"linelog", &s->linelog, MDB_INTEGERKEY},
+    };
+    for (size_t i = 0; i < sizeof dbs / sizeof dbs[0]; i++) {
+        if ((mrc = mdb_dbi_open(txn, dbs[i].name, dbs[i].flags | create, dbs[i].dbi))) {
+            rc = mrc == MDB_NOTFOUND ? syndic__error(SYNDIC_EINVAL, "%s: not a syndic state", dir)
+                                     : lmdb_error(mrc, dir);
+            goto fail;
+        }
+    }
+    if ((rc = load_counters(s, txn, &s->ctr)) < 0) goto fail;
     s->ctr_committed = s->ctr;
-    /* Committed, read-only too: DBI handles opened in an aborted
-     * transaction are closed with it. */
-    if ((mrc = mdb_txn_commit(txn))) { txn = NULL; rc = lmdb_error(mrc, dir); goto fail; }
-    txn = NULL;
     const size_t k = s->params.num_hashes;
     if (!(s->sig = syndic__reallocarray(NULL, 3 * k, sizeof *s->sig))) { rc = syndic__oom(); goto fail; }
     s->sig_a = s->sig + k;
     s->sig_b = s->sig + 2 * k;
+    if (!o->read_only && (rc = rebuild(s, txn)) < 0) goto fail;
+    /* Committed, read-only too: DBI handles opened in an aborted
+     * transaction are closed with it. */
+    if ((mrc = mdb_txn_commit(txn))) { txn = NULL; rc = lmdb_error(mrc, dir); goto fail; }
+    txn = NULL;
+    s->open_seconds = now_seconds() - t0;
     *out = s;
     return SYNDIC_OK;
 fail:
@@ -441,30 +615,35 @@ fail:
 
 /* ---- records ---- */
 
-static int load_doc(syndic_state *s, MDB_txn *txn, uint64_t seq, uint32_t *sig, loaded *out)
+static int parse_doc(syndic_state *s, uint64_t seq, const MDB_val *v, uint32_t *sig, loaded *out)
 {
-    MDB_val k = val(&seq, sizeof seq), v;
-    int rc = mdb_get(txn, s->docs, &k, &v);
-    if (rc == MDB_NOTFOUND) return 0;
-    if (rc) return lmdb_error(rc, s->dir);
     const size_t kb = (size_t)s->params.num_hashes * sizeof *sig;
-    if (v.mv_size < sizeof out->h + kb)
+    if (v->mv_size < sizeof out->h + kb)
         return syndic__error(SYNDIC_EIO, "%s: article %llu: short record", s->dir,
                              (unsigned long long)seq);
-    const char *p = v.mv_data;
+    const char *p = v->mv_data;
     memcpy(&out->h, p, sizeof out->h);
     out->sig = sig;
     if (sig) memcpy(sig, p + sizeof out->h, kb);
-    const char *str = p + sizeof out->h + kb, *end = p + v.mv_size;
+    const char *str = p + sizeof out->h + kb, *end = p + v->mv_size;
     const char **dst[6] = {&out->id, &out->outlet, &out->date, &out->title, &out->url, &out->match};
     for (int i = 0; i < 6; i++) {
-        if ((size_t)(end - str) < (size_t)out->h.lens[i] + 1)
+        if ((size_t)(end - str) < (size_t)out->h.lens[i] + 1 || str[out->h.lens[i]] != 0)
             return syndic__error(SYNDIC_EIO, "%s: article %llu: bad record", s->dir,
                                  (unsigned long long)seq);
         *dst[i] = str;
         str += out->h.lens[i] + 1;
     }
     return 1;
+}
+
+static int load_doc(syndic_state *s, MDB_txn *txn, uint64_t seq, uint32_t *sig, loaded *out)
+{
+    MDB_val k = val(&seq, sizeof seq), v;
+    int rc = mdb_get(txn, s->docs, &k, &v);
+    if (rc == MDB_NOTFOUND) return 0;
+    if (rc) return lmdb_error(rc, s->dir);
+    return parse_doc(s, seq, &v, sig, out);
 }
 
 static int get_story(syndic_state *s, MDB_txn *txn, uint64_t id, story_rec *st,
@@ -518,31 +697,24 @@ static int read_story(syndic_state *s, uint64_t id, story_copy *c)
 
 /* ---- eviction ---- */
 
-static int del_posting(syndic_state *s, uint64_t key, uint64_t seq)
-{
-    MDB_val k = val(&key, sizeof key), v = val(&seq, sizeof seq);
-    int rc = mdb_del(s->txn, s->bands, &k, &v);
-    return rc && rc != MDB_NOTFOUND ? lmdb_error(rc, s->dir) : SYNDIC_OK;
-}
-
-static int evict_one(syndic_state *s, uint64_t seq, const unsigned char *tkey)
+static int evict_one(syndic_state *s, uint64_t seq)
 {
     const syndic_params *p = &s->params;
     loaded d;
     int rc = load_doc(s, s->txn, seq, s->sig_a, &d);
     if (rc < 0) return rc;
     if (rc > 0) {
-        if (d.h.shingles)
+        if (d.h.shingles) {
             for (unsigned b = 0; b < p->bands; b++)
-                if ((rc = del_posting(s, syndic__band_key(s->sig_a, b, p->rows, p->seed), seq)) < 0)
-                    return rc;
-        char key[MAX_ID_KEY];
-        MDB_val ik = val(key, id_key(key, d.id, d.h.lens[0]));
-        int mrc = mdb_del(s->txn, s->ids, &ik, NULL);
-        if (mrc && mrc != MDB_NOTFOUND) return lmdb_error(mrc, s->dir);
+                syndic__ix_remove(&s->bands, syndic__band_key(s->sig_a, b, p->rows, p->seed),
+                                  (uint32_t)seq);
+            s->ctr.indexed--;
+        }
+        syndic__ix_remove(&s->ids, id_hash(d.id, d.h.lens[0]), (uint32_t)seq);
         uint64_t story = d.h.story;
         story_copy st;
         if ((rc = read_story(s, story, &st)) < 0) return rc;
+        int mrc;
         if (rc > 0) {
             MDB_val sk = val(&story, sizeof story);
             if (st.rec.live <= 1) {
@@ -555,72 +727,134 @@ static int evict_one(syndic_state *s, uint64_t seq, const unsigned char *tkey)
         MDB_val dk = val(&seq, sizeof seq);
         if ((mrc = mdb_del(s->txn, s->docs, &dk, NULL))) return lmdb_error(mrc, s->dir);
     }
-    MDB_val tk = val(tkey, 16);
-    int mrc = mdb_del(s->txn, s->times, &tk, NULL);
-    if (mrc && mrc != MDB_NOTFOUND) return lmdb_error(mrc, s->dir);
     s->ctr.evicted++;
     return SYNDIC_OK;
 }
 
-/* Evict every article older than newest - window. */
+/* Evict every article older than newest - window, oldest first. */
 static int evict(syndic_state *s)
 {
     if (!s->opts.window || s->ctr.newest == INT64_MIN) return SYNDIC_OK;
     int64_t cutoff = s->ctr.newest - s->opts.window;
-    for (;;) {
-        MDB_cursor *c;
-        int rc = mdb_cursor_open(s->txn, s->times, &c);
-        if (rc) return lmdb_error(rc, s->dir);
-        MDB_val k, v;
-        rc = mdb_cursor_get(c, &k, &v, MDB_FIRST);
-        unsigned char key[16];
-        if (rc == 0 && k.mv_size == 16) memcpy(key, k.mv_data, 16);
-        mdb_cursor_close(c);
-        if (rc == MDB_NOTFOUND) return SYNDIC_OK;
-        if (rc) return lmdb_error(rc, s->dir);
-        if (k.mv_size != 16) return syndic__error(SYNDIC_EIO, "%s: bad time key", s->dir);
-        if (time_of_key(key) >= cutoff) return SYNDIC_OK;
-        if ((rc = evict_one(s, seq_of_key(key), key)) < 0) return rc;
+    while (s->times.n && s->times.v[0].time < cutoff) {
+        uint64_t seq = s->times.v[0].seq;
+        syndic__theap_pop(&s->times);
+        int rc = evict_one(s, seq);
+        if (rc < 0) return rc;
     }
+    return SYNDIC_OK;
 }
 
-/* ---- templates ---- */
+/* ---- prepare: fields copied, sketched with the templates known now ---- */
 
-static bool is_template(const line_rec *r, unsigned min_docs)
-{
-    return r->docs >= min_docs && r->fp_count >= 2;
-}
+static size_t measure(const char *s, size_t len) { return s && len == 0 ? strlen(s) : len; }
 
-/* Line filter: drop the lines that are templates now; remember the short
- * lines' keys for counting afterwards. */
-static bool ingest_line(void *ctx, const syndic_line *line)
+/* Line filter: drop the lines that are templates now; remember every short
+ * line's keys (and whether each was a template) for counting and for the
+ * writer's check that the templates it sees agree. */
+static bool prep_line(void *ctx, const syndic_line *line)
 {
-    syndic_state *s = ctx;
-    if (s->failed || line->words > MAX_TEMPLATE_WORDS) return true;
+    syndic_state_prep *p = ctx;
+    if (p->failed || line->words > MAX_TEMPLATE_WORDS) return true;
     bool keep = true;
     for (int i = 0; i < LINE_KEYS; i++) {
         uint64_t key = line->keys[i];
         if (!key) continue;
-        if (syndic__grow(&s->line_keys, &s->line_key_cap, s->line_key_count + 1,
-                         sizeof *s->line_keys) < 0) {
-            s->failed = true;
-            s->filter_rc = SYNDIC_ENOMEM;
+        if (syndic__grow(&p->line_keys, &p->line_key_cap, p->line_key_count + 1,
+                         sizeof *p->line_keys) < 0 ||
+            syndic__grow(&p->line_tpl, &p->line_tpl_cap, p->line_key_count + 1,
+                         sizeof *p->line_tpl) < 0) {
+            p->failed = true;
             return true;
         }
-        s->line_keys[s->line_key_count++] = key;
-        if (!keep) continue;
-        MDB_val k = val(&key, sizeof key), v;
-        int rc = mdb_get(s->txn, s->lines, &k, &v);
-        if (rc == 0 && v.mv_size == sizeof(line_rec)) {
-            line_rec r;
-            memcpy(&r, v.mv_data, sizeof r);
-            if (is_template(&r, s->opts.template_docs)) keep = false;
-        } else if (rc && rc != MDB_NOTFOUND) {
-            s->failed = true;
-            s->filter_rc = lmdb_error(rc, s->dir);
-        }
+        bool tpl = syndic__tset_has(p->tset, key);
+        p->line_keys[p->line_key_count] = key;
+        p->line_tpl[p->line_key_count++] = tpl;
+        if (tpl) keep = false;
     }
     return keep;
+}
+
+/* Normalize (dropping template lines), shingle, sketch, band keys. */
+static int sketch(syndic_state *s, syndic_state_prep *p)
+{
+    const syndic_params *par = &s->params;
+    int rc;
+    p->line_key_count = 0;
+    p->failed = false;
+    p->tset = &s->tset;
+    p->gen = syndic__tset_gen(&s->tset);
+    if (s->opts.template_docs)
+        rc = syndic__normalize_lines(&p->words, p->f[5], p->lens[5], p->salt, prep_line, p, NULL);
+    else
+        rc = syndic__normalize(&p->words, p->f[5], p->lens[5]);
+    if (rc < 0) return rc;
+    if (p->failed) return syndic__oom();
+    if ((rc = syndic__shingle(&p->hashes, &p->hash_count, &p->hash_cap, &p->words,
+                              par->shingle_words, par->seed)) < 0)
+        return rc;
+    syndic_sketch_hashes(par, p->hashes, p->hash_count, p->sig);
+    p->shingles = p->hash_count > UINT32_MAX ? UINT32_MAX : (uint32_t)p->hash_count;
+    syndic__numbers_extract(&p->numbers, &p->words, par->seed);
+    for (unsigned b = 0; b < par->bands; b++)
+        p->keys[b] = syndic__band_key(p->sig, b, par->rows, par->seed);
+    return SYNDIC_OK;
+}
+
+int syndic_state_prepare(syndic_state *s, syndic_state_prep *p, const syndic_doc *doc,
+                         int64_t arrival)
+{
+    const syndic_params *par = &s->params;
+    p->ok = false;
+    if (!doc || !doc->id || !measure(doc->id, doc->id_len) || !doc->text)
+        return syndic__error(SYNDIC_EBADREC, "a document needs an id and a text");
+    if (s->opts.read_only)
+        return syndic__error(SYNDIC_EINVAL, "%s: the state is open read-only", s->dir);
+    if (p->k != par->num_hashes || p->bands != par->bands) {
+        uint32_t *sig = syndic__reallocarray(p->sig, par->num_hashes, sizeof *sig);
+        if (!sig) return syndic__oom();
+        p->sig = sig;
+        uint64_t *keys = syndic__reallocarray(p->keys, par->bands, sizeof *keys);
+        if (!keys) return syndic__oom();
+        p->keys = keys;
+        p->k = par->num_hashes;
+        p->bands = par->bands;
+    }
+    const char *src[6] = {doc->id, doc->outlet, doc->date, doc->title, doc->url, doc->text};
+    size_t srclen[6] = {doc->id_len, doc->outlet_len, doc->date_len, doc->title_len,
+                        doc->url_len, doc->text_len};
+    size_t off[6];
+    p->strs.len = 0;
+    for (int i = 0; i < 6; i++) {
+        p->lens[i] = src[i] ? measure(src[i], srclen[i]) : 0;
+        off[i] = p->strs.len;
+        if (syndic__buf_append(&p->strs, src[i] ? src[i] : "", p->lens[i]) < 0 ||
+            syndic__buf_append(&p->strs, "", 1) < 0)
+            return syndic__oom();
+    }
+    for (int i = 0; i < 6; i++) p->f[i] = p->strs.data + off[i];
+    p->arrival = arrival ? arrival : (int64_t)time(NULL);
+    p->time = 0;
+    p->has_time = p->lens[2] && syndic_date_parse(&p->time, p->f[2], p->lens[2]) == SYNDIC_OK;
+    if (!p->has_time) p->time = 0;
+    p->salt = syndic__outlet_salt(p->f[1], p->lens[1]);
+    p->fp = s->opts.template_docs ? syndic__text_fingerprint(p->f[5], p->lens[5]) : 0;
+    int rc = syndic__title_fingerprint(&p->title_scratch, p->f[3], p->lens[3], &p->title);
+    if (rc < 0) return rc;
+    if ((rc = sketch(s, p)) < 0) return rc;
+    p->ok = true;
+    return SYNDIC_OK;
+}
+
+/* The writer's check: did any of the prep's line keys change status since
+ * its sketch? Then sketch it again, so the result is what one thread gets. */
+static int confirm_sketch(syndic_state *s, syndic_state_prep *p)
+{
+    if (!s->opts.template_docs || p->gen == syndic__tset_gen(&s->tset)) return SYNDIC_OK;
+    for (size_t i = 0; i < p->line_key_count; i++)
+        if (syndic__tset_has(&s->tset, p->line_keys[i]) != (p->line_tpl[i] != 0))
+            return sketch(s, p);
+    return SYNDIC_OK;
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -629,41 +863,36 @@ static int cmp_u64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Count the article's short lines, with the learner's rule (templates.c):
+/* Count the article's short lines with the learner's rule (templates.c):
  * the first sighting of a line is only remembered; from the second on, the
- * article's fingerprint (the hash of its longest raw line) is added. */
-static int observe_lines(syndic_state *s, const char *text, size_t len)
+ * article's fingerprint is added. Logged in `linelog` for the next open. */
+static int observe_lines(syndic_state *s, syndic_state_prep *p, uint64_t seq)
 {
-    if (!s->line_key_count) return SYNDIC_OK;
-    uint32_t fp = syndic__text_fingerprint(text, len);
-    qsort(s->line_keys, s->line_key_count, sizeof *s->line_keys, cmp_u64);
-    for (size_t i = 0; i < s->line_key_count; i++) {
-        uint64_t key = s->line_keys[i];
-        if (i > 0 && key == s->line_keys[i - 1]) continue;
-        MDB_val k = val(&key, sizeof key), v;
-        int rc = mdb_get(s->txn, s->lines, &k, &v);
-        line_rec r = {0, 0, {0}};
-        if (rc == 0 && v.mv_size == sizeof r) {
-            memcpy(&r, v.mv_data, sizeof r);
-            r.docs++;
-            bool known = false;
-            for (uint32_t f = 0; f < r.fp_count; f++) known |= r.fps[f] == fp;
-            if (!known && r.fp_count < FINGERPRINTS) r.fps[r.fp_count++] = fp;
-        } else if (rc == MDB_NOTFOUND || rc == 0) {
-            r.docs = 1;
-        } else {
-            return lmdb_error(rc, s->dir);
-        }
-        /* A template stays one: its counts need no more updates. */
-        v = val(&r, sizeof r);
-        if ((rc = mdb_put(s->txn, s->lines, &k, &v, 0))) return lmdb_error(rc, s->dir);
+    if (!p->line_key_count) return SYNDIC_OK;
+    qsort(p->line_keys, p->line_key_count, sizeof *p->line_keys, cmp_u64);
+    size_t n = 0;
+    for (size_t i = 0; i < p->line_key_count; i++)
+        if (n == 0 || p->line_keys[i] != p->line_keys[n - 1]) p->line_keys[n++] = p->line_keys[i];
+    p->line_key_count = 0; /* the statuses no longer match the keys */
+    s->rec.len = 0;
+    if (syndic__buf_append(&s->rec, (const char *)&p->fp, 4) < 0 ||
+        syndic__buf_append(&s->rec, (const char *)p->line_keys, n * 8) < 0)
+        return syndic__oom();
+    size_t before = s->lines.count;
+    for (size_t i = 0; i < n; i++) {
+        bool became;
+        int rc = syndic__lines_observe(&s->lines, p->line_keys[i], p->fp, &became);
+        if (rc < 0) return rc;
+        if (became && (rc = syndic__tset_add(&s->tset, p->line_keys[i])) < 0) return rc;
     }
-    return SYNDIC_OK;
+    s->ctr.lines += s->lines.count - before;
+    s->ctr.templates = s->lines.templates;
+    MDB_val k = val(&seq, sizeof seq), v = val(s->rec.data, s->rec.len);
+    int rc = mdb_put(s->txn, s->linelog, &k, &v, MDB_APPEND);
+    return rc ? lmdb_error(rc, s->dir) : SYNDIC_OK;
 }
 
 /* ---- submit ---- */
-
-static size_t measure(const char *s, size_t len) { return s && len == 0 ? strlen(s) : len; }
 
 static int begin(syndic_state *s)
 {
@@ -671,6 +900,11 @@ static int begin(syndic_state *s)
     if (s->opts.read_only) return syndic__error(SYNDIC_EINVAL, "%s: the state is open read-only", s->dir);
     int rc = mdb_txn_begin(s->env, NULL, 0, &s->txn);
     if (rc) { s->txn = NULL; return lmdb_error(rc, s->dir); }
+    if (s->stale && (rc = rebuild(s, s->txn)) < 0) {
+        mdb_txn_abort(s->txn);
+        s->txn = NULL;
+        return rc;
+    }
     return SYNDIC_OK;
 }
 
@@ -680,6 +914,7 @@ static void abort_batch(syndic_state *s)
     s->txn = NULL;
     s->pending = 0;
     s->ctr = s->ctr_committed;
+    s->stale = true;
 }
 
 /* Verdict strings live in vbuf: id, origin, match. */
@@ -728,42 +963,21 @@ static int cmp_scored(const void *a, const void *b)
     return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
-/* Candidates of the signature in s->sig: the union of its bands' postings. */
+/* Candidates of the prep's band keys: the union of their postings. */
 static int gather(syndic_state *s, const uint64_t *keys)
 {
     const syndic_params *p = &s->params;
     s->cand_count = 0;
-    MDB_cursor *c;
-    int rc = mdb_cursor_open(s->txn, s->bands, &c);
-    if (rc) return lmdb_error(rc, s->dir);
     for (unsigned b = 0; b < p->bands; b++) {
-        MDB_val k = val(&keys[b], sizeof keys[b]), v;
-        rc = mdb_cursor_get(c, &k, &v, MDB_SET_KEY);
-        if (rc == MDB_NOTFOUND) { rc = 0; continue; }
-        if (rc) break;
-        size_t n;
-        if ((rc = mdb_cursor_count(c, &n))) break;
-        if (n + 1 > p->max_bucket) continue; /* a template bucket, as in the batch */
-        if ((rc = syndic__grow(&s->cands, &s->cand_cap, s->cand_count + n, sizeof *s->cands)) < 0) {
-            mdb_cursor_close(c);
-            return rc;
-        }
-        for (rc = mdb_cursor_get(c, &k, &v, MDB_GET_MULTIPLE); rc == 0;
-             rc = mdb_cursor_get(c, &k, &v, MDB_NEXT_MULTIPLE)) {
-            size_t m = v.mv_size / sizeof(uint64_t);
-            if (s->cand_count + m > s->cand_cap &&
-                (rc = syndic__grow(&s->cands, &s->cand_cap, s->cand_count + m, sizeof *s->cands)) < 0) {
-                mdb_cursor_close(c);
-                return rc;
-            }
-            memcpy(s->cands + s->cand_count, v.mv_data, m * sizeof(uint64_t));
-            s->cand_count += m;
-        }
-        if (rc != MDB_NOTFOUND) break;
-        rc = 0;
+        const uint32_t *refs;
+        uint32_t n = syndic__ix_get(&s->bands, keys[b], &refs);
+        if (!n) continue;
+        if ((size_t)n + 1 > p->max_bucket) continue; /* a template bucket, as in the batch */
+        if (syndic__grow(&s->cands, &s->cand_cap, s->cand_count + n, sizeof *s->cands) < 0)
+            return syndic__oom();
+        for (uint32_t i = 0; i < n; i++)
+            s->cands[s->cand_count++] = seq_of_ref(s->ctr.next_seq, refs[i]);
     }
-    mdb_cursor_close(c);
-    if (rc) return lmdb_error(rc, s->dir);
     if (s->cand_count > 1) {
         qsort(s->cands, s->cand_count, sizeof *s->cands, cmp_u64);
         size_t u = 0;
@@ -774,79 +988,80 @@ static int gather(syndic_state *s, const uint64_t *keys)
     return SYNDIC_OK;
 }
 
-static int submit(syndic_state *s, const syndic_doc *doc, int64_t arrival,
-                  syndic_ingest_verdict *out)
+/* The article stored under this id, if any: 1 with *seq set, 0, or < 0. */
+static int find_id(syndic_state *s, const char *id, size_t len, uint64_t *seq)
+{
+    const uint32_t *refs;
+    uint32_t n = syndic__ix_get(&s->ids, id_hash(id, len), &refs);
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t q = seq_of_ref(s->ctr.next_seq, refs[i]);
+        loaded d;
+        int rc = load_doc(s, s->txn, q, NULL, &d);
+        if (rc < 0) return rc;
+        if (rc > 0 && d.h.lens[0] == len && memcmp(d.id, id, len) == 0) {
+            *seq = q;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Seqs in memory are 32-bit: the state must span fewer than 2^32 of them. */
+static int check_span(syndic_state *s, uint64_t seq)
+{
+    if (seq < (UINT64_C(1) << 32)) return SYNDIC_OK;
+    MDB_cursor *c;
+    int rc = mdb_cursor_open(s->txn, s->docs, &c);
+    if (rc) return lmdb_error(rc, s->dir);
+    MDB_val k, v;
+    rc = mdb_cursor_get(c, &k, &v, MDB_FIRST);
+    uint64_t first = seq;
+    if (rc == 0) memcpy(&first, k.mv_data, sizeof first);
+    mdb_cursor_close(c);
+    if (rc && rc != MDB_NOTFOUND) return lmdb_error(rc, s->dir);
+    if (seq - first >= (UINT64_C(1) << 32))
+        return syndic__error(SYNDIC_EINVAL, "%s: the state holds articles 2^32 submissions "
+                             "apart; use a window", s->dir);
+    return SYNDIC_OK;
+}
+
+static int submit(syndic_state *s, syndic_state_prep *pr, syndic_ingest_verdict *out)
 {
     const syndic_params *p = &s->params;
     const unsigned k = p->num_hashes;
-    size_t id_len = measure(doc->id, doc->id_len), text_len = measure(doc->text, doc->text_len);
-    size_t lens[5] = {id_len, measure(doc->outlet, doc->outlet_len), measure(doc->date, doc->date_len),
-                      measure(doc->title, doc->title_len), measure(doc->url, doc->url_len)};
-    const char *fields[5] = {doc->id, doc->outlet ? doc->outlet : "", doc->date ? doc->date : "",
-                             doc->title ? doc->title : "", doc->url ? doc->url : ""};
+    const char *const *fields = pr->f;
+    const size_t *lens = pr->lens;
+    size_t id_len = lens[0];
     int rc;
     /* 1. Already stored? */
-    char key[MAX_ID_KEY];
-    MDB_val ik = val(key, id_key(key, doc->id, id_len)), iv;
-    rc = mdb_get(s->txn, s->ids, &ik, &iv);
-    if (rc == 0) {
-        uint64_t seq;
-        memcpy(&seq, iv.mv_data, sizeof seq);
-        return duplicate(s, seq, out);
-    }
-    if (rc != MDB_NOTFOUND) return lmdb_error(rc, s->dir);
+    uint64_t seq;
+    if ((rc = find_id(s, fields[0], id_len, &seq)) != 0)
+        return rc < 0 ? rc : duplicate(s, seq, out);
 
     /* 2. Time, newest time, eviction. */
     doc_head h;
     memset(&h, 0, sizeof h);
-    h.has_time = lens[2] && syndic_date_parse(&h.time, fields[2], lens[2]) == SYNDIC_OK;
-    h.arrival = arrival;
-    int64_t when = h.has_time ? h.time : arrival;
+    h.has_time = pr->has_time;
+    h.time = pr->time;
+    h.arrival = pr->arrival;
+    int64_t when = h.has_time ? h.time : h.arrival;
     if (when > s->ctr.newest) s->ctr.newest = when;
     if ((rc = evict(s)) < 0) return rc;
+    seq = s->ctr.next_seq;
+    if ((rc = check_span(s, seq)) < 0) return rc;
 
-    /* 3. Sketch with the templates known now, then count the lines. */
-    s->line_key_count = 0;
-    s->failed = false;
-    uint64_t salt = syndic__outlet_salt(fields[1], lens[1]);
-    if (s->opts.template_docs)
-        rc = syndic__normalize_lines(&s->words, doc->text, text_len, salt, ingest_line, s, NULL);
-    else
-        rc = syndic__normalize(&s->words, doc->text, text_len);
-    if (rc < 0) return rc;
-    if (s->failed) return s->filter_rc;
-    if ((rc = syndic__shingle(&s->hashes, &s->hash_count, &s->hash_cap, &s->words,
-                              p->shingle_words, p->seed)) < 0)
-        return rc;
-    syndic_sketch_hashes(p, s->hashes, s->hash_count, s->sig);
-    h.shingles = s->hash_count > UINT32_MAX ? UINT32_MAX : (uint32_t)s->hash_count;
-    syndic__numbers_extract(&h.numbers, &s->words, p->seed);
-    if ((rc = syndic__title_fingerprint(&s->title_scratch, fields[3], lens[3], &h.title)) < 0)
-        return rc;
-    if (s->opts.template_docs && (rc = observe_lines(s, doc->text, text_len)) < 0) return rc;
+    /* 3. The sketch with the templates known now, then count the lines. */
+    if ((rc = confirm_sketch(s, pr)) < 0) return rc;
+    h.shingles = pr->shingles;
+    h.numbers = pr->numbers;
+    h.title = pr->title;
+    if (s->opts.template_docs && (rc = observe_lines(s, pr, seq)) < 0) return rc;
 
     /* 4. Candidates, verified. */
-    uint64_t keys[1024];
-    for (unsigned b = 0; b < p->bands; b++) keys[b] = syndic__band_key(s->sig, b, p->rows, p->seed);
     s->cand_count = 0;
-    if (h.shingles && (rc = gather(s, keys)) < 0) return rc;
-    syndic_evdoc me = {s->sig, h.shingles, h.has_time != 0, h.time, fields[1], &h.numbers, &h.title};
-    char outlet_z[256];
-    if (lens[1] < sizeof outlet_z) {
-        memcpy(outlet_z, fields[1], lens[1]);
-        outlet_z[lens[1]] = 0;
-        me.outlet = outlet_z;
-    } else {
-        /* Only compared for equality with stored outlets, which are kept
-         * whole: a copy on the heap. */
-        me.outlet = NULL;
-    }
-    char *long_outlet = NULL;
+    if (h.shingles && (rc = gather(s, pr->keys)) < 0) return rc;
+    syndic_evdoc me = {pr->sig, h.shingles, h.has_time != 0, h.time, fields[1], &h.numbers, &h.title};
     scored *best = NULL;
-    if (!me.outlet) {
-        if (!(long_outlet = syndic__strndup(fields[1], lens[1]))) return syndic__oom();
-        me.outlet = long_outlet;
-    }
     size_t verified = 0;
     for (size_t i = 0; i < s->cand_count; i++) {
         loaded d;
@@ -871,7 +1086,6 @@ static int submit(syndic_state *s, const syndic_doc *doc, int64_t arrival,
 
     /* 5. The first verified candidate whose story passes the guard. */
     const uint32_t guard_need = (uint32_t)ceil(p->guard * p->threshold * k - 1e-9);
-    uint64_t seq = s->ctr.next_seq;
     story_copy st;
     bool copy = false;
     loaded match;
@@ -888,7 +1102,7 @@ static int submit(syndic_state *s, const syndic_doc *doc, int64_t arrival,
         if (ok && guard_need && st.rec.origin_seq != best[i].seq) {
             loaded origin;
             if ((rc = load_doc(s, s->txn, st.rec.origin_seq, s->sig_b, &origin)) < 0) goto out;
-            if (rc > 0) ok = syndic__same_values(s->sig, s->sig_b, k) >= guard_need;
+            if (rc > 0) ok = syndic__same_values(pr->sig, s->sig_b, k) >= guard_need;
         }
         if (!ok) continue;
         copy = true;
@@ -918,46 +1132,34 @@ static int submit(syndic_state *s, const syndic_doc *doc, int64_t arrival,
         st.rec.live = st.rec.total = 1;
         st.rec.origin_len = (uint32_t)(id_len > MAX_ID_KEY ? MAX_ID_KEY : id_len);
         st.rec.outlet_len = (uint32_t)(lens[1] > 255 ? 255 : lens[1]);
-        memcpy(st.origin, doc->id, st.rec.origin_len);
+        memcpy(st.origin, fields[0], st.rec.origin_len);
         st.origin[st.rec.origin_len] = 0;
         memcpy(st.outlet, fields[1], st.rec.outlet_len);
         st.outlet[st.rec.outlet_len] = 0;
     }
     if ((rc = put_story(s, h.story, &st.rec, st.origin, st.outlet)) < 0) goto out;
 
-    /* 6. Store the article: record, id, time, postings. */
+    /* 6. Store the article (appended), then index it in memory. */
     for (int i = 0; i < 5; i++) h.lens[i] = (uint32_t)lens[i];
     h.lens[5] = (uint32_t)match_len;
     s->rec.len = 0;
     if (syndic__buf_append(&s->rec, (const char *)&h, sizeof h) < 0 ||
-        syndic__buf_append(&s->rec, (const char *)s->sig, k * sizeof *s->sig) < 0) {
+        syndic__buf_append(&s->rec, (const char *)pr->sig, k * sizeof *pr->sig) < 0) {
         rc = syndic__oom();
         goto out;
     }
     for (int i = 0; i < 5; i++)
-        if (syndic__buf_append(&s->rec, fields[i], lens[i]) < 0 ||
-            syndic__buf_append(&s->rec, "", 1) < 0) {
+        if (syndic__buf_append(&s->rec, fields[i], lens[i] + 1) < 0) {
             rc = syndic__oom();
             goto out;
         }
     if (syndic__buf_append(&s->rec, match_id, match_len + 1) < 0) { rc = syndic__oom(); goto out; }
     MDB_val dk = val(&seq, sizeof seq), dv = val(s->rec.data, s->rec.len);
     int mrc = mdb_put(s->txn, s->docs, &dk, &dv, MDB_APPEND);
-    if (!mrc) {
-        iv = val(&seq, sizeof seq);
-        mrc = mdb_put(s->txn, s->ids, &ik, &iv, MDB_NOOVERWRITE);
-    }
-    if (!mrc) {
-        unsigned char tk[16];
-        time_key(tk, when, seq);
-        MDB_val tkv = val(tk, 16), tv = val("", 0);
-        mrc = mdb_put(s->txn, s->times, &tkv, &tv, 0);
-    }
-    for (unsigned b = 0; !mrc && h.shingles && b < p->bands; b++) {
-        MDB_val bk = val(&keys[b], sizeof keys[b]), bv = val(&seq, sizeof seq);
-        mrc = mdb_put(s->txn, s->bands, &bk, &bv, 0);
-    }
     if (mrc) { rc = lmdb_error(mrc, s->dir); goto out; }
+    loaded self = {h, pr->sig, fields[0], fields[1], fields[2], fields[3], fields[4], match_id};
+    if ((rc = index_doc(s, seq, &self, pr->sig)) < 0) goto out;
+    if (h.shingles) s->ctr.indexed++;
     s->ctr.next_seq++;
     MDB_val ck = val("counters", 8), cv = val(&s->ctr, sizeof s->ctr);
     if ((mrc = mdb_put(s->txn, s->meta, &ck, &cv, 0))) { rc = lmdb_error(mrc, s->dir); goto out; }
@@ -968,27 +1170,26 @@ static int submit(syndic_state *s, const syndic_doc *doc, int64_t arrival,
     out->jaccard = h.jaccard;
     out->containment = h.containment;
     out->story_size = st.rec.live;
-    rc = set_strings(s, out, doc->id, id_len, st.origin, st.rec.origin_len, match_id, match_len);
+    rc = set_strings(s, out, fields[0], id_len, st.origin, st.rec.origin_len, match_id, match_len);
 out:
     syndic__free(best);
-    syndic__free(long_outlet);
     return rc;
 }
 
-int syndic_state_submit(syndic_state *s, const syndic_doc *doc, int64_t arrival,
-                        syndic_ingest_verdict *out)
+int syndic_state_submit_prepared(syndic_state *s, syndic_state_prep *p,
+                                 syndic_ingest_verdict *out)
 {
     memset(out, 0, sizeof *out);
     out->id = out->origin = out->match = "";
-    if (!doc || !doc->id || !measure(doc->id, doc->id_len) || !doc->text) {
+    if (!p->ok) {
         out->kind = out->first = SYNDIC_INGEST_REJECTED;
         out->reason = SYNDIC_REJECT_MISSING_FIELD;
         return syndic__error(SYNDIC_EBADREC, "a document needs an id and a text");
     }
+    p->ok = false; /* a prep is submitted once */
     int rc = begin(s);
     if (rc < 0) return rc;
-    if (!arrival) arrival = (int64_t)time(NULL);
-    rc = submit(s, doc, arrival, out);
+    rc = submit(s, p, out);
     if (rc < 0) {
         /* The transaction may hold half an article: drop the batch. */
         abort_batch(s);
@@ -1000,6 +1201,22 @@ int syndic_state_submit(syndic_state *s, const syndic_doc *doc, int64_t arrival,
     return SYNDIC_OK;
 }
 
+int syndic_state_submit(syndic_state *s, const syndic_doc *doc, int64_t arrival,
+                        syndic_ingest_verdict *out)
+{
+    memset(out, 0, sizeof *out);
+    out->id = out->origin = out->match = "";
+    if (!s->own && syndic_state_prep_new(&s->own) < 0) return SYNDIC_ENOMEM;
+    int rc = syndic_state_prepare(s, s->own, doc, arrival);
+    if (rc == SYNDIC_EBADREC) {
+        out->kind = out->first = SYNDIC_INGEST_REJECTED;
+        out->reason = SYNDIC_REJECT_MISSING_FIELD;
+        return rc;
+    }
+    if (rc < 0) return rc;
+    return syndic_state_submit_prepared(s, s->own, out);
+}
+
 int syndic_state_commit(syndic_state *s)
 {
     if (!s->txn) return SYNDIC_OK;
@@ -1008,9 +1225,21 @@ int syndic_state_commit(syndic_state *s)
     s->pending = 0;
     if (rc) {
         s->ctr = s->ctr_committed;
+        s->stale = true;
         return lmdb_error(rc, s->dir);
     }
     s->ctr_committed = s->ctr;
+    atomic_fetch_add_explicit(&s->commits, 1, memory_order_release);
+    return SYNDIC_OK;
+}
+
+int syndic_state_sync(syndic_state *s, uint64_t *durable)
+{
+    uint64_t upto = atomic_load_explicit(&s->commits, memory_order_acquire);
+    if (s->opts.read_only) return syndic__error(SYNDIC_EINVAL, "%s: the state is open read-only", s->dir);
+    int rc = mdb_env_sync(s->env, 1);
+    if (rc) return lmdb_error(rc, s->dir);
+    if (durable) *durable = upto;
     return SYNDIC_OK;
 }
 
@@ -1035,43 +1264,25 @@ int syndic_state_get_stats(syndic_state *s, syndic_state_stats *out)
     int rc = read_txn(s, &txn);
     if (rc < 0) return rc;
     MDB_stat st;
-    struct { MDB_dbi dbi; uint64_t *count; } dbs[] = {
-        {s->docs, &out->documents}, {s->stories, &out->stories},
-        {s->bands, &out->postings}, {s->lines, &out->lines}};
     uint64_t pages = 0;
-    MDB_dbi all[] = {s->meta, s->docs, s->ids, s->bands, s->stories, s->times, s->lines};
+    MDB_dbi all[] = {s->meta, s->docs, s->stories, s->linelog};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         if ((rc = mdb_stat(txn, all[i], &st))) goto fail;
         pages += st.ms_branch_pages + st.ms_leaf_pages + st.ms_overflow_pages;
-        for (size_t j = 0; j < sizeof dbs / sizeof dbs[0]; j++)
-            if (dbs[j].dbi == all[i]) *dbs[j].count = st.ms_entries;
+        if (all[i] == s->docs) out->documents = st.ms_entries;
+        if (all[i] == s->stories) out->stories = st.ms_entries;
     }
     if ((rc = mdb_env_stat(s->env, &st))) goto fail;
     out->used_bytes = (pages + st.ms_branch_pages + st.ms_leaf_pages + 2) * st.ms_psize;
-    counters c;
-    MDB_val k = val("counters", 8), v;
-    rc = mdb_get(txn, s->meta, &k, &v);
-    if (rc == 0 && v.mv_size == sizeof c) memcpy(&c, v.mv_data, sizeof c);
-    else c = (counters){1, 1, 0, INT64_MIN};
-    rc = 0;
+    counters c = {0};
+    if ((rc = load_counters(s, txn, &c)) < 0) { end_read(s, txn); return rc; }
     out->submitted = c.next_seq - 1;
     out->stories_ever = c.next_story - 1;
     out->evicted = c.evicted;
     out->newest = c.newest;
-    if (s->opts.template_docs) {
-        MDB_cursor *cur;
-        if ((rc = mdb_cursor_open(txn, s->lines, &cur))) goto fail;
-        for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
-             rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-            line_rec r;
-            if (v.mv_size != sizeof r) continue;
-            memcpy(&r, v.mv_data, sizeof r);
-            out->templates += is_template(&r, s->opts.template_docs);
-        }
-        mdb_cursor_close(cur);
-        if (rc != MDB_NOTFOUND) goto fail;
-        rc = 0;
-    }
+    out->postings = c.indexed * s->params.bands;
+    out->lines = c.lines;
+    out->templates = c.templates;
     end_read(s, txn);
     char path[4096];
     snprintf(path, sizeof path, "%s/data.mdb", s->dir);
@@ -1101,7 +1312,7 @@ int syndic_state_foreach(syndic_state *s, int (*fn)(void *ctx, const syndic_stat
         uint64_t seq;
         memcpy(&seq, k.mv_data, sizeof seq);
         loaded d;
-        if ((result = load_doc(s, txn, seq, s->sig_a, &d)) < 0) break;
+        if ((result = parse_doc(s, seq, &v, s->sig_a, &d)) < 0) break;
         syndic_state_doc sd = {seq, d.h.story, d.id, d.outlet, d.date, d.title, d.url,
                                d.h.has_time, d.h.time, d.h.arrival, d.h.shingles, s->sig_a};
         if ((result = fn(ctx, &sd)) != 0) break;
@@ -1114,102 +1325,149 @@ int syndic_state_foreach(syndic_state *s, int (*fn)(void *ctx, const syndic_stat
 
 /* ---- integrity ---- */
 
-typedef struct checker {
-    syndic_state *s;
-    MDB_txn *txn;
-    uint64_t problems, postings, docs;
-} checker;
-
 /* Counts a problem; the first one becomes the last error. */
-#define problem(c, ...)                                                        \
+#define problem(n, ...)                                                        \
     do {                                                                       \
-        if ((c)->problems++ == 0) syndic__error(SYNDIC_EIO, __VA_ARGS__);      \
+        if ((*(n))++ == 0) syndic__error(SYNDIC_EIO, __VA_ARGS__);             \
     } while (0)
 
+/* Every article readable (its signature whole, its strings terminated), with
+ * a story and a seq below the next one; no id twice; the counters agree with
+ * the articles, the stories' live counts with their members, the template
+ * counts with a replay of the line log; a writer's in-memory index holds
+ * every article's postings and id. */
 int syndic_state_verify(syndic_state *s, uint64_t *problems)
 {
     *problems = 0;
+    uint64_t *np = problems;
     const syndic_params *p = &s->params;
     MDB_txn *txn;
     int rc = read_txn(s, &txn);
     if (rc < 0) return rc;
-    checker c = {s, txn, 0, 0, 0};
-    MDB_cursor *cur = NULL, *bc = NULL;
-    counters ctr = {1, 1, 0, INT64_MIN};
-    MDB_val ck = val("counters", 8), cv;
-    if (mdb_get(txn, s->meta, &ck, &cv) == 0 && cv.mv_size == sizeof ctr)
-        memcpy(&ctr, cv.mv_data, sizeof ctr);
+    MDB_cursor *cur = NULL;
+    syndic_ix ids = {0};
+    syndic_lines lines = {0};
+    lines.min_docs = s->opts.template_docs;
+    uint64_t *live = NULL;
+    counters ctr = {0};
+    if ((rc = load_counters(s, txn, &ctr)) < 0) goto out;
     /* story -> members seen, indexed by story id */
     size_t live_cap = (size_t)ctr.next_story + 1;
-    uint64_t *live = syndic__calloc(live_cap, sizeof *live);
-    if (!live) { end_read(s, txn); return syndic__oom(); }
+    if (!(live = syndic__calloc(live_cap, sizeof *live))) { rc = syndic__oom(); goto out; }
     int mrc = mdb_cursor_open(txn, s->docs, &cur);
-    if (!mrc) mrc = mdb_cursor_open(txn, s->bands, &bc);
     if (mrc) { rc = lmdb_error(mrc, s->dir); goto out; }
     MDB_val k, v;
+    uint64_t docs = 0, indexed = 0;
     for (mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); mrc == 0;
          mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
         uint64_t seq;
+        if (k.mv_size != sizeof seq) { problem(np, "a docs key of %zu bytes", k.mv_size); continue; }
         memcpy(&seq, k.mv_data, sizeof seq);
         loaded d;
-        if ((rc = load_doc(s, txn, seq, s->sig_a, &d)) <= 0) {
-            problem(&c, "article %llu unreadable", (unsigned long long)seq);
+        if (parse_doc(s, seq, &v, s->sig_a, &d) < 0) {
+            problem(np, "article %llu unreadable (short record or bad strings)",
+                    (unsigned long long)seq);
             continue;
         }
-        c.docs++;
-        char key[MAX_ID_KEY];
-        MDB_val ik = val(key, id_key(key, d.id, d.h.lens[0])), iv;
-        uint64_t got = 0;
-        if (mdb_get(txn, s->ids, &ik, &iv) == 0 && iv.mv_size == 8) memcpy(&got, iv.mv_data, 8);
-        if (got != seq) problem(&c, "%s: article %llu has no id entry", d.id, (unsigned long long)seq);
-        unsigned char tk[16];
-        time_key(tk, d.h.has_time ? d.h.time : d.h.arrival, seq);
-        MDB_val tkv = val(tk, 16), tv;
-        if (mdb_get(txn, s->times, &tkv, &tv) != 0) problem(&c, "%s: article %llu has no time entry", d.id, (unsigned long long)seq);
-        if (d.h.shingles) {
+        docs++;
+        if (seq >= ctr.next_seq)
+            problem(np, "%s: article %llu at or past the next seq %llu", d.id,
+                    (unsigned long long)seq, (unsigned long long)ctr.next_seq);
+        if (d.h.shingles) indexed++;
+        if (d.h.kind != SYNDIC_INGEST_NEW && d.h.kind != SYNDIC_INGEST_COPY)
+            problem(np, "%s: article %llu has verdict %u", d.id, (unsigned long long)seq, d.h.kind);
+        uint64_t h = id_hash(d.id, d.h.lens[0]);
+        const uint32_t *refs;
+        uint32_t n = syndic__ix_get(&ids, h, &refs);
+        for (uint32_t i = 0; i < n; i++) {
+            loaded o;
+            uint64_t q = seq_of_ref(ctr.next_seq, refs[i]);
+            if (load_doc(s, txn, q, NULL, &o) > 0 && o.h.lens[0] == d.h.lens[0] &&
+                memcmp(o.id, d.id, d.h.lens[0]) == 0)
+                problem(np, "%s: stored twice (articles %llu and %llu)", d.id,
+                        (unsigned long long)q, (unsigned long long)seq);
+        }
+        if ((rc = syndic__ix_add(&ids, h, (uint32_t)seq)) < 0) goto out;
+        story_rec st;
+        if (get_story(s, txn, d.h.story, &st, NULL, NULL) <= 0)
+            problem(np, "%s: article %llu has no story", d.id, (unsigned long long)seq);
+        else if (d.h.story < live_cap)
+            live[d.h.story]++;
+        if (s->bands.cap && d.h.shingles) {
+            /* A writer: its postings must be in memory. */
             for (unsigned b = 0; b < p->bands; b++) {
-                uint64_t bk = syndic__band_key(s->sig_a, b, p->rows, p->seed);
-                MDB_val bkv = val(&bk, 8), bvv = val(&seq, 8);
-                if (mdb_cursor_get(bc, &bkv, &bvv, MDB_GET_BOTH) != 0)
-                    problem(&c, "%s: article %llu misses a posting", d.id, (unsigned long long)seq);
-                c.postings++;
+                const uint32_t *r;
+                uint32_t m = syndic__ix_get(&s->bands,
+                                            syndic__band_key(s->sig_a, b, p->rows, p->seed), &r);
+                bool found = false;
+                for (uint32_t i = 0; i < m && !found; i++) found = r[i] == (uint32_t)seq;
+                if (!found) {
+                    problem(np, "%s: article %llu misses a posting", d.id, (unsigned long long)seq);
+                    break;
+                }
             }
         }
-        story_rec st;
-        if (get_story(s, txn, d.h.story, &st, NULL, NULL) <= 0) {
-            problem(&c, "%s: article %llu has no story", d.id, (unsigned long long)seq);
-        } else if (d.h.story < live_cap) {
-            live[d.h.story]++;
-        }
     }
-    if (mrc != MDB_NOTFOUND) { rc = lmdb_error(mrc, s->dir); goto out; }
-    MDB_stat st;
-    uint64_t n_ids = 0, n_times = 0, n_post = 0;
-    if (!mdb_stat(txn, s->ids, &st)) n_ids = st.ms_entries;
-    if (!mdb_stat(txn, s->times, &st)) n_times = st.ms_entries;
-    if (!mdb_stat(txn, s->bands, &st)) n_post = st.ms_entries;
-    if (n_ids != c.docs) problem(&c, "%llu id entries for %llu articles", (unsigned long long)n_ids, (unsigned long long)c.docs);
-    if (n_times != c.docs) problem(&c, "%llu time entries for %llu articles", (unsigned long long)n_times, (unsigned long long)c.docs);
-    if (n_post != c.postings) problem(&c, "%llu postings where the articles have %llu", (unsigned long long)n_post, (unsigned long long)c.postings);
     mdb_cursor_close(cur);
     cur = NULL;
+    if (mrc != MDB_NOTFOUND) { rc = lmdb_error(mrc, s->dir); goto out; }
+    if (docs + ctr.evicted + 1 != ctr.next_seq)
+        problem(np, "%llu articles, but %llu submitted and %llu evicted", (unsigned long long)docs,
+                (unsigned long long)(ctr.next_seq - 1), (unsigned long long)ctr.evicted);
+    if (indexed != ctr.indexed)
+        problem(np, "%llu articles with words, the counters say %llu", (unsigned long long)indexed,
+                (unsigned long long)ctr.indexed);
+    if (s->bands.cap && (s->bands.refs != indexed * p->bands || s->ids.refs != docs))
+        problem(np, "the in-memory index holds %zu postings and %zu ids for %llu articles",
+                s->bands.refs, s->ids.refs, (unsigned long long)docs);
     if ((mrc = mdb_cursor_open(txn, s->stories, &cur))) { rc = lmdb_error(mrc, s->dir); goto out; }
     for (mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); mrc == 0;
          mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
         uint64_t id;
         story_rec sr;
+        if (k.mv_size != sizeof id || v.mv_size < sizeof sr) { problem(np, "a bad story record"); continue; }
         memcpy(&id, k.mv_data, sizeof id);
         memcpy(&sr, v.mv_data, sizeof sr);
         uint64_t seen = id < live_cap ? live[id] : 0;
-        if (seen != sr.live) problem(&c, "story %llu: %u members recorded, %llu found", (unsigned long long)id, sr.live, (unsigned long long)seen);
+        if (seen != sr.live)
+            problem(np, "story %llu: %u members recorded, %llu found", (unsigned long long)id,
+                    sr.live, (unsigned long long)seen);
     }
+    mdb_cursor_close(cur);
+    cur = NULL;
+    if (mrc != MDB_NOTFOUND) { rc = lmdb_error(mrc, s->dir); goto out; }
+    /* The line log replays to the counted lines and templates. */
+    if ((mrc = mdb_cursor_open(txn, s->linelog, &cur))) { rc = lmdb_error(mrc, s->dir); goto out; }
+    for (mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); mrc == 0;
+         mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        uint64_t seq;
+        memcpy(&seq, k.mv_data, sizeof seq);
+        size_t n = v.mv_size >= 4 ? (v.mv_size - 4) / 8 : 0;
+        if (v.mv_size < 4 || v.mv_size != 4 + 8 * n || seq >= ctr.next_seq) {
+            problem(np, "line log entry of article %llu: bad", (unsigned long long)seq);
+            continue;
+        }
+        uint32_t fp;
+        memcpy(&fp, v.mv_data, 4);
+        for (size_t i = 0; i < n; i++) {
+            uint64_t key;
+            bool became;
+            memcpy(&key, (const char *)v.mv_data + 4 + 8 * i, 8);
+            if ((rc = syndic__lines_observe(&lines, key, fp, &became)) < 0) goto out;
+        }
+    }
+    if (mrc != MDB_NOTFOUND) { rc = lmdb_error(mrc, s->dir); goto out; }
+    if (lines.count != ctr.lines || lines.templates != ctr.templates)
+        problem(np, "the line log replays to %zu lines and %zu templates, the counters say "
+                "%llu and %llu", lines.count, lines.templates, (unsigned long long)ctr.lines,
+                (unsigned long long)ctr.templates);
     rc = SYNDIC_OK;
 out:
     if (cur) mdb_cursor_close(cur);
-    if (bc) mdb_cursor_close(bc);
     end_read(s, txn);
+    syndic__ix_free(&ids);
+    syndic__lines_free(&lines);
     syndic__free(live);
-    *problems = c.problems;
     return rc;
 }
 

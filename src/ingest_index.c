@@ -1,0 +1,422 @@
+/*
+ * ingest_index.c - in-memory indexes of a feed-ingest state.
+ *
+ * ingest.c keeps only what cannot be recomputed in LMDB (articles with
+ * their signatures, stories, the template learner's log) and rebuilds these
+ * at open. That takes the per-article random writes out of the B-trees: an
+ * article's 28 LSH postings used to land on 28 random pages of a postings
+ * tree, so a commit copied thousands of pages and slowed as the state grew.
+ *
+ * Multimap (LSH postings: band key -> articles; ids: XXH3 of the id ->
+ * articles). Open addressing with linear probing over 16-byte slots
+ * {key, val, n}: a key with one ref keeps it inline (most band keys have one
+ * article), a key with more points to a growable list. Slots are found by
+ * the high bits of (key x golden ratio), mapped onto any capacity by a
+ * multiply-shift (so the table can grow by 1.5 instead of doubling).
+ * Deletion shifts the following run back (no tombstones), so lookups never
+ * slow down with eviction. Refs are 32 bits: ingest.c stores the low half of
+ * an article's seq and restores the rest from the next seq (articles in the
+ * state always span fewer than 2^32 seqs; it checks).
+ *
+ * Cost: 16 bytes a slot at a load of at most 0.7 (about 19-27 bytes per
+ * distinct key), plus 4 bytes per ref and a malloc'd list for shared keys.
+ * For 1M articles x 28 bands that is a few hundred MB; measured figures in
+ * docs/ingest.md.
+ *
+ * Line counts: the same probing over {key, fp, docs|flags}: see the header.
+ * Time heap: a plain binary min-heap on (time, seq).
+ */
+#include "ingest_index.h"
+#include "internal.h"
+
+#include <stdatomic.h>
+#include <string.h>
+
+#define MAX_LOAD_NUM 7
+#define MAX_LOAD_DEN 10
+
+static inline size_t slot_of(uint64_t key, size_t cap)
+{
+    uint64_t h = key * UINT64_C(0x9E3779B97F4A7C15);
+    return (size_t)(((h >> 32) * (uint64_t)cap) >> 32);
+}
+
+/* ---- multimap ---- */
+
+static int ix_rehash(syndic_ix *ix, size_t cap)
+{
+    if (cap > UINT32_MAX) return syndic__error(SYNDIC_ENOMEM, "index too large");
+    ix_slot *slots = syndic__calloc(cap, sizeof *slots);
+    if (!slots) return syndic__oom();
+    for (size_t i = 0; i < ix->cap; i++) {
+        if (!ix->slots[i].n) continue;
+        size_t j = slot_of(ix->slots[i].key, cap);
+        while (slots[j].n) j = j + 1 == cap ? 0 : j + 1;
+        slots[j] = ix->slots[i];
+    }
+    syndic__free(ix->slots);
+    ix->slots = slots;
+    ix->cap = cap;
+    return SYNDIC_OK;
+}
+
+int syndic__ix_reserve(syndic_ix *ix, size_t keys)
+{
+    size_t need = keys / MAX_LOAD_NUM * MAX_LOAD_DEN + 16;
+    return need > ix->cap ? ix_rehash(ix, need) : SYNDIC_OK;
+}
+
+static size_t ix_find(const syndic_ix *ix, uint64_t key)
+{
+    size_t i = slot_of(key, ix->cap);
+    while (ix->slots[i].n && ix->slots[i].key != key) i = i + 1 == ix->cap ? 0 : i + 1;
+    return i;
+}
+
+static int new_list(syndic_ix *ix, uint32_t *out)
+{
+    if (ix->free_count) {
+        *out = ix->free_lists[--ix->free_count];
+        return SYNDIC_OK;
+    }
+    if (ix->list_count >= UINT32_MAX) return syndic__error(SYNDIC_ENOMEM, "index too large");
+    if (syndic__grow(&ix->lists, &ix->list_cap, ix->list_count + 1, sizeof *ix->lists) < 0)
+        return syndic__oom();
+    ix->lists[ix->list_count] = (ix_list){NULL, 0};
+    *out = (uint32_t)ix->list_count++;
+    return SYNDIC_OK;
+}
+
+int syndic__ix_add(syndic_ix *ix, uint64_t key, uint32_t ref)
+{
+    if ((ix->keys + 1) * MAX_LOAD_DEN > ix->cap * MAX_LOAD_NUM) {
+        int rc = ix_rehash(ix, ix->cap < 64 ? 64 : ix->cap + ix->cap / 2);
+        if (rc < 0) return rc;
+    }
+    size_t i = ix_find(ix, key);
+    ix_slot *s = &ix->slots[i];
+    if (!s->n) {
+        *s = (ix_slot){key, ref, 1};
+        ix->keys++;
+        ix->refs++;
+        return SYNDIC_OK;
+    }
+    if (s->n == UINT32_MAX) return syndic__error(SYNDIC_ENOMEM, "index bucket too large");
+    if (s->n == 1) {
+        uint32_t l = 0;
+        int rc = new_list(ix, &l);
+        if (rc < 0) return rc;
+        ix_list *L = &ix->lists[l];
+        if (L->cap < 4) {
+            uint32_t *p = syndic__reallocarray(L->refs, 4, sizeof *p);
+            if (!p) return syndic__oom(); /* the list stays free for reuse */
+            L->refs = p;
+            L->cap = 4;
+        }
+        L->refs[0] = s->val;
+        s->val = l;
+    }
+    ix_list *L = &ix->lists[s->val];
+    if (s->n == L->cap) {
+        uint32_t cap = L->cap > UINT32_MAX / 2 ? UINT32_MAX : L->cap * 2;
+        uint32_t *p = syndic__reallocarray(L->refs, cap, sizeof *p);
+        if (!p) return syndic__oom();
+        L->refs = p;
+        L->cap = cap;
+    }
+    L->refs[s->n++] = ref;
+    ix->refs++;
+    return SYNDIC_OK;
+}
+
+/* Empties slot i and shifts the rest of its run back. */
+static void ix_vacate(syndic_ix *ix, size_t i)
+{
+    size_t j = i;
+    for (;;) {
+        j = j + 1 == ix->cap ? 0 : j + 1;
+        if (!ix->slots[j].n) break;
+        size_t home = slot_of(ix->slots[j].key, ix->cap);
+        /* Can the entry at j move to i? Only if its home is not in (i, j]. */
+        bool in_between = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+        if (in_between) continue;
+        ix->slots[i] = ix->slots[j];
+        i = j;
+    }
+    ix->slots[i] = (ix_slot){0, 0, 0};
+    ix->keys--;
+}
+
+bool syndic__ix_remove(syndic_ix *ix, uint64_t key, uint32_t ref)
+{
+    if (!ix->cap) return false;
+    size_t i = ix_find(ix, key);
+    ix_slot *s = &ix->slots[i];
+    if (!s->n) return false;
+    if (s->n == 1) {
+        if (s->val != ref) return false;
+        ix_vacate(ix, i);
+        ix->refs--;
+        return true;
+    }
+    ix_list *L = &ix->lists[s->val];
+    uint32_t at = 0;
+    while (at < s->n && L->refs[at] != ref) at++;
+    if (at == s->n) return false;
+    L->refs[at] = L->refs[--s->n];
+    ix->refs--;
+    if (s->n == 1) {
+        /* Back inline; the list is kept for reuse. */
+        uint32_t l = s->val;
+        s->val = L->refs[0];
+        if (syndic__grow(&ix->free_lists, &ix->free_cap, ix->free_count + 1,
+                         sizeof *ix->free_lists) == 0)
+            ix->free_lists[ix->free_count++] = l;
+        /* else: the list leaks into the table until it is freed; harmless. */
+    }
+    return true;
+}
+
+uint32_t syndic__ix_get(const syndic_ix *ix, uint64_t key, const uint32_t **refs)
+{
+    *refs = NULL;
+    if (!ix->cap) return 0;
+    const ix_slot *s = &ix->slots[ix_find(ix, key)];
+    if (!s->n) return 0;
+    *refs = s->n == 1 ? &s->val : ix->lists[s->val].refs;
+    return s->n;
+}
+
+void syndic__ix_free(syndic_ix *ix)
+{
+    for (size_t i = 0; i < ix->list_count; i++) syndic__free(ix->lists[i].refs);
+    syndic__free(ix->lists);
+    syndic__free(ix->free_lists);
+    syndic__free(ix->slots);
+    memset(ix, 0, sizeof *ix);
+}
+
+/* ---- line counts ---- */
+
+#define LT_TWO (UINT32_C(1) << 31)
+#define LT_FP (UINT32_C(1) << 30)
+#define LT_COUNT (LT_FP - 1)
+
+static bool lt_template(const lt_slot *s, unsigned min_docs)
+{
+    return (s->docs & LT_TWO) && (s->docs & LT_COUNT) >= min_docs;
+}
+
+static size_t lt_find(const syndic_lines *t, uint64_t key)
+{
+    size_t i = slot_of(key, t->cap);
+    while (t->slots[i].key && t->slots[i].key != key) i = i + 1 == t->cap ? 0 : i + 1;
+    return i;
+}
+
+bool syndic__lines_is_template(const syndic_lines *t, uint64_t key)
+{
+    if (!t->cap) return false;
+    const lt_slot *s = &t->slots[lt_find(t, key)];
+    return s->key && lt_template(s, t->min_docs);
+}
+
+static int lt_grow(syndic_lines *t)
+{
+    size_t cap = t->cap < 64 ? 64 : t->cap + t->cap / 2;
+    lt_slot *slots = syndic__calloc(cap, sizeof *slots);
+    if (!slots) return syndic__oom();
+    for (size_t i = 0; i < t->cap; i++) {
+        if (!t->slots[i].key) continue;
+        size_t j = slot_of(t->slots[i].key, cap);
+        while (slots[j].key) j = j + 1 == cap ? 0 : j + 1;
+        slots[j] = t->slots[i];
+    }
+    syndic__free(t->slots);
+    t->slots = slots;
+    t->cap = cap;
+    return SYNDIC_OK;
+}
+
+int syndic__lines_observe(syndic_lines *t, uint64_t key, uint32_t fp, bool *became)
+{
+    *became = false;
+    if (!key) return SYNDIC_OK;
+    if ((t->count + 1) * MAX_LOAD_DEN > t->cap * MAX_LOAD_NUM) {
+        int rc = lt_grow(t);
+        if (rc < 0) return rc;
+    }
+    lt_slot *s = &t->slots[lt_find(t, key)];
+    if (!s->key) { /* first sighting: only counted */
+        *s = (lt_slot){key, 0, 1};
+        t->count++;
+        return SYNDIC_OK;
+    }
+    if (lt_template(s, t->min_docs)) return SYNDIC_OK; /* a template stays one */
+    if ((s->docs & LT_COUNT) < LT_COUNT) s->docs++;
+    if (!(s->docs & LT_FP)) {
+        s->fp = fp;
+        s->docs |= LT_FP;
+    } else if (s->fp != fp) {
+        s->docs |= LT_TWO;
+    }
+    if (lt_template(s, t->min_docs)) {
+        t->templates++;
+        *became = true;
+    }
+    return SYNDIC_OK;
+}
+
+void syndic__lines_free(syndic_lines *t)
+{
+    syndic__free(t->slots);
+    t->slots = NULL;
+    t->cap = t->count = t->templates = 0;
+}
+
+/* ---- time heap ---- */
+
+static bool th_less(const th_entry *a, const th_entry *b)
+{
+    return a->time != b->time ? a->time < b->time : a->seq < b->seq;
+}
+
+static void th_down(syndic_theap *h, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, m = i;
+        if (l < h->n && th_less(&h->v[l], &h->v[m])) m = l;
+        if (l + 1 < h->n && th_less(&h->v[l + 1], &h->v[m])) m = l + 1;
+        if (m == i) return;
+        th_entry t = h->v[i];
+        h->v[i] = h->v[m];
+        h->v[m] = t;
+        i = m;
+    }
+}
+
+int syndic__theap_push(syndic_theap *h, int64_t time, uint64_t seq)
+{
+    if (syndic__grow(&h->v, &h->cap, h->n + 1, sizeof *h->v) < 0) return syndic__oom();
+    size_t i = h->n++;
+    h->v[i] = (th_entry){time, seq};
+    while (i > 0) {
+        size_t p = (i - 1) / 2;
+        if (!th_less(&h->v[i], &h->v[p])) break;
+        th_entry t = h->v[i];
+        h->v[i] = h->v[p];
+        h->v[p] = t;
+        i = p;
+    }
+    return SYNDIC_OK;
+}
+
+void syndic__theap_pop(syndic_theap *h)
+{
+    if (!h->n) return;
+    h->v[0] = h->v[--h->n];
+    th_down(h, 0);
+}
+
+void syndic__theap_heapify(syndic_theap *h)
+{
+    for (size_t i = h->n / 2; i-- > 0;) th_down(h, i);
+}
+
+void syndic__theap_free(syndic_theap *h)
+{
+    syndic__free(h->v);
+    h->v = NULL;
+    h->n = h->cap = 0;
+}
+
+/* ---- template set ---- */
+
+static tset_table *tset_table_new(size_t cap)
+{
+    tset_table *t = syndic__calloc(1, sizeof *t + cap * sizeof t->keys[0]);
+    if (!t) return NULL;
+    t->cap = cap;
+    for (size_t i = 0; i < cap; i++) atomic_init(&t->keys[i], 0);
+    return t;
+}
+
+bool syndic__tset_has(syndic_tset *t, uint64_t key)
+{
+    tset_table *tab = atomic_load_explicit(&t->cur, memory_order_acquire);
+    if (!tab || !key) return false;
+    for (size_t i = slot_of(key, tab->cap);; i = i + 1 == tab->cap ? 0 : i + 1) {
+        uint64_t k = atomic_load_explicit(&tab->keys[i], memory_order_acquire);
+        if (k == key) return true;
+        if (!k) return false;
+    }
+}
+
+uint64_t syndic__tset_gen(syndic_tset *t)
+{
+    return atomic_load_explicit(&t->gen, memory_order_acquire);
+}
+
+static int tset_retire(syndic_tset *t, tset_table *old)
+{
+    if (!old) return SYNDIC_OK;
+    if (syndic__grow(&t->old, &t->old_cap, t->old_n + 1, sizeof *t->old) < 0) return syndic__oom();
+    t->old[t->old_n++] = old;
+    return SYNDIC_OK;
+}
+
+static void tset_put(tset_table *tab, uint64_t key)
+{
+    size_t i = slot_of(key, tab->cap);
+    for (;;) {
+        uint64_t k = atomic_load_explicit(&tab->keys[i], memory_order_relaxed);
+        if (k == key) return;
+        if (!k) break;
+        i = i + 1 == tab->cap ? 0 : i + 1;
+    }
+    atomic_store_explicit(&tab->keys[i], key, memory_order_release);
+}
+
+int syndic__tset_add(syndic_tset *t, uint64_t key)
+{
+    if (!key) return SYNDIC_OK;
+    tset_table *tab = atomic_load_explicit(&t->cur, memory_order_relaxed);
+    if (!tab || (t->count + 1) * 2 > tab->cap) {
+        /* A copy twice the size, published whole; the old one is retired. */
+        tset_table *bigger = tset_table_new(tab ? tab->cap * 2 : 256);
+        if (!bigger) return syndic__oom();
+        for (size_t i = 0; tab && i < tab->cap; i++) {
+            uint64_t k = atomic_load_explicit(&tab->keys[i], memory_order_relaxed);
+            if (k) tset_put(bigger, k);
+        }
+        if (tset_retire(t, tab) < 0) { syndic__free(bigger); return syndic__oom(); }
+        atomic_store_explicit(&t->cur, bigger, memory_order_release);
+        tab = bigger;
+    }
+    tset_put(tab, key);
+    t->count++;
+    atomic_fetch_add_explicit(&t->gen, 1, memory_order_release);
+    return SYNDIC_OK;
+}
+
+int syndic__tset_clear(syndic_tset *t)
+{
+    tset_table *fresh = tset_table_new(256);
+    if (!fresh) return syndic__oom();
+    tset_table *tab = atomic_load_explicit(&t->cur, memory_order_relaxed);
+    if (tset_retire(t, tab) < 0) { syndic__free(fresh); return syndic__oom(); }
+    atomic_store_explicit(&t->cur, fresh, memory_order_release);
+    t->count = 0;
+    atomic_fetch_add_explicit(&t->gen, 1, memory_order_release);
+    return SYNDIC_OK;
+}
+
+void syndic__tset_free(syndic_tset *t)
+{
+    for (size_t i = 0; i < t->old_n; i++) syndic__free(t->old[i]);
+    syndic__free(t->old);
+    syndic__free(atomic_load_explicit(&t->cur, memory_order_relaxed));
+    t->old = NULL;
+    t->old_n = t->old_cap = t->count = 0;
+    atomic_store_explicit(&t->cur, NULL, memory_order_relaxed);
+}

@@ -1,0 +1,94 @@
+/*
+ * ingest_index.h - the in-memory indexes of a feed-ingest state
+ * (ingest_index.c): a multimap from 64-bit keys to 32-bit article refs (LSH
+ * postings, id hashes), the template learner's line counts, and a min-heap
+ * of (time, seq) for eviction. All are rebuilt from LMDB when a state opens.
+ */
+#ifndef SYNDIC_INGEST_INDEX_H
+#define SYNDIC_INGEST_INDEX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+/* ---- multimap: key -> refs (a multiset; order within a key unspecified) */
+typedef struct ix_slot {
+    uint64_t key;
+    uint32_t val; /* n == 1: the ref; n > 1: index of a list */
+    uint32_t n;   /* refs under key; 0 = empty slot */
+} ix_slot;
+typedef struct ix_list { uint32_t *refs; uint32_t cap; } ix_list;
+typedef struct syndic_ix {
+    ix_slot *slots;
+    size_t cap, keys, refs;
+    ix_list *lists;
+    size_t list_count, list_cap;
+    uint32_t *free_lists;
+    size_t free_count, free_cap;
+} syndic_ix;
+
+/* Room for `keys` distinct keys without growing. */
+int syndic__ix_reserve(syndic_ix *ix, size_t keys);
+int syndic__ix_add(syndic_ix *ix, uint64_t key, uint32_t ref);
+/* Removes one occurrence of ref under key; false if it was not there. */
+bool syndic__ix_remove(syndic_ix *ix, uint64_t key, uint32_t ref);
+/* The refs under key (borrowed until the next change); returns their count. */
+uint32_t syndic__ix_get(const syndic_ix *ix, uint64_t key, const uint32_t **refs);
+void syndic__ix_free(syndic_ix *ix);
+
+/* ---- line counts of the template learner (templates.c's rule): per line
+ * key, the articles that had it and whether two different fingerprints were
+ * added (the first sighting adds none; later ones add the article's). That is
+ * all the rule needs: a template is a line with docs >= min_docs and two
+ * fingerprints. */
+typedef struct lt_slot {
+    uint64_t key;   /* never 0 (0 = empty slot; line keys are never 0) */
+    uint32_t fp;    /* the first fingerprint added */
+    uint32_t docs;  /* bit 31: a second, different fingerprint was added;
+                       bit 30: fp is set; bits 0-29: articles (saturating) */
+} lt_slot;
+typedef struct syndic_lines {
+    lt_slot *slots;
+    size_t cap, count, templates;
+    unsigned min_docs;
+} syndic_lines;
+
+bool syndic__lines_is_template(const syndic_lines *t, uint64_t key);
+/* Counts one article's sighting of key (fp: its content fingerprint); sets
+ * *became when the line turned into a template with it. */
+int syndic__lines_observe(syndic_lines *t, uint64_t key, uint32_t fp, bool *became);
+void syndic__lines_free(syndic_lines *t);
+
+/* ---- (time, seq) min-heap: the eviction order */
+typedef struct th_entry { int64_t time; uint64_t seq; } th_entry;
+typedef struct syndic_theap { th_entry *v; size_t n, cap; } syndic_theap;
+int syndic__theap_push(syndic_theap *h, int64_t time, uint64_t seq);
+void syndic__theap_pop(syndic_theap *h);
+/* Builds the heap from v[0..n) in place (after bulk loading). */
+void syndic__theap_heapify(syndic_theap *h);
+void syndic__theap_free(syndic_theap *h);
+
+/* ---- template set: the line keys that are templates, read by any thread
+ * (the sketching thread) while one writer adds to it. Lock-free: a reader
+ * loads the current table (acquire) and probes it; the writer stores new
+ * keys with release order and, to grow, publishes a copy and keeps the old
+ * table alive until syndic__tset_free (so a reader never touches freed
+ * memory). gen counts changes: a reader that saw gen g before sketching saw
+ * every template added before g was published. */
+typedef struct tset_table { size_t cap; _Atomic uint64_t keys[]; } tset_table;
+typedef struct syndic_tset {
+    _Atomic(tset_table *) cur;
+    _Atomic uint64_t gen;
+    size_t count;                  /* writer only */
+    tset_table **old;              /* writer only: retired tables */
+    size_t old_n, old_cap;
+} syndic_tset;
+bool syndic__tset_has(syndic_tset *t, uint64_t key);
+uint64_t syndic__tset_gen(syndic_tset *t);
+int syndic__tset_add(syndic_tset *t, uint64_t key);
+/* Starts an empty set (the old tables stay readable until free). */
+int syndic__tset_clear(syndic_tset *t);
+void syndic__tset_free(syndic_tset *t);
+
+#endif
