@@ -53,12 +53,22 @@ typedef struct syndic_words {
 int syndic__normalize(syndic_words *w, const char *text, size_t len);
 /* The same, appending to the words already in w (a line at a time). */
 int syndic__normalize_append(syndic_words *w, const char *text, size_t len);
+/* The same, but stops (returns SYNDIC__STOPPED, w unchanged) as soon as w
+ * would hold more than max_count words: learning skips long lines cheaply. */
+#define SYNDIC__STOPPED 1
+int syndic__normalize_append_max(syndic_words *w, const char *text, size_t len,
+                                 size_t max_count);
 void syndic__words_free(syndic_words *w);
 bool syndic__utf8_valid(const char *s, size_t len, size_t *bad_offset);
 
 /* ---- shingle.c: hashes of word k-shingles; sorted and distinct. */
 int syndic__shingle(uint64_t **hashes, size_t *count, size_t *cap,
                     const syndic_words *w, unsigned k, uint64_t seed);
+/* Unsorted, with repeats (*count of them), and the number of distinct ones;
+ * table is scratch kept between calls. Enough for a sketch. */
+int syndic__shingle_bag(uint64_t **hashes, size_t *count, size_t *cap,
+                        const syndic_words *w, unsigned k, uint64_t seed,
+                        uint64_t **table, size_t *table_cap, size_t *distinct);
 
 /* ---- numbers.c: fingerprints of the number tokens of a text. */
 #define NUMBER_SLOTS 16

@@ -87,6 +87,7 @@ static once_flag tables_once = ONCE_FLAG_INIT;
 
 typedef struct state {
     syndic_words *w;
+    size_t max_count;  /* starting a word beyond this many stops the run */
     bool in_word;      /* the last thing emitted was a word character */
     bool last_digit;   /* ... and it was a digit */
     int pending;       /* K_APOS, K_COMMA, K_DOT seen after a word char */
@@ -142,6 +143,7 @@ static int emit(state *st, const char *bytes, size_t n, bool digit)
     }
     st->pending = 0;
     if (!st->in_word) {
+        if (w->count >= st->max_count) return SYNDIC__STOPPED;
         if (w->count == w->word_cap) {
             /* start[] and end[] share one capacity. */
             size_t cap = w->word_cap;
@@ -225,12 +227,19 @@ int syndic__normalize(syndic_words *w, const char *text, size_t len)
 
 int syndic__normalize_append(syndic_words *w, const char *text, size_t len)
 {
+    return syndic__normalize_append_max(w, text, len, SIZE_MAX);
+}
+
+int syndic__normalize_append_max(syndic_words *w, const char *text, size_t len,
+                                 size_t max_count)
+{
     call_once(&tables_once, init_tables);
+    const size_t count0 = w->count, len0 = w->len;
     if (len > UINT32_MAX / 4 || w->len > UINT32_MAX / 4)
         return syndic__error(SYNDIC_EINVAL, "text of %zu bytes is too long", len + w->len);
     int rc = reserve(w, len / 2 + 16);
     if (rc < 0) return rc;
-    state st = {w, false, false, 0};
+    state st = {w, max_count, false, false, 0};
     const unsigned char *s = (const unsigned char *)text;
     size_t i = 0;
     while (i < len) {
@@ -251,14 +260,14 @@ int syndic__normalize_append(syndic_words *w, const char *text, size_t len)
             } else {
                 rc = handle(&st, k);
             }
-            if (rc < 0) return rc;
+            if (rc) goto stop;
             continue;
         }
         utf8proc_int32_t cp;
         utf8proc_ssize_t n = utf8proc_iterate(s + i, (utf8proc_ssize_t)(len - i), &cp);
         if (n <= 0) { /* invalid byte: a separator */
             i++;
-            if ((rc = handle(&st, K_SEP)) < 0) return rc;
+            if ((rc = handle(&st, K_SEP)) != 0) goto stop;
             continue;
         }
         i += (size_t)n;
@@ -270,15 +279,22 @@ int syndic__normalize_append(syndic_words *w, const char *text, size_t len)
                 UTF8PROC_STRIPMARK | UTF8PROC_IGNORE | UTF8PROC_LUMP,
             &last_boundclass);
         if (m < 0 || m > 32) { /* cannot happen for valid code points */
-            if ((rc = handle(&st, K_SEP)) < 0) return rc;
+            if ((rc = handle(&st, K_SEP)) != 0) goto stop;
             continue;
         }
         for (utf8proc_ssize_t j = 0; j < m; j++)
-            if ((rc = code_point(&st, out[j])) < 0) return rc;
+            if ((rc = code_point(&st, out[j])) != 0) goto stop;
     }
     end_word(&st);
     w->text[w->len] = '\0';
     return SYNDIC_OK;
+stop:
+    if (rc == SYNDIC__STOPPED) { /* too many words: leave w as it was */
+        w->count = count0;
+        w->len = len0;
+        w->text[w->len] = '\0';
+    }
+    return rc;
 }
 
 void syndic__words_free(syndic_words *w)

@@ -90,6 +90,8 @@ struct syndic_sketcher {
     syndic_words words;
     uint64_t *hashes;
     size_t hash_count, hash_cap;
+    uint64_t *table;          /* syndic__shingle_bag's scratch */
+    size_t table_cap;
 };
 
 int syndic_sketcher_new(syndic_sketcher **out, const syndic_params *params)
@@ -110,6 +112,7 @@ void syndic_sketcher_free(syndic_sketcher *s)
     if (!s) return;
     syndic__words_free(&s->words);
     syndic__free(s->hashes);
+    syndic__free(s->table);
     syndic__free(s);
 }
 
@@ -173,10 +176,12 @@ int syndic__sketcher_sketch_doc(syndic_sketcher *s, const char *text, size_t len
     else
         rc = syndic__normalize(&s->words, text, len);
     if (rc < 0) return rc;
-    rc = syndic__shingle(&s->hashes, &s->hash_count, &s->hash_cap, &s->words,
-                         s->params.shingle_words, s->params.seed);
+    size_t distinct;
+    rc = syndic__shingle_bag(&s->hashes, &s->hash_count, &s->hash_cap, &s->words,
+                             s->params.shingle_words, s->params.seed, &s->table,
+                             &s->table_cap, &distinct);
     if (rc < 0) return rc;
     syndic_sketch_hashes(&s->params, s->hashes, s->hash_count, signature);
-    *shingles = s->hash_count > UINT32_MAX ? UINT32_MAX : (uint32_t)s->hash_count;
+    *shingles = distinct > UINT32_MAX ? UINT32_MAX : (uint32_t)distinct;
     return SYNDIC_OK;
 }

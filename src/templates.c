@@ -135,18 +135,39 @@ static bool is_number(const char *s, size_t n)
     return false;
 }
 
-/* Month and weekday names, full and short, after normalization. */
+/* Month and weekday names, full and short, after normalization. Called on
+ * every word of every line with figures in it: a mask of lengths and first
+ * letters rejects most words before any comparison. */
+#define CALENDAR(w) {w, sizeof w - 1}
+static const struct { const char *name; size_t len; } calendar_words[] = {
+    CALENDAR("january"), CALENDAR("february"), CALENDAR("march"), CALENDAR("april"),
+    CALENDAR("may"), CALENDAR("june"), CALENDAR("july"), CALENDAR("august"),
+    CALENDAR("september"), CALENDAR("october"), CALENDAR("november"), CALENDAR("december"),
+    CALENDAR("jan"), CALENDAR("feb"), CALENDAR("mar"), CALENDAR("apr"), CALENDAR("jun"),
+    CALENDAR("jul"), CALENDAR("aug"), CALENDAR("sep"), CALENDAR("sept"), CALENDAR("oct"),
+    CALENDAR("nov"), CALENDAR("dec"), CALENDAR("monday"), CALENDAR("tuesday"),
+    CALENDAR("wednesday"), CALENDAR("thursday"), CALENDAR("friday"), CALENDAR("saturday"),
+    CALENDAR("sunday"), CALENDAR("mon"), CALENDAR("tue"), CALENDAR("wed"), CALENDAR("thu"),
+    CALENDAR("fri"), CALENDAR("sat"), CALENDAR("sun"), CALENDAR("am"), CALENDAR("pm"),
+    CALENDAR("a"), CALENDAR("m"), CALENDAR("p"), CALENDAR("utc"), CALENDAR("gmt"),
+    CALENDAR("et"), CALENDAR("at")};
+#undef CALENDAR
+
 static bool is_calendar_word(const char *s, size_t n)
 {
-    if (n > 9) return false;
-    static const char *names[] = {
-        "january", "february", "march", "april", "may", "june", "july", "august",
-        "september", "october", "november", "december", "jan", "feb", "mar", "apr",
-        "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "monday", "tuesday",
-        "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "wed",
-        "thu", "fri", "sat", "sun", "am", "pm", "a", "m", "p", "utc", "gmt", "et", "at"};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (strlen(names[i]) == n && memcmp(names[i], s, n) == 0) return true;
+    /* Bit c - 'a' set when some name starts with c. */
+    static const uint32_t initials = 1u << ('a' - 'a') | 1u << ('d' - 'a') | 1u << ('e' - 'a') |
+                                     1u << ('f' - 'a') | 1u << ('g' - 'a') | 1u << ('j' - 'a') |
+                                     1u << ('m' - 'a') | 1u << ('n' - 'a') | 1u << ('o' - 'a') |
+                                     1u << ('p' - 'a') | 1u << ('s' - 'a') | 1u << ('t' - 'a') |
+                                     1u << ('u' - 'a') | 1u << ('w' - 'a');
+    if (n == 0 || n > 9) return false;
+    unsigned c = (unsigned char)s[0] - 'a';
+    if (c >= 26 || !(initials >> c & 1)) return false;
+    for (size_t i = 0; i < sizeof calendar_words / sizeof calendar_words[0]; i++)
+        if (calendar_words[i].len == n && calendar_words[i].name[0] == s[0] &&
+            memcmp(calendar_words[i].name, s, n) == 0)
+            return true;
     return false;
 }
 
@@ -197,30 +218,6 @@ static void line_keys(syndic_line *line, const syndic_words *w, size_t first, ui
 
 static bool collect_key(void *ctx, const syndic_line *line);
 
-/* Does the raw line have more than `limit` words, for sure? Each run of
- * non-blank bytes holding an ASCII letter or digit gives at least one word
- * after normalization (blanks always separate), so counting such runs never
- * over-counts. Learning skips these lines without normalizing them: they are
- * most of a story's bytes and can never be templates. */
-static bool surely_more_words(const char *s, size_t n, size_t limit)
-{
-    size_t runs = 0;
-    bool in_run = false, counted = false;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f') {
-            in_run = false;
-            continue;
-        }
-        if (!in_run) { in_run = true; counted = false; }
-        if (!counted && ((unsigned)((c | 0x20) - 'a') < 26u || (unsigned)(c - '0') < 10u)) {
-            counted = true;
-            if (++runs > limit) return true;
-        }
-    }
-    return false;
-}
-
 int syndic__normalize_lines(syndic_words *w, const char *text, size_t len, uint64_t salt,
                             syndic__line_filter keep, void *ctx, syndic_buf *content)
 {
@@ -232,13 +229,21 @@ int syndic__normalize_lines(syndic_words *w, const char *text, size_t len, uint6
         const char *nl = memchr(text + pos, '\n', len - pos);
         size_t end = nl ? (size_t)(nl - text) : len;
         size_t before_words = w->count, before_len = w->len;
-        if (!content && keep == collect_key &&
-            (end - pos > MAX_TEMPLATE_BYTES ||
-             surely_more_words(text + pos, end - pos, MAX_TEMPLATE_WORDS))) {
-            pos = end + 1; /* learning: a line this long is never a template */
-            continue;
+        int rc;
+        if (!content && keep == collect_key) {
+            /* Learning: a line this long is never a template. Most of a
+             * story's bytes are in such lines, so normalizing stops at the
+             * first word too many. */
+            if (end - pos > MAX_TEMPLATE_BYTES) rc = SYNDIC__STOPPED;
+            else rc = syndic__normalize_append_max(w, text + pos, end - pos,
+                                                   before_words + MAX_TEMPLATE_WORDS);
+            if (rc == SYNDIC__STOPPED) {
+                pos = end + 1;
+                continue;
+            }
+        } else {
+            rc = syndic__normalize_append(w, text + pos, end - pos);
         }
-        int rc = syndic__normalize_append(w, text + pos, end - pos);
         if (rc < 0) return rc;
         bool kept = true;
         size_t n = w->count - before_words;

@@ -106,6 +106,46 @@ START_TEST(test_dedup)
 }
 END_TEST
 
+/* The bag: the same multiset of hashes as the sorted set with repeats, its
+ * distinct count equals the set's size, and so the same signature. Texts of
+ * 1 to 3,000 words with many repeats (a small vocabulary), for the table's
+ * growth and collisions. */
+START_TEST(test_bag_matches_set)
+{
+    syndic_params p = SYNDIC_PARAMS_INIT;
+    ck_assert_int_eq(syndic_params_resolve(&p), SYNDIC_OK);
+    shingled s = {0};
+    uint64_t *bag = NULL, *table = NULL;
+    size_t bag_count, bag_cap = 0, table_cap = 0, distinct;
+    unsigned rng = 7;
+    static const size_t sizes[] = {1, 2, 3, 4, 5, 40, 300, 3000};
+    for (size_t c = 0; c < sizeof sizes / sizeof sizes[0]; c++) {
+        char *text = malloc(sizes[c] * 4 + 1);
+        size_t len = 0;
+        for (size_t i = 0; i < sizes[c]; i++) {
+            rng = rng * 1103515245u + 12345u;
+            len += (size_t)sprintf(text + len, "%s%c%c", i ? " " : "", 'a' + (rng >> 16) % 5,
+                                   'a' + (rng >> 20) % 3);
+        }
+        run(&s, text, 4, SEED);
+        ck_assert_int_eq(syndic__shingle_bag(&bag, &bag_count, &bag_cap, &s.w, 4, SEED, &table,
+                                             &table_cap, &distinct),
+                         SYNDIC_OK);
+        ck_assert_uint_eq(distinct, s.count);
+        ck_assert_uint_ge(bag_count, distinct);
+        for (size_t i = 0; i < bag_count; i++) ck_assert(contains(&s, bag[i]));
+        uint32_t a[128], b[128];
+        syndic_sketch_hashes(&p, s.h, s.count, a);
+        syndic_sketch_hashes(&p, bag, bag_count, b);
+        ck_assert_mem_eq(a, b, sizeof a);
+        free(text);
+    }
+    done(&s);
+    syndic__free(bag);
+    syndic__free(table);
+}
+END_TEST
+
 START_TEST(test_short_and_empty)
 {
     shingled s = {0};
@@ -208,6 +248,7 @@ static Suite *make_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_counts);
     tcase_add_test(tc, test_dedup);
+    tcase_add_test(tc, test_bag_matches_set);
     tcase_add_test(tc, test_short_and_empty);
     tcase_add_test(tc, test_hash_definition);
     tcase_add_test(tc, test_determinism_and_seed);
