@@ -1,30 +1,45 @@
 /*
  * cmd_ingest.c - `syndic ingest`: a verdict per arriving article.
  *
- * Reads JSON Lines (files, gzip, stdin) record by record, submits each to
- * the state (syndic_state_submit) and writes one JSON verdict per record in
- * input order. Verdicts are held in memory until the commit that makes their
- * articles durable: a commit happens every --commit-every articles, when the
- * oldest held verdict is --commit-ms old (checked as each record arrives),
- * and at the end of the input. (On an idle feed the held verdicts wait for
- * the next record: the reader buffers input, so a poll on stdin cannot tell
- * whether the next read would block.) So a verdict on stdout
- * always names an article that is in the state, whatever kills the process.
+ * Two threads and a bounded queue. The reader thread reads JSON Lines
+ * (files, gzip, stdin) record by record and prepares each one
+ * (syndic_state_prepare: copy, date, normalize, sketch); the main thread
+ * takes them in order, submits each (syndic_state_submit_prepared: lookup,
+ * verification, writes), commits, and writes one JSON verdict per record in
+ * input order. The library re-sketches an article if a template learned
+ * after its preparation changes it, so the verdicts are byte for byte those
+ * of one thread.
+ *
+ * A verdict is printed only once its article is durable:
+ *  - batched (default): verdicts are held until a commit (LMDB fsyncs in
+ *    it): every --commit-every articles, when the oldest held verdict is
+ *    --commit-ms old, and at the end. The main thread waits for records
+ *    with that deadline, so an idle feed gets its verdicts on time.
+ *  - a commit per article (--commit-every 1): each article is its own LMDB
+ *    transaction, committed without a sync; a third thread calls
+ *    syndic_state_sync() back to back (group commit), and a verdict is
+ *    printed once a sync that started after its commit returned has ended.
+ * So a verdict on stdout always names an article that is in the state,
+ * whatever kills the process.
  *
  * A restarted run over the same input gets `duplicate` verdicts for the
  * articles already stored and goes on where the last commit ended; since a
  * verdict depends only on the state and the article, the resulting state is
  * the one an uninterrupted run would have made (tests/cli/ingest_crash.sh).
+ *
+ * Verdicts are written by hand (no JSON library on the hot path), with
+ * jansson's compact format: keys in insertion order, reals as "%.17g" with
+ * ".0" added when integral, strings escaped as jansson escapes them.
  */
 #include "cli.h"
 #include "options.h"
 
 #include <errno.h>
 #include <getopt.h>
-#include <jansson.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-
+#include <time.h>
 
 enum { OPT_STATE = 1200, OPT_COMMIT_EVERY, OPT_COMMIT_MS, OPT_WINDOW, OPT_NO_SYNC, OPT_MAP_SIZE };
 
@@ -42,9 +57,11 @@ static const char usage[] =
     "  --state DIR        the state directory (LMDB; created when missing)\n"
     "  --window D         evict articles older than the newest article time minus\n"
     "                     D (units s, m, h, d, w; default 0 = keep everything)\n"
-    "  --commit-every N   commit after N articles (default 1000)\n"
+    "  --commit-every N   commit after N articles (default 1000); 1 = each article\n"
+    "                     its own transaction, made durable by a sync thread that\n"
+    "                     syncs back to back (group commit)\n"
     "  --commit-ms T      ... or when the oldest held verdict is T ms old\n"
-    "                     (default 200)\n"
+    "                     (default 200), also while the input is idle\n"
     "  --no-sync          commits survive a crash of the process, not of the\n"
     "                     machine (no fsync)\n"
     "  --map-size MIB     largest state size in MiB (default 65536)\n"
@@ -61,159 +78,605 @@ static const char usage[] =
     "  -q, --quiet        no summary on stderr\n"
     "  -h, --help         this help\n";
 
+/* ---- JSON output, jansson's compact format ---- */
+
+typedef struct outbuf { char *data; size_t len, cap; bool oom; } outbuf;
+
+static void out_grow(outbuf *b, size_t n)
+{
+    if (b->len + n <= b->cap) return;
+    size_t cap = b->cap ? b->cap : 1 << 16;
+    while (cap < b->len + n) cap *= 2;
+    char *p = realloc(b->data, cap);
+    if (!p) { b->oom = true; return; }
+    b->data = p;
+    b->cap = cap;
+}
+
+static void out_mem(outbuf *b, const char *s, size_t n)
+{
+    out_grow(b, n);
+    if (b->oom) return;
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+}
+
+static void out_lit(outbuf *b, const char *s) { out_mem(b, s, strlen(s)); }
+
+/* Length of the valid UTF-8 sequence at s (of n bytes), 0 if invalid. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    size_t len;
+    unsigned min;
+    if (c < 0x80) return 1;
+    if (c >= 0xC2 && c <= 0xDF) { len = 2; min = 0x80; }
+    else if (c >= 0xE0 && c <= 0xEF) { len = 3; min = 0x800; }
+    else if (c >= 0xF0 && c <= 0xF4) { len = 4; min = 0x10000; }
+    else return 0;
+    if (n < len) return 0;
+    unsigned cp = c & (0x3F >> (len - 1));
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80) return 0;
+        cp = cp << 6 | (s[i] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+    return len;
+}
+
+/* A JSON string: '"' and '\' escaped, control characters as \b \f \n \r \t
+ * or \u00XX (as jansson writes them), other characters as they are; a byte
+ * that is not valid UTF-8 becomes U+FFFD. */
+static void out_str(outbuf *b, const char *str)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t n = strlen(str);
+    out_mem(b, "\"", 1);
+    size_t run = 0; /* start of the pending plain run */
+    for (size_t i = 0; i < n;) {
+        unsigned c = s[i];
+        const char *esc = NULL;
+        char u[8];
+        size_t len = 1;
+        if (c == '"') esc = "\\\"";
+        else if (c == '\\') esc = "\\\\";
+        else if (c < 0x20) {
+            switch (c) {
+            case '\b': esc = "\\b"; break;
+            case '\f': esc = "\\f"; break;
+            case '\n': esc = "\\n"; break;
+            case '\r': esc = "\\r"; break;
+            case '\t': esc = "\\t"; break;
+            default: snprintf(u, sizeof u, "\\u%04X", c); esc = u;
+            }
+        } else if (c >= 0x80) {
+            len = utf8_len(s + i, n - i);
+            if (!len) { esc = "\xEF\xBF\xBD"; len = 1; }
+        }
+        if (esc) {
+            out_mem(b, str + run, i - run);
+            out_lit(b, esc);
+            run = i + len;
+        }
+        i += len;
+    }
+    out_mem(b, str + run, n - run);
+    out_mem(b, "\"", 1);
+}
+
+/* A real as jansson writes it: %.17g, a ".0" when it reads as an integer,
+ * no '+' and no leading zeros in the exponent. */
+static void out_real(outbuf *b, double v)
+{
+    char t[64];
+    int n = snprintf(t, sizeof t, "%.17g", v);
+    if (n < 0 || (size_t)n >= sizeof t - 3) { out_lit(b, "null"); return; }
+    if (!strchr(t, '.') && !strchr(t, 'e')) {
+        if (strchr(t, 'n') || strchr(t, 'i')) { out_lit(b, "null"); return; } /* nan, inf */
+        memcpy(t + n, ".0", 3);
+    }
+    char *e = strchr(t, 'e');
+    if (e) {
+        char *from = e + 1, *to = e + 1;
+        if (*from == '-') to = ++from;
+        else if (*from == '+') from++;
+        while (*from == '0' && from[1]) from++;
+        memmove(to, from, strlen(from) + 1);
+    }
+    out_lit(b, t);
+}
+
+static void out_int(outbuf *b, long long v)
+{
+    char t[32];
+    snprintf(t, sizeof t, "%lld", v);
+    out_lit(b, t);
+}
+
+static void out_key(outbuf *b, const char *key, bool first)
+{
+    if (!first) out_mem(b, ",", 1);
+    out_str(b, key);
+    out_mem(b, ":", 1);
+}
+
+static void verdict_json(outbuf *b, const syndic_ingest_verdict *v)
+{
+    out_mem(b, "{", 1);
+    out_key(b, "id", true);
+    out_str(b, v->id);
+    out_key(b, "verdict", false);
+    out_str(b, syndic_ingest_kind_name(v->kind));
+    out_key(b, "story", false);
+    out_int(b, (long long)v->story);
+    out_key(b, "origin", false);
+    out_str(b, v->origin);
+    if (v->kind == SYNDIC_INGEST_DUPLICATE) {
+        out_key(b, "first", false);
+        out_str(b, syndic_ingest_kind_name(v->first));
+    }
+    if (v->first == SYNDIC_INGEST_COPY) {
+        out_key(b, "match", false);
+        out_str(b, v->match);
+        out_key(b, "jaccard", false);
+        out_real(b, v->jaccard);
+        out_key(b, "containment", false);
+        out_real(b, v->containment);
+    }
+    if (v->kind != SYNDIC_INGEST_DUPLICATE) {
+        out_key(b, "candidates", false);
+        out_int(b, v->candidates);
+        out_key(b, "story_size", false);
+        out_int(b, v->story_size);
+    }
+    out_mem(b, "}\n", 2);
+}
+
+static void reject_json(outbuf *b, syndic_reject why, const char *input, uint64_t line,
+                        const char *msg)
+{
+    out_lit(b, "{\"id\":null,\"verdict\":\"rejected\"");
+    out_key(b, "reason", false);
+    out_str(b, syndic_reject_name(why));
+    out_key(b, "input", false);
+    out_str(b, input);
+    out_key(b, "line", false);
+    out_int(b, (long long)line);
+    out_key(b, "message", false);
+    out_str(b, msg);
+    out_mem(b, "}\n", 2);
+}
+
+/* ---- the queue between the reader and the main thread ---- */
+
+enum item_kind { ITEM_DOC, ITEM_REJECT, ITEM_END, ITEM_FAIL };
+
+typedef struct item {
+    enum item_kind kind;
+    syndic_state_prep *prep;
+    syndic_reject why;
+    const char *input;     /* the reader's name for its input (kept to the end) */
+    uint64_t line;
+    char msg[512];
+    double t_read;         /* when the record was read */
+    double t_prep;         /* seconds its preparation took */
+} item;
+
+#define QUEUE 256
+
 typedef struct run {
     syndic_state *state;
     unsigned long long commit_every, commit_ms;
-    char *held;            /* verdict lines waiting for their commit */
-    size_t held_len, held_cap;
-    size_t held_count;
+    bool group;            /* a transaction per article, synced by a thread */
+    const syndic_read_options *ro;
+    char **inputs;
+    int input_count;
+    char **names;          /* input names, freed at the end */
+    /* queue */
+    pthread_mutex_t mu;
+    pthread_cond_t main_cv, reader_cv, sync_cv;
+    item q[QUEUE];
+    size_t head, tail;     /* head: next to take; tail: next to fill */
+    bool stop;             /* main thread quits: the reader stops too */
+    /* group commit */
+    uint64_t durable;      /* commits known durable */
+    uint64_t released;     /* the value of durable at the last release */
+    bool leak;             /* the reader may still run: leave its memory */
+    bool sync_failed, sync_stop;
+    char sync_error[256];
+    /* held verdicts: bytes, and per verdict its end and the commit it needs */
+    outbuf held;
+    struct { size_t end; uint64_t ticket; double t_read; } *hv;
+    size_t hv_count, hv_cap, hv_done;
     double batch_start;
-    uint64_t counts[4], commits;
-    float *lat;            /* submit latency of each article, microseconds */
-    size_t lat_count, lat_cap;
-    bool failed;
+    uint64_t counts[4], commits, pending;
+    float *lat, *prep_lat, *e2e; /* microseconds */
+    size_t lat_count, lat_cap, prep_count, prep_cap, e2e_count, e2e_cap;
 } run;
 
-static int hold(run *r, json_t *obj)
+static void note(float **v, size_t *count, size_t *cap, double us)
 {
-    char *line = obj ? json_dumps(obj, JSON_COMPACT) : NULL;
-    json_decref(obj);
-    if (!line) { cli_error("out of memory"); return -1; }
-    size_t n = strlen(line);
-    if (r->held_len + n + 1 > r->held_cap) {
-        size_t cap = r->held_cap ? r->held_cap * 2 : 1 << 16;
-        while (cap < r->held_len + n + 1) cap *= 2;
-        char *p = realloc(r->held, cap);
-        if (!p) { free(line); cli_error("out of memory"); return -1; }
-        r->held = p;
-        r->held_cap = cap;
-    }
-    if (r->held_count == 0) r->batch_start = cli_now();
-    memcpy(r->held + r->held_len, line, n);
-    r->held[r->held_len + n] = '\n';
-    r->held_len += n + 1;
-    r->held_count++;
-    free(line);
-    return 0;
-}
-
-/* Commit, then release the held verdicts. */
-static int commit(run *r)
-{
-    if (r->held_count == 0 && syndic_state_pending(r->state) == 0) return 0;
-    if (syndic_state_commit(r->state) < 0) {
-        cli_error("commit: %s", syndic_last_error());
-        return -1;
-    }
-    r->commits++;
-    if (r->held_len && (fwrite(r->held, 1, r->held_len, stdout) != r->held_len || fflush(stdout))) {
-        cli_error("writing verdicts: %s", strerror(errno));
-        return -1;
-    }
-    r->held_len = 0;
-    r->held_count = 0;
-    return 0;
-}
-
-static int maybe_commit(run *r)
-{
-    if (r->held_count == 0) return 0;
-    if (r->held_count >= r->commit_every ||
-        (cli_now() - r->batch_start) * 1000.0 >= (double)r->commit_ms)
-        return commit(r);
-    return 0;
-}
-
-static json_t *verdict_json(const syndic_ingest_verdict *v)
-{
-    json_t *o = json_object();
-    if (!o) return NULL;
-    json_object_set_new(o, "id", json_string(v->id));
-    json_object_set_new(o, "verdict", json_string(syndic_ingest_kind_name(v->kind)));
-    json_object_set_new(o, "story", json_integer((json_int_t)v->story));
-    json_object_set_new(o, "origin", json_string(v->origin));
-    if (v->kind == SYNDIC_INGEST_DUPLICATE)
-        json_object_set_new(o, "first", json_string(syndic_ingest_kind_name(v->first)));
-    if (v->first == SYNDIC_INGEST_COPY) {
-        json_object_set_new(o, "match", json_string(v->match));
-        json_object_set_new(o, "jaccard", json_real(v->jaccard));
-        json_object_set_new(o, "containment", json_real(v->containment));
-    }
-    if (v->kind != SYNDIC_INGEST_DUPLICATE) {
-        json_object_set_new(o, "candidates", json_integer(v->candidates));
-        json_object_set_new(o, "story_size", json_integer(v->story_size));
-    }
-    return o;
-}
-
-static int reject(run *r, const syndic_reader *rd, syndic_reject why, const char *msg)
-{
-    json_t *o = json_object();
-    if (!o) return -1;
-    json_object_set_new(o, "id", json_null());
-    json_object_set_new(o, "verdict", json_string("rejected"));
-    json_object_set_new(o, "reason", json_string(syndic_reject_name(why)));
-    json_object_set_new(o, "input", json_string(syndic_reader_name(rd)));
-    json_object_set_new(o, "line", json_integer((json_int_t)syndic_reader_line(rd)));
-    json_object_set_new(o, "message", json_string(msg));
-    r->counts[SYNDIC_INGEST_REJECTED]++;
-    return hold(r, o);
-}
-
-static void note_latency(run *r, double seconds)
-{
-    if (r->lat_count == r->lat_cap) {
-        size_t cap = r->lat_cap ? r->lat_cap * 2 : 1 << 16;
-        float *p = realloc(r->lat, cap * sizeof *p);
+    if (*count == *cap) {
+        size_t c = *cap ? *cap * 2 : 1 << 16;
+        float *p = realloc(*v, c * sizeof *p);
         if (!p) return; /* only the summary loses detail */
-        r->lat = p;
-        r->lat_cap = cap;
+        *v = p;
+        *cap = c;
     }
-    r->lat[r->lat_count++] = (float)(seconds * 1e6);
+    (*v)[(*count)++] = (float)us;
 }
 
-static int ingest_input(run *r, const char *path, const syndic_read_options *ro)
+/* ---- reader thread ---- */
+
+/* The next free slot, or NULL when the main thread stopped. */
+static item *slot_to_fill(run *r)
+{
+    pthread_mutex_lock(&r->mu);
+    while (r->tail - r->head == QUEUE && !r->stop) pthread_cond_wait(&r->reader_cv, &r->mu);
+    item *it = r->stop ? NULL : &r->q[r->tail % QUEUE];
+    pthread_mutex_unlock(&r->mu);
+    return it;
+}
+
+static void publish(run *r)
+{
+    pthread_mutex_lock(&r->mu);
+    r->tail++;
+    pthread_cond_signal(&r->main_cv);
+    pthread_mutex_unlock(&r->mu);
+}
+
+static void set_msg(item *it, const char *msg)
+{
+    snprintf(it->msg, sizeof it->msg, "%s", msg ? msg : "");
+}
+
+/* Reads one input; false when the run must stop. */
+static bool read_input(run *r, const char *path, int index)
 {
     syndic_reader *rd;
-    if (syndic_reader_open(&rd, path, ro) < 0) {
-        cli_error("%s", syndic_last_error());
-        return -1;
+    item *it;
+    if (syndic_reader_open(&rd, path, r->ro) < 0) {
+        if (!(it = slot_to_fill(r))) return false;
+        it->kind = ITEM_FAIL;
+        set_msg(it, syndic_last_error());
+        publish(r);
+        return false;
     }
-    int result = 0;
+    r->names[index] = strdup(syndic_reader_name(rd));
+    const char *name = r->names[index] ? r->names[index] : path;
+    bool go_on = true;
     for (;;) {
         syndic_doc doc;
         syndic_reject why;
         int rc = syndic_reader_next(rd, &doc, &why);
         if (rc == 0) break;
-        if (rc == SYNDIC_EBADREC) {
-            if (reject(r, rd, why, syndic_last_error()) < 0) { result = -1; break; }
-            if (maybe_commit(r) < 0) { result = -1; break; }
-            continue;
-        }
         if (rc == SYNDIC_EIO) {
             fprintf(stderr, "%s: warning: %s (rest of the input lost)\n", cli_program,
                     syndic_last_error());
             break;
         }
-        if (rc < 0) { cli_error("%s", syndic_last_error()); result = -1; break; }
-        syndic_ingest_verdict v;
-        double t0 = cli_now();
-        rc = syndic_state_submit(r->state, &doc, 0, &v);
-        note_latency(r, cli_now() - t0);
+        if (!(it = slot_to_fill(r))) { go_on = false; break; }
+        it->t_read = cli_now();
+        it->input = name;
+        it->line = syndic_reader_line(rd);
         if (rc == SYNDIC_EBADREC) {
-            if (reject(r, rd, v.reason, syndic_last_error()) < 0) { result = -1; break; }
+            it->kind = ITEM_REJECT;
+            it->why = why;
+            set_msg(it, syndic_last_error());
         } else if (rc < 0) {
-            cli_error("%s:%llu: %s", syndic_reader_name(rd),
-                      (unsigned long long)syndic_reader_line(rd), syndic_last_error());
-            result = -1;
+            it->kind = ITEM_FAIL;
+            set_msg(it, syndic_last_error());
+            publish(r);
+            go_on = false;
             break;
         } else {
-            r->counts[v.kind]++;
-            if (hold(r, verdict_json(&v)) < 0) { result = -1; break; }
+            if (!it->prep && syndic_state_prep_new(&it->prep) < 0) {
+                it->kind = ITEM_FAIL;
+                set_msg(it, "out of memory");
+                publish(r);
+                go_on = false;
+                break;
+            }
+            double t0 = cli_now();
+            rc = syndic_state_prepare(r->state, it->prep, &doc, 0);
+            it->t_prep = cli_now() - t0;
+            if (rc == SYNDIC_EBADREC) {
+                it->kind = ITEM_REJECT;
+                it->why = SYNDIC_REJECT_MISSING_FIELD;
+                set_msg(it, syndic_last_error());
+            } else if (rc < 0) {
+                it->kind = ITEM_FAIL;
+                snprintf(it->msg, sizeof it->msg, "%s:%llu: %s", name,
+                         (unsigned long long)it->line, syndic_last_error());
+                publish(r);
+                go_on = false;
+                break;
+            } else {
+                it->kind = ITEM_DOC;
+            }
         }
-        if (maybe_commit(r) < 0) { result = -1; break; }
+        publish(r);
     }
     syndic_reader_free(rd);
+    return go_on;
+}
+
+static void *reader_main(void *arg)
+{
+    run *r = arg;
+    bool go_on = true;
+    for (int i = 0; go_on && i < r->input_count; i++) go_on = read_input(r, r->inputs[i], i);
+    if (go_on) {
+        item *it = slot_to_fill(r);
+        if (it) {
+            it->kind = ITEM_END;
+            publish(r);
+        }
+    }
+    return NULL;
+}
+
+/* ---- sync thread (group commit) ---- */
+
+static void *sync_main(void *arg)
+{
+    run *r = arg;
+    pthread_mutex_lock(&r->mu);
+    for (;;) {
+        while (!r->sync_stop && r->durable >= syndic_state_commits(r->state))
+            pthread_cond_wait(&r->sync_cv, &r->mu);
+        if (r->sync_stop && r->durable >= syndic_state_commits(r->state)) break;
+        pthread_mutex_unlock(&r->mu);
+        uint64_t upto = 0;
+        int rc = syndic_state_sync(r->state, &upto);
+        pthread_mutex_lock(&r->mu);
+        if (rc < 0) {
+            r->sync_failed = true;
+            snprintf(r->sync_error, sizeof r->sync_error, "%s", syndic_last_error());
+            pthread_cond_signal(&r->main_cv);
+            break;
+        }
+        if (upto > r->durable) r->durable = upto;
+        pthread_cond_signal(&r->main_cv);
+    }
+    pthread_mutex_unlock(&r->mu);
+    return NULL;
+}
+
+/* ---- main thread ---- */
+
+static int hold(run *r, outbuf *line, uint64_t ticket, double t_read)
+{
+    if (line->oom) { cli_error("out of memory"); return -1; }
+    if (r->hv_count == r->hv_cap) {
+        size_t cap = r->hv_cap ? r->hv_cap * 2 : 1024;
+        void *p = realloc(r->hv, cap * sizeof *r->hv);
+        if (!p) { cli_error("out of memory"); return -1; }
+        r->hv = p;
+        r->hv_cap = cap;
+    }
+    if (r->hv_count == r->hv_done) r->batch_start = cli_now();
+    out_mem(&r->held, line->data, line->len);
+    if (r->held.oom) { cli_error("out of memory"); return -1; }
+    r->hv[r->hv_count].end = r->held.len;
+    r->hv[r->hv_count].ticket = ticket;
+    r->hv[r->hv_count].t_read = t_read;
+    r->hv_count++;
+    return 0;
+}
+
+/* Print the held verdicts whose commit is durable (all of them: upto =
+ * UINT64_MAX), in order. */
+static int release(run *r, uint64_t upto)
+{
+    size_t from = r->hv_done, to = from;
+    while (to < r->hv_count && r->hv[to].ticket <= upto) to++;
+    if (to == from) return 0;
+    size_t start = from ? r->hv[from - 1].end : 0, end = r->hv[to - 1].end;
+    if (fwrite(r->held.data + start, 1, end - start, stdout) != end - start || fflush(stdout)) {
+        cli_error("writing verdicts: %s", strerror(errno));
+        return -1;
+    }
+    double now = cli_now();
+    for (size_t i = from; i < to; i++)
+        note(&r->e2e, &r->e2e_count, &r->e2e_cap, (now - r->hv[i].t_read) * 1e6);
+    r->hv_done = to;
+    if (r->hv_done == r->hv_count) {
+        r->held.len = 0;
+        r->hv_count = r->hv_done = 0;
+    }
+    return 0;
+}
+
+/* Batched mode: commit (LMDB syncs in it), then release every held verdict. */
+static int commit(run *r)
+{
+    if (r->hv_count == r->hv_done && r->pending == 0) return 0;
+    if (r->pending) {
+        if (syndic_state_commit(r->state) < 0) {
+            cli_error("commit: %s", syndic_last_error());
+            return -1;
+        }
+        r->commits++;
+        r->pending = 0;
+    }
+    return release(r, UINT64_MAX);
+}
+
+static double deadline_left(const run *r)
+{
+    if (r->group || r->hv_count == r->hv_done) return -1;
+    double left = (double)r->commit_ms / 1000.0 - (cli_now() - r->batch_start);
+    return left < 0 ? 0 : left;
+}
+
+/* Group mode: release what the sync thread made durable. */
+static int release_durable(run *r)
+{
+    pthread_mutex_lock(&r->mu);
+    uint64_t durable = r->durable;
+    bool failed = r->sync_failed;
+    r->released = durable;
+    pthread_mutex_unlock(&r->mu);
+    if (failed) { cli_error("sync: %s", r->sync_error); return -1; }
+    return release(r, durable);
+}
+
+/* The next item, or NULL when a commit deadline came first (batched) or the
+ * sync thread made more durable (group). */
+static item *next_item(run *r)
+{
+    pthread_mutex_lock(&r->mu);
+    while (r->head == r->tail) {
+        if (r->group) {
+            if (r->hv_done < r->hv_count && r->durable != r->released) break;
+            if (r->sync_failed) break;
+            pthread_cond_wait(&r->main_cv, &r->mu);
+            continue;
+        }
+        double left = deadline_left(r);
+        if (left == 0) break;
+        if (left < 0) {
+            pthread_cond_wait(&r->main_cv, &r->mu);
+            continue;
+        }
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        double t = (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9 + left;
+        ts.tv_sec = (time_t)t;
+        ts.tv_nsec = (long)((t - (double)ts.tv_sec) * 1e9);
+        if (ts.tv_nsec >= 1000000000L) { ts.tv_sec++; ts.tv_nsec -= 1000000000L; }
+        pthread_cond_timedwait(&r->main_cv, &r->mu, &ts);
+    }
+    item *it = r->head == r->tail ? NULL : &r->q[r->head % QUEUE];
+    pthread_mutex_unlock(&r->mu);
+    return it;
+}
+
+static void done_with(run *r)
+{
+    pthread_mutex_lock(&r->mu);
+    r->head++;
+    pthread_cond_signal(&r->reader_cv);
+    pthread_mutex_unlock(&r->mu);
+}
+
+/* Group mode: this article's transaction is committed; wake the syncer. */
+static uint64_t committed(run *r)
+{
+    pthread_mutex_lock(&r->mu);
+    uint64_t ticket = syndic_state_commits(r->state);
+    pthread_cond_signal(&r->sync_cv);
+    pthread_mutex_unlock(&r->mu);
+    return ticket;
+}
+
+static int handle(run *r, item *it, outbuf *line)
+{
+    line->len = 0;
+    if (it->kind == ITEM_REJECT) {
+        reject_json(line, it->why, it->input, it->line, it->msg);
+        r->counts[SYNDIC_INGEST_REJECTED]++;
+        return hold(r, line, r->group ? syndic_state_commits(r->state) : 0, it->t_read);
+    }
+    syndic_ingest_verdict v;
+    double t0 = cli_now();
+    int rc = syndic_state_submit_prepared(r->state, it->prep, &v);
+    note(&r->lat, &r->lat_count, &r->lat_cap, (cli_now() - t0) * 1e6);
+    note(&r->prep_lat, &r->prep_count, &r->prep_cap, it->t_prep * 1e6);
+    if (rc == SYNDIC_EBADREC) {
+        reject_json(line, v.reason, it->input, it->line, syndic_last_error());
+        r->counts[SYNDIC_INGEST_REJECTED]++;
+        return hold(r, line, r->group ? syndic_state_commits(r->state) : 0, it->t_read);
+    }
+    if (rc < 0) {
+        cli_error("%s:%llu: %s", it->input, (unsigned long long)it->line, syndic_last_error());
+        return -1;
+    }
+    r->counts[v.kind]++;
+    verdict_json(line, &v);
+    uint64_t ticket = 0;
+    if (v.kind != SYNDIC_INGEST_DUPLICATE) r->pending++;
+    if (r->group) {
+        if (r->pending) {
+            if (syndic_state_commit(r->state) < 0) {
+                cli_error("commit: %s", syndic_last_error());
+                return -1;
+            }
+            r->commits++;
+            r->pending = 0;
+        }
+        ticket = committed(r);
+    }
+    return hold(r, line, ticket, it->t_read);
+}
+
+static int ingest_all(run *r)
+{
+    pthread_t reader, syncer;
+    bool have_syncer = false;
+    if (pthread_create(&reader, NULL, reader_main, r) != 0) {
+        cli_error("cannot start the reader thread");
+        return -1;
+    }
+    if (r->group) {
+        if (pthread_create(&syncer, NULL, sync_main, r) != 0) {
+            cli_error("cannot start the sync thread");
+            pthread_mutex_lock(&r->mu);
+            r->stop = true;
+            pthread_cond_signal(&r->reader_cv);
+            pthread_mutex_unlock(&r->mu);
+            pthread_join(reader, NULL);
+            return -1;
+        }
+        have_syncer = true;
+    }
+    outbuf line = {0};
+    int result = 0;
+    for (;;) {
+        item *it = next_item(r);
+        if (!it) {
+            if ((r->group ? release_durable(r) : commit(r)) < 0) { result = -1; break; }
+            continue;
+        }
+        if (it->kind == ITEM_END) { done_with(r); break; }
+        if (it->kind == ITEM_FAIL) {
+            cli_error("%s", it->msg);
+            done_with(r);
+            result = -1;
+            break;
+        }
+        int rc = handle(r, it, &line);
+        done_with(r);
+        if (rc < 0) { result = -1; break; }
+        if (r->group) {
+            if (release_durable(r) < 0) { result = -1; break; }
+        } else if (r->hv_count - r->hv_done >= r->commit_every || deadline_left(r) == 0) {
+            if (commit(r) < 0) { result = -1; break; }
+        }
+    }
+    if (result == 0 && !r->group) result = commit(r);
+    pthread_mutex_lock(&r->mu);
+    r->stop = true;
+    r->sync_stop = true;
+    pthread_cond_signal(&r->reader_cv);
+    pthread_cond_signal(&r->sync_cv);
+    pthread_mutex_unlock(&r->mu);
+    if (result < 0) {
+        /* The reader may be blocked reading a live feed: the process exits
+         * without waiting for it, so its memory (the state too) is left. */
+        r->leak = true;
+        free(line.data);
+        return result;
+    }
+    pthread_join(reader, NULL);
+    if (have_syncer) {
+        pthread_join(syncer, NULL);
+        /* The sync thread ends once every commit is durable. */
+        if (result == 0) result = release_durable(r);
+    }
+    free(line.data);
     return result;
 }
 
@@ -223,30 +686,38 @@ static int cmp_float(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static double percentile(const float *v, size_t n, double q)
+static double percentile(float *v, size_t n, double q)
 {
     if (!n) return 0;
     size_t i = (size_t)(q * (double)(n - 1) + 0.5);
     return v[i < n ? i : n - 1];
 }
 
+static void latency_line(const char *what, float *v, size_t n)
+{
+    if (n) qsort(v, n, sizeof *v, cmp_float);
+    fprintf(stderr, "%s: p50 %.0f us, p99 %.0f us, max %.0f us\n", what, percentile(v, n, 0.5),
+            percentile(v, n, 0.99), n ? (double)v[n - 1] : 0.0);
+}
+
 static void summary(run *r, double seconds)
 {
     syndic_state_stats st;
     if (syndic_state_get_stats(r->state, &st) < 0) memset(&st, 0, sizeof st);
-    if (r->lat_count) qsort(r->lat, r->lat_count, sizeof *r->lat, cmp_float);
     uint64_t stored = r->counts[SYNDIC_INGEST_NEW] + r->counts[SYNDIC_INGEST_COPY];
+    uint64_t all = stored + r->counts[2] + r->counts[3];
     fprintf(stderr,
             "ingested %llu records in %.2f s (%.0f/s): new %llu, copy %llu, duplicate %llu, "
             "rejected %llu; %llu commits\n",
-            (unsigned long long)(stored + r->counts[2] + r->counts[3]), seconds,
-            (double)(stored + r->counts[2] + r->counts[3]) / (seconds + 1e-9),
+            (unsigned long long)all, seconds, (double)all / (seconds + 1e-9),
             (unsigned long long)r->counts[0], (unsigned long long)r->counts[1],
             (unsigned long long)r->counts[2], (unsigned long long)r->counts[3],
             (unsigned long long)r->commits);
-    fprintf(stderr, "submit latency: p50 %.0f us, p99 %.0f us, max %.0f us\n",
-            percentile(r->lat, r->lat_count, 0.5), percentile(r->lat, r->lat_count, 0.99),
-            r->lat_count ? (double)r->lat[r->lat_count - 1] : 0.0);
+    latency_line("submit latency", r->lat, r->lat_count);
+    latency_line("prepare latency (reader thread)", r->prep_lat, r->prep_count);
+    latency_line("verdict latency (read to printed)", r->e2e, r->e2e_count);
+    fprintf(stderr, "open: %.3f s (in-memory index rebuilt from the stored articles)\n",
+            syndic_state_open_seconds(r->state));
     fprintf(stderr,
             "state: %llu articles in %llu stories (%llu evicted), %llu postings, %llu "
             "template lines; %.1f MiB (%.0f bytes per article)\n",
@@ -276,7 +747,8 @@ int cmd_ingest(int argc, char **argv)
     syndic_params params = SYNDIC_PARAMS_INIT;
     syndic_read_options ro = SYNDIC_READ_OPTIONS_INIT;
     syndic_state_options so = SYNDIC_STATE_OPTIONS_INIT;
-    run r = {0};
+    static run r;
+    memset(&r, 0, sizeof r);
     r.commit_every = 1000;
     r.commit_ms = 200;
     const char *dir = NULL;
@@ -348,18 +820,46 @@ int cmd_ingest(int argc, char **argv)
         fputs(usage, stderr);
         return EXIT_USAGE;
     }
+    /* A commit per article, durable: group commit through a sync thread. */
+    r.group = r.commit_every == 1 && so.sync;
+    if (r.group) so.sync = SYNDIC_STATE_SYNC_GROUP;
+    double t0 = cli_now();
     if (syndic_state_open(&r.state, dir, &params, &so) < 0) {
         cli_error("%s", syndic_last_error());
         return EXIT_RUNTIME;
     }
-    double t0 = cli_now();
-    int rc = 0;
-    if (optind == argc) rc = ingest_input(&r, "-", &ro);
-    for (int i = optind; rc == 0 && i < argc; i++) rc = ingest_input(&r, argv[i], &ro);
-    if (rc == 0) rc = commit(&r);
+    static char *stdin_only[] = {"-"};
+    r.ro = &ro;
+    r.inputs = optind == argc ? stdin_only : argv + optind;
+    r.input_count = optind == argc ? 1 : argc - optind;
+    r.names = calloc((size_t)r.input_count, sizeof *r.names);
+    int rc = -1;
+    if (!r.names) {
+        cli_error("out of memory");
+    } else {
+        pthread_mutex_init(&r.mu, NULL);
+        pthread_cond_init(&r.main_cv, NULL);
+        pthread_cond_init(&r.reader_cv, NULL);
+        pthread_cond_init(&r.sync_cv, NULL);
+        rc = ingest_all(&r);
+        if (r.leak) {
+            fflush(stdout);
+            return EXIT_RUNTIME;
+        }
+        pthread_cond_destroy(&r.sync_cv);
+        pthread_cond_destroy(&r.reader_cv);
+        pthread_cond_destroy(&r.main_cv);
+        pthread_mutex_destroy(&r.mu);
+    }
     if (!quiet) summary(&r, cli_now() - t0);
     syndic_state_free(r.state);
-    free(r.held);
+    for (int i = 0; r.names && i < r.input_count; i++) free(r.names[i]);
+    free(r.names);
+    for (size_t i = 0; i < QUEUE; i++) syndic_state_prep_free(r.q[i].prep);
+    free(r.held.data);
+    free(r.hv);
     free(r.lat);
+    free(r.prep_lat);
+    free(r.e2e);
     return rc == 0 ? EXIT_OK : EXIT_RUNTIME;
 }

@@ -32,10 +32,25 @@ diff <(jq -r '[.id, .verdict, .story] | @tsv' "$tmp/v1" | cut -f1,3) \
 [ "$(jq -r 'select(.verdict == "rejected") | .reason' "$tmp/vb" | tr '\n' ' ')" = \
   "malformed_json not_object missing_field empty_text " ] || fail "reasons: $(jq -r .reason "$tmp/vb")"
 
+# Verdicts are JSON that round-trips every id: quotes, backslashes, control
+# characters, non-ASCII; reals with a fraction or ".0".
+cat > "$tmp/esc.jsonl" <<'END'
+{"id": "q\"uote\\back\tslash/\u0001\u001f", "outlet": "A", "text": "Alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau upsilon phi chi psi omega."}
+{"id": "\u00e9\u65e5\ud83d\ude00", "outlet": "B", "text": "Alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau upsilon phi chi psi omega."}
+{"id": "x3", "outlet": "C", "text": "Alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau upsilon phi chi psi omega. And more words here."}
+END
+"$syndic" ingest -q --state "$tmp/esc" "$tmp/esc.jsonl" > "$tmp/ve"
+diff <(jq -r .id "$tmp/esc.jsonl") <(jq -r .id "$tmp/ve") > /dev/null || fail "ids do not round-trip: $(cat "$tmp/ve")"
+[ "$(jq -r .origin "$tmp/ve" | sort -u | wc -l)" -eq 1 ] || fail "escaped origins: $(cat "$tmp/ve")"
+grep -q '"jaccard":1.0,"containment":1.0,' "$tmp/ve" || fail "reals: $(cat "$tmp/ve")"
+jq -e 'select(.id == "x3") | .jaccard > 0.5 and .jaccard < 1 and .containment > 0.9' "$tmp/ve" > /dev/null \
+  || fail "x3: $(cat "$tmp/ve")"
+
 # Verdicts wait for their commit: on a slow feed, the first batch of 5 is
 # printed once committed, and a reader sees it while ingest waits for more.
+# (--commit-ms is out of reach here; tests/cli/ingest_idle.sh tests it.)
 mkfifo "$tmp/feed"
-"$syndic" ingest -q --state "$tmp/slow" --commit-every 5 < "$tmp/feed" > "$tmp/vs" &
+"$syndic" ingest -q --state "$tmp/slow" --commit-every 5 --commit-ms 3600000 < "$tmp/feed" > "$tmp/vs" &
 pid=$!
 exec 3> "$tmp/feed"
 head -n 7 "$corpus" >&3
