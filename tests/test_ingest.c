@@ -2,12 +2,16 @@
  * test_ingest.c - feed ingest (ingest.c): verdicts, persistence across
  * reopen, parameters recorded and enforced, duplicate ids, bad input,
  * eviction by window (and what a late copy gets), read-only readers beside a
- * writer, integrity check, and agreement with the batch on the bundled
- * corpus in date order.
+ * writer, integrity check, agreement with the batch on the bundled corpus
+ * in date order; the same verdicts when articles are prepared ahead of
+ * their submission, when the state is closed and reopened (in-memory index
+ * rebuilt) and with a transaction per article synced from another thread;
+ * a lost batch; an old state format refused.
  */
 #include "check_main.h"
 #include "internal.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -372,6 +376,308 @@ START_TEST(agrees_with_batch)
 }
 END_TEST
 
+/* ---- prepared on the side, restarted, group-committed: the same verdicts ---- */
+
+typedef struct vrec {
+    int kind;
+    uint64_t story;
+    uint32_t candidates, story_size;
+    double jaccard;
+    char match[64], origin[64];
+} vrec;
+
+static vrec keep_verdict(const syndic_ingest_verdict *v)
+{
+    vrec r = {(int)v->kind, v->story, v->candidates, v->story_size, v->jaccard, "", ""};
+    snprintf(r.match, sizeof r.match, "%s", v->match);
+    snprintf(r.origin, sizeof r.origin, "%s", v->origin);
+    return r;
+}
+
+static void same_verdicts(const vrec *a, const vrec *b, size_t n, const char *what)
+{
+    for (size_t i = 0; i < n; i++) {
+        ck_assert_msg(a[i].kind == b[i].kind && a[i].story == b[i].story &&
+                          a[i].candidates == b[i].candidates &&
+                          a[i].story_size == b[i].story_size && a[i].jaccard == b[i].jaccard &&
+                          strcmp(a[i].match, b[i].match) == 0 &&
+                          strcmp(a[i].origin, b[i].origin) == 0,
+                      "%s: verdict %zu differs", what, i);
+    }
+}
+
+static cdoc *load_corpus(size_t *count)
+{
+    syndic_read_options ro = SYNDIC_READ_OPTIONS_INIT;
+    syndic_reader *rd;
+    ck_assert_int_eq(syndic_reader_open(&rd, SYNDIC_SOURCE_DIR "/corpus/articles.jsonl", &ro), SYNDIC_OK);
+    cdoc *docs = calloc(1000, sizeof *docs);
+    size_t n = 0;
+    syndic_doc d;
+    syndic_reject why;
+    while (syndic_reader_next(rd, &d, &why) == 1) {
+        ck_assert_uint_lt(n, 1000);
+        cdoc *c = &docs[n++];
+        c->id = dup_or_null(d.id, d.id_len);
+        c->outlet = dup_or_null(d.outlet, d.outlet_len);
+        c->date = dup_or_null(d.date, d.date_len);
+        c->title = dup_or_null(d.title, d.title_len);
+        c->text = dup_or_null(d.text, d.text_len);
+    }
+    syndic_reader_free(rd);
+    *count = n;
+    return docs;
+}
+
+static void free_corpus(cdoc *docs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(docs[i].id); free(docs[i].outlet); free(docs[i].date); free(docs[i].title);
+        free(docs[i].text);
+    }
+    free(docs);
+}
+
+static syndic_doc as_doc(const cdoc *c)
+{
+    syndic_doc x = {c->id, 0, c->text, 0, c->outlet, 0, c->date, 0, c->title, 0, NULL, 0};
+    return x;
+}
+
+static void new_dir(void)
+{
+    remove_dir();
+    make_dir();
+}
+
+START_TEST(prepared_restarted_same)
+{
+    make_dir();
+    size_t n;
+    cdoc *docs = load_corpus(&n);
+    syndic_params p = SYNDIC_PARAMS_INIT;
+    vrec *serial = calloc(n, sizeof *serial), *other = calloc(n, sizeof *other);
+    syndic_ingest_verdict v;
+
+    /* One call per article, in file order. */
+    syndic_state *s = open_state(&p, 0);
+    for (size_t i = 0; i < n; i++) {
+        syndic_doc x = as_doc(&docs[i]);
+        ck_assert_int_eq(syndic_state_submit(s, &x, 1, &v), SYNDIC_OK);
+        serial[i] = keep_verdict(&v);
+    }
+    ck_assert_int_eq(syndic_state_commit(s), SYNDIC_OK);
+    syndic_state_stats st;
+    ck_assert_int_eq(syndic_state_get_stats(s, &st), SYNDIC_OK);
+    ck_assert_uint_gt(st.templates, 0); /* templates were learned on the way */
+    syndic_state_free(s);
+
+    /* Every article prepared before any is submitted: each prep saw no
+     * template, so those whose lines became templates meanwhile must be
+     * sketched again by the writer to give the same verdicts. */
+    new_dir();
+    s = open_state(&p, 0);
+    syndic_state_prep **preps = calloc(n, sizeof *preps);
+    for (size_t i = 0; i < n; i++) {
+        syndic_doc x = as_doc(&docs[i]);
+        ck_assert_int_eq(syndic_state_prep_new(&preps[i]), SYNDIC_OK);
+        ck_assert_int_eq(syndic_state_prepare(s, preps[i], &x, 1), SYNDIC_OK);
+    }
+    for (size_t i = 0; i < n; i++) {
+        ck_assert_int_eq(syndic_state_submit_prepared(s, preps[i], &v), SYNDIC_OK);
+        other[i] = keep_verdict(&v);
+        /* A prep is submitted once. */
+        if (i == 0) ck_assert_int_eq(syndic_state_submit_prepared(s, preps[i], &v), SYNDIC_EBADREC);
+    }
+    same_verdicts(serial, other, n, "prepared ahead");
+    ck_assert_int_eq(syndic_state_commit(s), SYNDIC_OK);
+    for (size_t i = 0; i < n; i++) syndic_state_prep_free(preps[i]);
+    free(preps);
+    syndic_state_free(s);
+
+    /* Interrupted three times (closed and reopened: postings, ids and
+     * template counts rebuilt from LMDB), with an uncommitted batch lost
+     * each time and submitted again. */
+    new_dir();
+    size_t done = 0;
+    for (int part = 0; part < 4; part++) {
+        s = open_state(&p, 0);
+        size_t end = part == 3 ? n : (size_t)(part + 1) * n / 4;
+        for (; done < end; done++) {
+            syndic_doc x = as_doc(&docs[done]);
+            ck_assert_int_eq(syndic_state_submit(s, &x, 1, &v), SYNDIC_OK);
+            other[done] = keep_verdict(&v);
+        }
+        ck_assert_int_eq(syndic_state_commit(s), SYNDIC_OK);
+        for (size_t i = done; i < done + 10 && i < n; i++) { /* lost with the close */
+            syndic_doc x = as_doc(&docs[i]);
+            ck_assert_int_eq(syndic_state_submit(s, &x, 1, &v), SYNDIC_OK);
+        }
+        uint64_t problems = 99;
+        ck_assert_int_eq(syndic_state_verify(s, &problems), SYNDIC_OK);
+        ck_assert_msg(problems == 0, "%s", syndic_last_error());
+        syndic_state_free(s);
+    }
+    same_verdicts(serial, other, n, "restarted");
+
+    /* A transaction per article, made durable by syncs from another thread
+     * (group commit). */
+    new_dir();
+    syndic_state_options o = SYNDIC_STATE_OPTIONS_INIT;
+    o.sync = SYNDIC_STATE_SYNC_GROUP;
+    ck_assert_int_eq(syndic_state_open(&s, dir, &p, &o), SYNDIC_OK);
+    for (size_t i = 0; i < n; i++) {
+        syndic_doc x = as_doc(&docs[i]);
+        ck_assert_int_eq(syndic_state_submit(s, &x, 1, &v), SYNDIC_OK);
+        other[i] = keep_verdict(&v);
+        ck_assert_int_eq(syndic_state_commit(s), SYNDIC_OK);
+        ck_assert_uint_eq(syndic_state_commits(s), i + 1);
+    }
+    uint64_t durable = 0;
+    ck_assert_int_eq(syndic_state_sync(s, &durable), SYNDIC_OK);
+    ck_assert_uint_eq(durable, n);
+    same_verdicts(serial, other, n, "group commit");
+    syndic_state_free(s);
+
+    free(serial);
+    free(other);
+    free_corpus(docs, n);
+    remove_dir();
+}
+END_TEST
+
+/* Syncs from a second thread while the writer submits and commits. */
+typedef struct syncer { syndic_state *s; volatile int stop; uint64_t last; int bad; } syncer;
+
+static void *sync_loop(void *arg)
+{
+    syncer *y = arg;
+    while (!y->stop) {
+        uint64_t d = 0;
+        if (syndic_state_sync(y->s, &d) != SYNDIC_OK || d < y->last) y->bad = 1;
+        y->last = d;
+    }
+    return NULL;
+}
+
+START_TEST(sync_beside_writer)
+{
+    make_dir();
+    syndic_params p = SYNDIC_PARAMS_INIT;
+    syndic_state_options o = SYNDIC_STATE_OPTIONS_INIT;
+    o.sync = SYNDIC_STATE_SYNC_GROUP;
+    syndic_state *s = NULL;
+    ck_assert_int_eq(syndic_state_open(&s, dir, &p, &o), SYNDIC_OK);
+    syncer y = {s, 0, 0, 0};
+    pthread_t t;
+    ck_assert_int_eq(pthread_create(&t, NULL, sync_loop, &y), 0);
+    char id[32], text[1200];
+    for (int i = 0; i < 200; i++) {
+        snprintf(id, sizeof id, "doc%d", i);
+        snprintf(text, sizeof text, "%s Item %d.", i % 2 ? story_a : story_b, i);
+        syndic_ingest_verdict v = submit(s, id, NULL, text);
+        ck_assert_int_eq(v.kind, i < 2 ? SYNDIC_INGEST_NEW : SYNDIC_INGEST_COPY);
+        ck_assert_int_eq(syndic_state_commit(s), SYNDIC_OK);
+    }
+    y.stop = 1;
+    pthread_join(t, NULL);
+    ck_assert_int_eq(y.bad, 0);
+    uint64_t durable;
+    ck_assert_int_eq(syndic_state_sync(s, &durable), SYNDIC_OK);
+    ck_assert_uint_eq(durable, 200);
+    uint64_t problems = 99;
+    ck_assert_int_eq(syndic_state_verify(s, &problems), SYNDIC_OK);
+    ck_assert_uint_eq(problems, 0);
+    syndic_state_free(s);
+    remove_dir();
+}
+END_TEST
+
+/* A write that fails (the map is full) drops the batch; the in-memory
+ * index, which already held it, is rebuilt before the next write. */
+START_TEST(lost_batch_rebuilds_memory)
+{
+    make_dir();
+    syndic_params p = SYNDIC_PARAMS_INIT;
+    syndic_state_options o = SYNDIC_STATE_OPTIONS_INIT;
+    o.sync = 0;
+    o.map_size = 256 << 10;
+    syndic_state *s = NULL;
+    ck_assert_int_eq(syndic_state_open(&s, dir, &p, &o), SYNDIC_OK);
+    syndic_ingest_verdict v = submit(s, "a1", NULL, story_a);
+    ck_assert_int_eq(syndic_state_commit(s), SYNDIC_OK);
+    char id[32], text[1200];
+    int rc = SYNDIC_OK, i;
+    for (i = 0; i < 100000 && rc == SYNDIC_OK; i++) {
+        syndic_doc d = SYNDIC_DOC_INIT;
+        snprintf(id, sizeof id, "b%d", i);
+        snprintf(text, sizeof text, "%s Number %d.", story_b, i);
+        d.id = id;
+        d.text = text;
+        rc = syndic_state_submit(s, &d, 1000, &v);
+    }
+    ck_assert_int_eq(rc, SYNDIC_EIO);
+    ck_assert_msg(strstr(syndic_last_error(), "full"), "%s", syndic_last_error());
+    /* The b articles are gone from LMDB and from memory: b0 is new again,
+     * and a copy of a1 still finds a1. */
+    v = submit(s, "b0", NULL, story_b);
+    ck_assert_int_eq(v.kind, SYNDIC_INGEST_NEW);
+    ck_assert_uint_eq(v.candidates, 0);
+    v = submit(s, "a2", NULL, story_a);
+    ck_assert_int_eq(v.kind, SYNDIC_INGEST_COPY);
+    ck_assert_uint_eq(v.candidates, 1);
+    ck_assert_int_eq(syndic_state_commit(s), SYNDIC_OK);
+    uint64_t problems = 99;
+    ck_assert_int_eq(syndic_state_verify(s, &problems), SYNDIC_OK);
+    ck_assert_msg(problems == 0, "%s", syndic_last_error());
+    syndic_state_free(s);
+    remove_dir();
+}
+END_TEST
+
+/* A state of format 1 (postings in LMDB) is refused with a message. */
+START_TEST(old_format_refused)
+{
+    make_dir();
+    syndic_params p = SYNDIC_PARAMS_INIT;
+    syndic_state *s = open_state(&p, 0);
+    submit(s, "a1", NULL, story_a);
+    ck_assert_int_eq(syndic_state_commit(s), SYNDIC_OK);
+    syndic_state_free(s);
+    /* Rewrite the header's format field in place (LMDB keeps small values
+     * inline in their page; it has no checksums). */
+    char path[400];
+    snprintf(path, sizeof path, "%s/data.mdb", dir);
+    FILE *f = fopen(path, "r+b");
+    ck_assert_ptr_nonnull(f);
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    char *data = malloc((size_t)size);
+    rewind(f);
+    ck_assert_uint_eq(fread(data, 1, (size_t)size, f), (size_t)size);
+    int found = 0;
+    for (long i = 0; i + 12 <= size; i++) {
+        uint32_t fmt;
+        memcpy(&fmt, data + i + 8, 4);
+        if (memcmp(data + i, "SYNDICST", 8) == 0 && fmt == 2) {
+            fmt = 1;
+            fseek(f, i + 8, SEEK_SET);
+            ck_assert_uint_eq(fwrite(&fmt, 4, 1, f), 1);
+            found++;
+        }
+    }
+    fclose(f);
+    free(data);
+    ck_assert_int_ge(found, 1);
+    syndic_state_options o = SYNDIC_STATE_OPTIONS_INIT;
+    ck_assert_int_eq(syndic_state_open(&s, dir, &p, &o), SYNDIC_EINVAL);
+    ck_assert_msg(strstr(syndic_last_error(), "state format 1"), "%s", syndic_last_error());
+    o.read_only = 1;
+    ck_assert_int_eq(syndic_state_open(&s, dir, NULL, &o), SYNDIC_EINVAL);
+    remove_dir();
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("ingest");
@@ -382,6 +688,10 @@ static Suite *make_suite(void)
     tcase_add_test(tc, eviction);
     tcase_add_test(tc, reader_beside_writer);
     tcase_add_test(tc, agrees_with_batch);
+    tcase_add_test(tc, prepared_restarted_same);
+    tcase_add_test(tc, sync_beside_writer);
+    tcase_add_test(tc, lost_batch_rebuilds_memory);
+    tcase_add_test(tc, old_format_refused);
     suite_add_tcase(s, tc);
     return s;
 }
