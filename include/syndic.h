@@ -418,7 +418,8 @@ typedef enum syndic_diff_op {
 } syndic_diff_op;
 
 /** One sentence of a copy-against-source diff. Texts are borrowed from the
- *  batch's kept texts and are not NUL-terminated. `text` is the copy's
+ *  batch's kept texts (or the analysis' copy of spooled ones) and are not
+ *  NUL-terminated. `text` is the copy's
  *  sentence (the source's for REMOVED); for KEPT, `source_text` is the
  *  source's, which differs from `text` when the sentence was edited. */
 typedef struct syndic_diff_item {
@@ -478,8 +479,20 @@ typedef struct syndic_analysis syndic_analysis;
  *         SYNDIC_ENOMEM; SYNDIC_ERROR when a thread cannot be started.
  */
 int syndic_analysis_new(syndic_analysis **out, const syndic_batch *b);
+/**
+ * The same for clusters [first, first + count) only: a report can analyse,
+ * write and free a range at a time, so that the texts and diffs of a large
+ * batch are never all in memory. Each story is the same as in the whole
+ * analysis. With spooled texts, the range's texts are read into the
+ * analysis (they are what the diffs point into).
+ * @return as syndic_analysis_new; SYNDIC_EINVAL for a range past the end,
+ *         SYNDIC_EIO when spooled texts cannot be read back.
+ */
+int syndic_analysis_new_range(syndic_analysis **out, const syndic_batch *b, size_t first,
+                              size_t count);
 void syndic_analysis_free(syndic_analysis *a);
-/** The story of cluster i (same index as syndic_batch_cluster_at). */
+/** The story of cluster i (same index as syndic_batch_cluster_at); NULL
+ *  when i is outside the analysed range. */
 const syndic_story *syndic_analysis_story(const syndic_analysis *a, size_t i);
 
 /* ------------------------------------------------------------------------ */
@@ -546,7 +559,19 @@ int syndic_batch_use_templates(syndic_batch *b, const syndic_templates *t);
  */
 int syndic_batch_keep_texts(syndic_batch *b, int keep);
 
-/** Kept text of document i (NULL when texts are not kept). */
+/**
+ * Keep the texts as syndic_batch_keep_texts does, but in an unlinked
+ * temporary file in `dir` (NULL or "": $TMPDIR, else /tmp) instead of
+ * memory: the batch then keeps 12 bytes per document for them, and the
+ * analysis reads back one range of stories at a time
+ * (syndic_analysis_new_range). The file disappears with the batch or the
+ * process. @return SYNDIC_OK, SYNDIC_EINVAL after documents were added,
+ * SYNDIC_EIO when the file cannot be created (the message names dir).
+ */
+int syndic_batch_spool_texts(syndic_batch *b, const char *dir);
+
+/** Kept text of document i, NUL-terminated (NULL when texts are not kept,
+ *  or are spooled to a file by syndic_batch_spool_texts). */
 const char *syndic_batch_text(const syndic_batch *b, size_t i, size_t *len);
 
 /* ------------------------------------------------------------------------ */

@@ -42,8 +42,13 @@
 #define MAX_DIFF_SENTENCES 4000 /* beyond this, a diff is skipped (counts only) */
 
 struct syndic_analysis {
-    syndic_story *stories;
-    size_t story_count;
+    syndic_story *stories;    /* clusters [first, first + story_count) */
+    size_t first, story_count;
+    /* Each member's text, indexed like copies (story after story, members
+     * in cluster order): borrowed from the batch, or read into text_buf. */
+    const char **text;
+    uint32_t *text_len;
+    char *text_buf;
     syndic_copy *copies;      /* all stories' copies, story after story */
     syndic_diff_item *items;  /* all diffs */
 };
@@ -214,6 +219,8 @@ static int same_title(scratch *sc, const char *x, const char *y, bool *same)
 
 typedef struct member {
     uint32_t doc;
+    const char *text;  /* template lines dropped */
+    size_t len;
     bool split;        /* its sentences are sc->sents[sent_at, + sent_count) */
     size_t sent_at, sent_count;
     uint64_t *sh;      /* exact shingle set */
@@ -242,10 +249,9 @@ static double contained(const member *m, const member *in)
  * that is the source of several copies is split once. */
 static int member_sentences(scratch *sc, const syndic_batch *b, member *m)
 {
+    (void)b;
     if (m->split) return SYNDIC_OK;
-    size_t len;
-    const char *text = syndic_batch_text(b, m->doc, &len);
-    int rc = split_sentences(sc, text, len, &m->sent_at, &m->sent_count);
+    int rc = split_sentences(sc, m->text, m->len, &m->sent_at, &m->sent_count);
     if (rc < 0) return rc;
     m->split = true;
     return SYNDIC_OK;
@@ -330,6 +336,7 @@ static int cmp_str(const void *a, const void *b)
 }
 
 static int analyse_story(scratch *sc, const syndic_batch *b, const syndic_cluster *cl,
+                         const char *const *texts, const uint32_t *text_lens,
                          syndic_story *st, syndic_copy *copies, syndic_diff_item **items,
                          size_t *item_count, size_t *item_cap)
 {
@@ -346,6 +353,8 @@ static int analyse_story(scratch *sc, const syndic_batch *b, const syndic_cluste
         const syndic_doc_info *info = syndic_batch_doc(b, d);
         /* Sentences and shingles from one normalization (split_sentences). */
         mem[i].doc = d;
+        mem[i].text = texts[i];
+        mem[i].len = text_lens[i];
         if ((rc = member_sentences(sc, b, &mem[i])) < 0) goto out;
         const syndic_params *p = syndic_batch_params(b);
         size_t n;
@@ -473,11 +482,12 @@ static int analyse_range(scratch *sc, const syndic_batch *b, syndic_analysis *a,
 {
     for (size_t i = first; i < first + count; i++) {
         const syndic_cluster *cl = syndic_batch_cluster_at(b, i);
-        a->stories[i].cluster = (uint32_t)i;
-        int rc = analyse_story(sc, b, cl, &a->stories[i], a->copies + pos, items, item_count,
-                               item_cap);
+        syndic_story *st = &a->stories[i - a->first];
+        st->cluster = (uint32_t)i;
+        int rc = analyse_story(sc, b, cl, a->text + pos, a->text_len + pos, st, a->copies + pos,
+                               items, item_count, item_cap);
         if (rc < 0) return rc;
-        a->stories[i].copies = (const syndic_copy *)(uintptr_t)pos;
+        st->copies = (const syndic_copy *)(uintptr_t)pos;
         pos += cl->size;
     }
     return SYNDIC_OK;
@@ -524,8 +534,9 @@ static int merge_job(syndic_analysis *a, story_job *j, size_t *item_count, size_
     if (j->item_count) memcpy(a->items + base, j->items, j->item_count * sizeof *j->items);
     *item_count = base + j->item_count;
     for (size_t i = j->first; i < j->first + j->count; i++) {
-        syndic_copy *c = a->copies + (uintptr_t)a->stories[i].copies;
-        for (uint32_t k = 0; k < a->stories[i].size; k++)
+        const syndic_story *st = &a->stories[i - a->first];
+        syndic_copy *c = a->copies + (uintptr_t)st->copies;
+        for (uint32_t k = 0; k < st->size; k++)
             if (c[k].diff_count)
                 c[k].diff = (const syndic_diff_item *)((uintptr_t)c[k].diff + base);
     }
@@ -546,14 +557,14 @@ static int analyse_threads(const syndic_batch *b, syndic_analysis *a, size_t n, 
     const size_t njobs = 2 * (size_t)workers;
     story_job *jobs = syndic__calloc(njobs, sizeof *jobs);
     int rc = SYNDIC_OK;
-    size_t next = 0, pos = 0, submitted = 0;
+    size_t next = a->first, end = a->first + n, pos = 0, submitted = 0;
     char message[sizeof jobs->job.message] = "";
     t.sc = syndic__calloc(workers, sizeof *t.sc);
     if (!jobs || !t.sc) { rc = syndic__oom(); goto done; }
     if ((rc = syndic__pool_new(&pool, workers, story_job_run, &t)) < 0) goto done;
     for (;;) {
         /* Fill the pool, then take the oldest job back. */
-        while (rc == SYNDIC_OK && next < n && syndic__pool_in_flight(pool) < njobs) {
+        while (rc == SYNDIC_OK && next < end && syndic__pool_in_flight(pool) < njobs) {
             story_job *j = &jobs[submitted++ % njobs];
             size_t members = 0;
             j->first = next;
@@ -563,7 +574,7 @@ static int analyse_threads(const syndic_batch *b, syndic_analysis *a, size_t n, 
                 members += size;
                 pos += size;
                 next++;
-            } while (next < n && members < JOB_MEMBERS);
+            } while (next < end && members < JOB_MEMBERS);
             j->count = next - j->first;
             syndic__pool_submit(pool, &j->job);
         }
@@ -589,37 +600,91 @@ done:
     return rc;
 }
 
+/* Each member's text, in copies order: borrowed from the batch's memory,
+ * or read from its spool file into one buffer sized up front (the diffs
+ * point into it, so it must not move). */
+static int load_texts(syndic_analysis *a, const syndic_batch *b, const syndic_textstore *ts,
+                      size_t members)
+{
+    a->text = syndic__reallocarray(NULL, members ? members : 1, sizeof *a->text);
+    a->text_len = syndic__reallocarray(NULL, members ? members : 1, sizeof *a->text_len);
+    if (!a->text || !a->text_len) return syndic__oom();
+    bool spooled = syndic__textstore_spooled(ts);
+    size_t total = 0, pos = 0;
+    for (size_t i = a->first; i < a->first + a->story_count; i++) {
+        const syndic_cluster *cl = syndic_batch_cluster_at(b, i);
+        for (uint32_t k = 0; k < cl->size; k++, pos++) {
+            size_t len = syndic__textstore_len(ts, cl->members[k].doc);
+            a->text_len[pos] = (uint32_t)len;
+            total += len;
+        }
+    }
+    if (spooled && !(a->text_buf = syndic__malloc(total ? total : 1))) return syndic__oom();
+    size_t at = 0;
+    pos = 0;
+    for (size_t i = a->first; i < a->first + a->story_count; i++) {
+        const syndic_cluster *cl = syndic_batch_cluster_at(b, i);
+        for (uint32_t k = 0; k < cl->size; k++, pos++) {
+            uint32_t doc = cl->members[k].doc;
+            if (!spooled) {
+                a->text[pos] = syndic__textstore_peek(ts, doc, NULL);
+                continue;
+            }
+            int rc = syndic__textstore_read(ts, doc, a->text_buf + at);
+            if (rc < 0) return rc;
+            a->text[pos] = a->text_buf + at;
+            at += a->text_len[pos];
+        }
+    }
+    return SYNDIC_OK;
+}
+
 int syndic_analysis_new(syndic_analysis **out, const syndic_batch *b)
+{
+    return syndic_analysis_new_range(out, b, 0, syndic_batch_cluster_count(b));
+}
+
+int syndic_analysis_new_range(syndic_analysis **out, const syndic_batch *b, size_t first,
+                              size_t count)
 {
     *out = NULL;
     size_t n = syndic_batch_cluster_count(b);
     if (syndic_batch_doc_count(b) && !n)
         return syndic__error(SYNDIC_EINVAL, "the batch is not clustered");
-    if (syndic_batch_doc_count(b) && !syndic_batch_text(b, 0, NULL))
+    const syndic_textstore *ts = syndic__batch_texts(b);
+    if (syndic_batch_doc_count(b) && !ts)
         return syndic__error(SYNDIC_EINVAL, "the batch did not keep its texts");
+    if (first > n || count > n - first)
+        return syndic__error(SYNDIC_EINVAL, "clusters %zu to %zu: the batch has %zu", first,
+                             first + count, n);
     syndic_analysis *a = syndic__calloc(1, sizeof *a);
     scratch sc = {0};
     int rc = SYNDIC_OK;
-    size_t item_count = 0, item_cap = 0;
+    size_t item_count = 0, item_cap = 0, members = 0;
     if (!a) return syndic__oom();
-    a->stories = syndic__calloc(n ? n : 1, sizeof *a->stories);
-    a->copies = syndic__calloc(syndic_batch_doc_count(b) + 1, sizeof *a->copies);
+    a->first = first;
+    a->story_count = count;
+    for (size_t i = first; i < first + count; i++)
+        members += syndic_batch_cluster_at(b, i)->size;
+    a->stories = syndic__calloc(count ? count : 1, sizeof *a->stories);
+    a->copies = syndic__calloc(members + 1, sizeof *a->copies);
     if (!a->stories || !a->copies) { rc = syndic__oom(); goto fail; }
+    if (members && (rc = load_texts(a, b, ts, members)) < 0) goto fail;
     unsigned workers = syndic_batch_threads(b);
-    if (workers > 1 && n > 1) {
-        if ((rc = analyse_threads(b, a, n, workers, &item_count, &item_cap)) < 0) goto fail;
+    if (workers > 1 && count > 1) {
+        if ((rc = analyse_threads(b, a, count, workers, &item_count, &item_cap)) < 0) goto fail;
     } else {
-        if ((rc = analyse_range(&sc, b, a, 0, n, 0, &a->items, &item_count, &item_cap)) < 0)
+        if ((rc = analyse_range(&sc, b, a, first, count, 0, &a->items, &item_count,
+                                &item_cap)) < 0)
             goto fail;
     }
     /* Offsets to pointers, now that the arrays stopped moving. */
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < count; i++) {
         a->stories[i].copies = a->copies + (uintptr_t)a->stories[i].copies;
         syndic_copy *c = (syndic_copy *)(uintptr_t)a->stories[i].copies;
         for (uint32_t j = 0; j < a->stories[i].size; j++)
             c[j].diff = c[j].diff_count ? a->items + (uintptr_t)c[j].diff : NULL;
     }
-    a->story_count = n;
     *out = a;
     goto done;
 fail:
@@ -635,10 +700,13 @@ void syndic_analysis_free(syndic_analysis *a)
     syndic__free(a->stories);
     syndic__free(a->copies);
     syndic__free(a->items);
+    syndic__free(a->text);
+    syndic__free(a->text_len);
+    syndic__free(a->text_buf);
     syndic__free(a);
 }
 
 const syndic_story *syndic_analysis_story(const syndic_analysis *a, size_t i)
 {
-    return i < a->story_count ? &a->stories[i] : NULL;
+    return i >= a->first && i - a->first < a->story_count ? &a->stories[i - a->first] : NULL;
 }

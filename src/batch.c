@@ -104,9 +104,7 @@ struct syndic_batch {
     syndic_words title_scratch;
     const syndic_templates *templates; /* lines to drop, or NULL */
     bool keep_texts;
-    const char **texts;      /* kept texts (in `strings`), when keep_texts */
-    uint32_t *text_lens;
-    size_t text_cap;
+    syndic_textstore *texts; /* kept texts, when keep_texts */
     syndic_buf content;      /* scratch: the text without template lines */
     uint8_t *active;         /* 1 when the document has words */
     size_t active_cap;
@@ -162,8 +160,7 @@ void syndic_batch_free(syndic_batch *b)
     syndic__free(b->numbers);
     syndic__free(b->titles);
     syndic__words_free(&b->title_scratch);
-    syndic__free(b->texts);
-    syndic__free(b->text_lens);
+    syndic__textstore_free(b->texts);
     syndic__buf_free(&b->content);
     syndic__free(b->id_slots);
     syndic__free(b->members);
@@ -286,19 +283,12 @@ static void integrate(syndic_batch *b, sketch_chunk *c)
         b->active[x] = shingles > 0;
         if (shingles == 0) b->stats.empty++;
         if (b->keep_texts) {
-            const char *text = "";
-            size_t len = 0;
-            if (ok) {
-                text = syndic__arena_strndup(&b->strings, c->kept.data + d->kept_off, d->kept_len);
-                len = d->kept_len;
-                if (!text) {
-                    fail_threads(t, SYNDIC_ENOMEM, "out of memory", (uint32_t)x);
-                    text = "";
-                    len = 0;
-                }
+            int rc = syndic__textstore_put(b->texts, x, ok ? c->kept.data + d->kept_off : "",
+                                           ok ? d->kept_len : 0);
+            if (rc < 0) {
+                fail_threads(t, rc, syndic_last_error(), (uint32_t)x);
+                (void)syndic__textstore_put(b->texts, x, "", 0);
             }
-            b->texts[x] = text;
-            b->text_lens[x] = (uint32_t)len;
         }
     }
     b->stats.seconds_sketch += c->seconds;
@@ -366,14 +356,17 @@ unsigned syndic_batch_threads(const syndic_batch *b) { return b->threads ? b->th
 int syndic_batch_flush(syndic_batch *b)
 {
     batch_threads *t = b->thr;
-    if (!t) return SYNDIC_OK;
-    if (t->filling && t->filling->count) {
-        syndic__pool_submit(t->pool, &t->filling->job);
-        t->filling = NULL;
+    if (t) {
+        if (t->filling && t->filling->count) {
+            syndic__pool_submit(t->pool, &t->filling->job);
+            t->filling = NULL;
+        }
+        syndic_job *job;
+        while ((job = syndic__pool_wait_oldest(t->pool))) integrate(b, (sketch_chunk *)job);
+        if (t->status < 0) return threads_error(t);
     }
-    syndic_job *job;
-    while ((job = syndic__pool_wait_oldest(t->pool))) integrate(b, (sketch_chunk *)job);
-    return t->status < 0 ? threads_error(t) : SYNDIC_OK;
+    /* Spooled texts: what is buffered goes to the file, for the readers. */
+    return b->keep_texts ? syndic__textstore_seal(b->texts) : SYNDIC_OK;
 }
 
 /* Accessors that read what the workers compute wait for them first. */
@@ -458,20 +451,43 @@ int syndic_batch_use_templates(syndic_batch *b, const syndic_templates *t)
     return SYNDIC_OK;
 }
 
-int syndic_batch_keep_texts(syndic_batch *b, int keep)
+static int keep_texts_in(syndic_batch *b, bool keep, const char *spool_dir)
 {
     if (b->doc_count)
         return syndic__error(SYNDIC_EINVAL, "keep_texts must be set before documents are added");
-    b->keep_texts = keep != 0;
+    syndic_textstore *store = NULL;
+    if (keep) {
+        int rc = syndic__textstore_new(&store, spool_dir);
+        if (rc < 0) return rc;
+    }
+    syndic__textstore_free(b->texts);
+    b->texts = store;
+    b->keep_texts = keep;
     return SYNDIC_OK;
+}
+
+int syndic_batch_keep_texts(syndic_batch *b, int keep)
+{
+    return keep_texts_in(b, keep != 0, NULL);
+}
+
+int syndic_batch_spool_texts(syndic_batch *b, const char *dir)
+{
+    return keep_texts_in(b, true, dir ? dir : "");
 }
 
 const char *syndic_batch_text(const syndic_batch *b, size_t i, size_t *len)
 {
     if (!b->keep_texts || i >= b->doc_count) return NULL;
     settle(b);
-    if (len) *len = b->text_lens[i];
-    return b->texts[i];
+    return syndic__textstore_peek(b->texts, i, len);
+}
+
+const syndic_textstore *syndic__batch_texts(const syndic_batch *b)
+{
+    if (!b->keep_texts) return NULL;
+    settle(b);
+    return b->texts;
 }
 
 static uint64_t id_hash(const char *s, size_t len) { return XXH3_64bits(s, len); }
@@ -549,14 +565,6 @@ int syndic_batch_add(syndic_batch *b, const syndic_doc *doc)
         b->titles = tw;
         b->sig_cap = cap;
     }
-    if (b->keep_texts) {
-        size_t cap = b->text_cap;
-        if ((rc = syndic__grow(&b->texts, &cap, n + 1, sizeof *b->texts)) < 0) return rc;
-        size_t cap2 = b->text_cap;
-        if ((rc = syndic__grow(&b->text_lens, &cap2, n + 1, sizeof *b->text_lens)) < 0)
-            return rc;
-        b->text_cap = cap < cap2 ? cap : cap2;
-    }
     syndic_doc_info *info = &b->docs[n];
     memset(info, 0, sizeof *info);
     uint32_t shingles = 0;
@@ -570,11 +578,9 @@ int syndic_batch_add(syndic_batch *b, const syndic_doc *doc)
                              doc->title, title_len, b->sigs + n * k, &shingles,
                              &b->numbers[n], &b->titles[n])) < 0)
             return rc;
-        if (b->keep_texts) {
-            b->texts[n] = syndic__arena_strndup(&b->strings, b->content.data, b->content.len);
-            if (!b->texts[n]) return syndic__oom();
-            b->text_lens[n] = (uint32_t)b->content.len;
-        }
+        if (b->keep_texts &&
+            (rc = syndic__textstore_put(b->texts, n, b->content.data, b->content.len)) < 0)
+            return rc;
         b->stats.seconds_sketch += now_seconds() - t0;
     }
     const char *fields[5] = {doc->id, doc->outlet, doc->date, doc->title, doc->url};

@@ -204,6 +204,24 @@ void syndic__batch_set_chunk(syndic_batch *b, size_t docs, size_t bytes);
 /* The most threads a batch or a learner takes. */
 #define SYNDIC_MAX_THREADS 256
 
+/* ---- textstore.c: kept texts by document index, in memory or spooled to
+ * an unlinked temporary file (spool_dir: "" = $TMPDIR or /tmp; NULL = in
+ * memory). Reads are thread-safe after seal. */
+typedef struct syndic_textstore syndic_textstore;
+int syndic__textstore_new(syndic_textstore **out, const char *spool_dir);
+void syndic__textstore_free(syndic_textstore *s);
+bool syndic__textstore_spooled(const syndic_textstore *s);
+int syndic__textstore_put(syndic_textstore *s, size_t i, const char *text, size_t len);
+int syndic__textstore_seal(syndic_textstore *s);
+size_t syndic__textstore_len(const syndic_textstore *s, size_t i);
+/* In memory only (else NULL): the text itself, NUL-terminated. */
+const char *syndic__textstore_peek(const syndic_textstore *s, size_t i, size_t *len);
+/* Copies text i (syndic__textstore_len bytes, no NUL) to dst. */
+int syndic__textstore_read(const syndic_textstore *s, size_t i, char *dst);
+
+/* The batch's kept texts (NULL when not kept), every queued document sketched. */
+const syndic_textstore *syndic__batch_texts(const syndic_batch *b);
+
 /* ---- arena.c: NUL-terminated strings that live as long as their arena. */
 typedef struct syndic_arena_chunk syndic_arena_chunk;
 typedef struct syndic_arena { syndic_arena_chunk *head; size_t used, size; } syndic_arena;

@@ -365,6 +365,85 @@ static void add_docs(syndic_batch *b, int count, int *status)
     }
 }
 
+/* Texts spooled to a temporary file give the analysis of texts kept in
+ * memory, story by story and diff by diff, whether analysed whole or one
+ * cluster at a time, on one thread or two. */
+static void same_story(const syndic_story *x, const syndic_story *y)
+{
+    ck_assert_uint_eq(x->cluster, y->cluster);
+    ck_assert_uint_eq(x->size, y->size);
+    ck_assert_uint_eq(x->outlets, y->outlets);
+    for (uint32_t i = 0; i < x->size; i++) {
+        const syndic_copy *a = &x->copies[i], *b = &y->copies[i];
+        ck_assert_uint_eq(a->doc, b->doc);
+        ck_assert_int_eq(a->source, b->source);
+        ck_assert_int_eq(a->edit, b->edit);
+        ck_assert_uint_eq(a->kept, b->kept);
+        ck_assert_uint_eq(a->removed, b->removed);
+        ck_assert_uint_eq(a->added, b->added);
+        ck_assert_uint_eq(a->diff_count, b->diff_count);
+        for (uint32_t k = 0; k < a->diff_count; k++) {
+            ck_assert_int_eq(a->diff[k].op, b->diff[k].op);
+            ck_assert_uint_eq(a->diff[k].len, b->diff[k].len);
+            ck_assert(memcmp(a->diff[k].text, b->diff[k].text, a->diff[k].len) == 0);
+        }
+    }
+}
+
+START_TEST(test_spooled_texts)
+{
+    syndic_params p = SYNDIC_PARAMS_INIT;
+    for (unsigned threads = 1; threads <= 2; threads++) {
+        syndic_batch *mem, *spool;
+        ck_assert_int_eq(syndic_batch_new(&mem, &p), SYNDIC_OK);
+        ck_assert_int_eq(syndic_batch_new(&spool, &p), SYNDIC_OK);
+        ck_assert_int_eq(syndic_batch_keep_texts(mem, 1), SYNDIC_OK);
+        ck_assert_int_eq(syndic_batch_spool_texts(spool, NULL), SYNDIC_OK);
+        ck_assert_int_eq(syndic_batch_set_threads(mem, threads), SYNDIC_OK);
+        ck_assert_int_eq(syndic_batch_set_threads(spool, threads), SYNDIC_OK);
+        int st = SYNDIC_OK;
+        add_docs(mem, 30, &st);
+        add_docs(spool, 30, &st);
+        ck_assert_int_eq(st, SYNDIC_OK);
+        ck_assert_int_eq(syndic_batch_cluster(mem), SYNDIC_OK);
+        ck_assert_int_eq(syndic_batch_cluster(spool), SYNDIC_OK);
+        ck_assert_ptr_nonnull(syndic_batch_text(mem, 0, NULL));
+        ck_assert_ptr_null(syndic_batch_text(spool, 0, NULL));
+        size_t n = syndic_batch_cluster_count(mem);
+        ck_assert_uint_eq(n, syndic_batch_cluster_count(spool));
+        ck_assert_uint_ge(syndic_batch_cluster_at(mem, 0)->size, 2);
+        syndic_analysis *whole, *part;
+        ck_assert_int_eq(syndic_analysis_new(&whole, mem), SYNDIC_OK);
+        for (size_t i = 0; i < n; i++) {
+            ck_assert_int_eq(syndic_analysis_new_range(&part, spool, i, 1), SYNDIC_OK);
+            ck_assert_ptr_null(syndic_analysis_story(part, i + 1));
+            if (i) ck_assert_ptr_null(syndic_analysis_story(part, i - 1));
+            same_story(syndic_analysis_story(whole, i), syndic_analysis_story(part, i));
+            syndic_analysis_free(part);
+        }
+        ck_assert_int_eq(syndic_analysis_new(&part, spool), SYNDIC_OK);
+        for (size_t i = 0; i < n; i++)
+            same_story(syndic_analysis_story(whole, i), syndic_analysis_story(part, i));
+        syndic_analysis_free(part);
+        syndic_analysis_free(whole);
+        /* Ranges past the end are refused; an empty one at the end is not. */
+        ck_assert_int_eq(syndic_analysis_new_range(&part, spool, n, 1), SYNDIC_EINVAL);
+        ck_assert_int_eq(syndic_analysis_new_range(&part, spool, n + 1, 0), SYNDIC_EINVAL);
+        ck_assert_int_eq(syndic_analysis_new_range(&part, spool, n, 0), SYNDIC_OK);
+        ck_assert_ptr_null(syndic_analysis_story(part, 0));
+        syndic_analysis_free(part);
+        syndic_batch_free(mem);
+        syndic_batch_free(spool);
+    }
+    /* A directory that cannot hold the file: an error naming it. */
+    syndic_batch *b;
+    ck_assert_int_eq(syndic_batch_new(&b, &p), SYNDIC_OK);
+    ck_assert_int_eq(syndic_batch_spool_texts(b, "/nonexistent/syndic-dir"), SYNDIC_EIO);
+    ck_assert_ptr_nonnull(strstr(syndic_last_error(), "/nonexistent/syndic-dir"));
+    syndic_batch_free(b);
+}
+END_TEST
+
 START_TEST(test_threads_api)
 {
     syndic_params p = SYNDIC_PARAMS_INIT;
@@ -682,6 +761,7 @@ static Suite *make_suite(void)
     TCase *th = tcase_create("threads");
     tcase_set_timeout(th, 120);
     tcase_add_test(th, test_threads_api);
+    tcase_add_test(th, test_spooled_texts);
     tcase_add_test(th, test_threads_worker_out_of_memory);
     tcase_add_test(th, test_threads_allocation_sweep);
     suite_add_tcase(s, th);

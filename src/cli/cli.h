@@ -34,6 +34,12 @@ typedef enum { FORMAT_JSONL, FORMAT_CSV, FORMAT_TEXT, FORMAT_HTML } cli_format;
 /* Clusters, as stories when `a` (the analysis) is not NULL. */
 int cli_write_clusters(FILE *out, const syndic_batch *b, const syndic_analysis *a,
                        cli_format format, bool singletons);
+/* Stories, analysed and written a range at a time (the batch's texts are
+ * never all in memory); the times spent on each are added to *analysis_s
+ * and *write_s. Returns -1 on a write error, -2 when the analysis failed
+ * (reported). */
+int cli_write_stories(FILE *out, const syndic_batch *b, cli_format format, bool singletons,
+                      double *analysis_s, double *write_s);
 /* One story as text for people (also used by `syndic show`). */
 void cli_story_text(FILE *out, const syndic_batch *b, size_t index, const syndic_story *s);
 void cli_iso_time(char *out, size_t cap, int64_t when);

@@ -515,7 +515,11 @@ int cmd_cluster(int argc, char **argv)
         cli_error("%s", syndic_last_error());
         return EXIT_USAGE;
     }
-    syndic_batch_keep_texts(r.batch, analysis_on);
+    /* The analysis reads the texts back a range of stories at a time, from
+     * a temporary file: memory stays small on a large corpus. Where no
+     * temporary file can be made, they stay in memory. */
+    if (analysis_on && syndic_batch_spool_texts(r.batch, NULL) < 0)
+        syndic_batch_keep_texts(r.batch, 1);
     if (syndic_batch_set_threads(r.batch, r.threads) < 0) {
         cli_error("%s", syndic_last_error());
         syndic_batch_free(r.batch);
@@ -573,19 +577,30 @@ int cmd_cluster(int argc, char **argv)
         out = stdout;
         goto out;
     }
-    if (analysis_on && syndic_analysis_new(&analysis, r.batch) < 0) {
-        cli_error("%s", syndic_last_error());
-        goto out;
+    double write_s = 0;
+    int wrc;
+    if (format == FORMAT_HTML) { /* the overview needs every story at once */
+        if (syndic_analysis_new(&analysis, r.batch) < 0) {
+            cli_error("%s", syndic_last_error());
+            goto out;
+        }
+        r.analysis_s = cli_now() - t0;
+        t0 = cli_now();
+        wrc = cli_write_html(out, r.batch, analysis, templates, singletons);
+        write_s = cli_now() - t0;
+    } else if (analysis_on) {
+        wrc = cli_write_stories(out, r.batch, format, singletons, &r.analysis_s, &write_s);
+        if (wrc == -2) goto out;
+    } else {
+        wrc = cli_write_clusters(out, r.batch, NULL, format, singletons);
+        write_s = cli_now() - t0;
     }
-    r.analysis_s = cli_now() - t0;
     t0 = cli_now();
-    if ((format == FORMAT_HTML ? cli_write_html(out, r.batch, analysis, templates, singletons)
-                               : cli_write_clusters(out, r.batch, analysis, format, singletons)) < 0 ||
-        fflush(out) != 0) {
+    if (wrc < 0 || fflush(out) != 0) {
         cli_error("%s: write error", output ? output : "<stdout>");
         goto out;
     }
-    double write_s = cli_now() - t0;
+    write_s += cli_now() - t0;
     if (truth_path) {
         if (cli_truth_load(&truth, truth_path, r.batch) < 0) goto out;
         size_t n = syndic_batch_doc_count(r.batch);

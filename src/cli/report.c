@@ -286,36 +286,89 @@ void cli_story_text(FILE *out, const syndic_batch *b, size_t index, const syndic
     fputc('\n', out);
 }
 
+static void write_header(FILE *out, cli_format format, bool stories)
+{
+    if (format == FORMAT_CSV)
+        fputs(stories ? "cluster,size,origin,id,outlet,date,time,title,url,source,delay_seconds,"
+                        "edit,headline_changed,sentences_kept,sentences_removed,sentences_added,"
+                        "sentences_edited,"
+                        "containment_in_source,jaccard_with_origin\r\n"
+                      : "cluster,size,id,outlet,date,time,title,url,jaccard\r\n",
+              out);
+}
+
+/* Cluster i, as a story when s is not NULL. */
+static int write_one(FILE *out, const syndic_batch *b, size_t i, const syndic_story *s,
+                     cli_format format)
+{
+    const syndic_cluster *c = syndic_batch_cluster_at(b, i);
+    switch (format) {
+    case FORMAT_JSONL:
+        return s ? story_jsonl(out, b, i, s) : cluster_jsonl(out, b, i, c);
+    case FORMAT_CSV:
+        if (s) story_csv(out, b, i, s);
+        else cluster_csv(out, b, i, c);
+        return 0;
+    case FORMAT_TEXT:
+    case FORMAT_HTML: /* written by report_html.c */
+        if (s) cli_story_text(out, b, i, s);
+        else cluster_text(out, b, i, c);
+        return 0;
+    }
+    return 0;
+}
+
+/* Clusters shown: all of size 2+, then singletons when asked (clusters are
+ * sorted by size, so the first singleton ends the rest). */
+static size_t shown_count(const syndic_batch *b, bool singletons)
+{
+    size_t n = syndic_batch_cluster_count(b), i = 0;
+    if (singletons) return n;
+    while (i < n && syndic_batch_cluster_at(b, i)->size >= 2) i++;
+    return i;
+}
+
 int cli_write_clusters(FILE *out, const syndic_batch *b, const syndic_analysis *a,
                        cli_format format, bool singletons)
 {
-    if (format == FORMAT_CSV)
-        fputs(a ? "cluster,size,origin,id,outlet,date,time,title,url,source,delay_seconds,"
-                  "edit,headline_changed,sentences_kept,sentences_removed,sentences_added,"
-                  "sentences_edited,"
-                  "containment_in_source,jaccard_with_origin\r\n"
-                : "cluster,size,id,outlet,date,time,title,url,jaccard\r\n",
-              out);
-    size_t shown = 0;
-    for (size_t i = 0; i < syndic_batch_cluster_count(b); i++) {
-        const syndic_cluster *c = syndic_batch_cluster_at(b, i);
-        if (c->size < 2 && !singletons) break; /* sorted by size: the rest are singletons */
-        const syndic_story *s = a ? syndic_analysis_story(a, i) : NULL;
-        switch (format) {
-        case FORMAT_JSONL:
-            if ((s ? story_jsonl(out, b, i, s) : cluster_jsonl(out, b, i, c)) < 0) return -1;
-            break;
-        case FORMAT_CSV:
-            if (s) story_csv(out, b, i, s);
-            else cluster_csv(out, b, i, c);
-            break;
-        case FORMAT_TEXT:
-        case FORMAT_HTML: /* written by report_html.c */
-            if (s) cli_story_text(out, b, i, s);
-            else cluster_text(out, b, i, c);
-            break;
+    write_header(out, format, a != NULL);
+    size_t shown = shown_count(b, singletons);
+    for (size_t i = 0; i < shown; i++)
+        if (write_one(out, b, i, a ? syndic_analysis_story(a, i) : NULL, format) < 0) return -1;
+    if (format == FORMAT_TEXT && shown == 0) fputs("no clusters found\n", out);
+    return ferror(out) ? -1 : 0;
+}
+
+/* A range of stories to analyse and write at once: enough members to keep
+ * the threads busy, few enough that its texts and diffs stay small. */
+#define RANGE_MEMBERS 16384
+
+int cli_write_stories(FILE *out, const syndic_batch *b, cli_format format, bool singletons,
+                      double *analysis_s, double *write_s)
+{
+    double t0 = cli_now();
+    write_header(out, format, true);
+    size_t shown = shown_count(b, singletons);
+    *write_s += cli_now() - t0;
+    for (size_t first = 0; first < shown;) {
+        size_t end = first, members = 0;
+        while (end < shown && (end == first || members < RANGE_MEMBERS))
+            members += syndic_batch_cluster_at(b, end++)->size;
+        t0 = cli_now();
+        syndic_analysis *a;
+        if (syndic_analysis_new_range(&a, b, first, end - first) < 0) {
+            cli_error("%s", syndic_last_error());
+            return -2;
         }
-        shown++;
+        double t1 = cli_now();
+        *analysis_s += t1 - t0;
+        int rc = 0;
+        for (size_t i = first; i < end && rc == 0; i++)
+            rc = write_one(out, b, i, syndic_analysis_story(a, i), format);
+        syndic_analysis_free(a);
+        *write_s += cli_now() - t1;
+        if (rc < 0 || ferror(out)) return -1;
+        first = end;
     }
     if (format == FORMAT_TEXT && shown == 0) fputs("no clusters found\n", out);
     return ferror(out) ? -1 : 0;
