@@ -205,6 +205,7 @@ struct syndic_state {
     syndic_lines lines;
     syndic_theap times;
     syndic_tset tset;
+    syndic_vtab vt;        /* what verification needs of each article */
     bool stale;            /* memory holds what LMDB lost: rebuild */
     double open_seconds;
     _Atomic uint64_t commits; /* commits returned so far */
@@ -351,6 +352,7 @@ static void free_memory(syndic_state *s)
     syndic__ix_free(&s->ids);
     syndic__lines_free(&s->lines);
     syndic__theap_free(&s->times);
+    syndic__vtab_free(&s->vt);
 }
 
 void syndic_state_free(syndic_state *s)
@@ -408,12 +410,22 @@ static int replay_lines(syndic_state *s, uint64_t seq, const MDB_val *v)
     return SYNDIC_OK;
 }
 
-/* Index one stored article in memory: postings, id, eviction order. */
+/* Index one stored article in memory: postings, id, eviction order, and
+ * what verification needs. */
 static int index_doc(syndic_state *s, uint64_t seq, const loaded *d, const uint32_t *sig)
 {
     const syndic_params *p = &s->params;
-    int rc = syndic__ix_add(&s->ids, id_hash(d->id, d->h.lens[0]), (uint32_t)seq);
+    vdoc vd;
+    memset(&vd, 0, sizeof vd);
+    vd.story = d->h.story;
+    vd.time = d->h.time;
+    vd.shingles = d->h.shingles;
+    vd.has_time = d->h.has_time;
+    vd.numbers = d->h.numbers;
+    vd.title = d->h.title;
+    int rc = syndic__vtab_add(&s->vt, seq, &vd, sig, d->outlet, d->h.lens[1]);
     if (rc < 0) return rc;
+    if ((rc = syndic__ix_add(&s->ids, id_hash(d->id, d->h.lens[0]), (uint32_t)seq)) < 0) return rc;
     if (d->h.shingles)
         for (unsigned b = 0; b < p->bands; b++)
             if ((rc = syndic__ix_add(&s->bands, syndic__band_key(sig, b, p->rows, p->seed),
@@ -599,6 +611,7 @@ int syndic_state_open(syndic_state **out, const char *dir, const syndic_params *
     if (!(s->sig = syndic__reallocarray(NULL, 3 * k, sizeof *s->sig))) { rc = syndic__oom(); goto fail; }
     s->sig_a = s->sig + k;
     s->sig_b = s->sig + 2 * k;
+    s->vt.k = (unsigned)k;
     if (!o->read_only && (rc = rebuild(s, txn)) < 0) goto fail;
     /* Committed, read-only too: DBI handles opened in an aborted
      * transaction are closed with it. */
@@ -711,6 +724,7 @@ static int evict_one(syndic_state *s, uint64_t seq)
             s->ctr.indexed--;
         }
         syndic__ix_remove(&s->ids, id_hash(d.id, d.h.lens[0]), (uint32_t)seq);
+        syndic__vtab_kill(&s->vt, seq);
         uint64_t story = d.h.story;
         story_copy st;
         if ((rc = read_story(s, story, &st)) < 0) return rc;
@@ -1064,11 +1078,11 @@ static int submit(syndic_state *s, syndic_state_prep *pr, syndic_ingest_verdict 
     scored *best = NULL;
     size_t verified = 0;
     for (size_t i = 0; i < s->cand_count; i++) {
-        loaded d;
-        if ((rc = load_doc(s, s->txn, s->cands[i], s->sig_a, &d)) < 0) goto out;
-        if (rc == 0) continue;
-        syndic_evdoc other = {s->sig_a, d.h.shingles, d.h.has_time != 0, d.h.time, d.outlet,
-                              &d.h.numbers, &d.h.title};
+        const vdoc *d = syndic__vtab_get(&s->vt, s->cands[i]);
+        if (!d) continue;
+        syndic_evdoc other = {syndic__vtab_sig(&s->vt, s->cands[i]), d->shingles,
+                              d->has_time != 0, d->time, syndic__vtab_outlet(&s->vt, d),
+                              &d->numbers, &d->title};
         uint32_t same;
         if (syndic__verify(p, &me, &other, &same) != SYNDIC_MATCH) continue;
         /* Reuse the candidate array for the verified ones, scored. */
@@ -1089,35 +1103,41 @@ static int submit(syndic_state *s, syndic_state_prep *pr, syndic_ingest_verdict 
     story_copy st;
     bool copy = false;
     loaded match;
-    uint32_t match_same = 0;
+    uint32_t match_same = 0, match_shingles = 0;
+    uint64_t match_seq = 0;
     for (size_t i = 0; i < verified && !copy; i++) {
-        if ((rc = load_doc(s, s->txn, best[i].seq, s->sig_a, &match)) <= 0) {
-            if (rc < 0) goto out;
-            continue;
-        }
-        if ((rc = read_story(s, match.h.story, &st)) < 0) goto out;
+        const vdoc *m = syndic__vtab_get(&s->vt, best[i].seq);
+        if (!m) continue;
+        if ((rc = read_story(s, m->story, &st)) < 0) goto out;
         if (rc == 0) continue;
         bool ok = syndic__time_compatible(p, st.rec.origin_has_time != 0, st.rec.origin_time,
                                           st.outlet, me.has_time, me.time, me.outlet);
-        if (ok && guard_need && st.rec.origin_seq != best[i].seq) {
-            loaded origin;
-            if ((rc = load_doc(s, s->txn, st.rec.origin_seq, s->sig_b, &origin)) < 0) goto out;
-            if (rc > 0) ok = syndic__same_values(pr->sig, s->sig_b, k) >= guard_need;
-        }
+        if (ok && guard_need && st.rec.origin_seq != best[i].seq &&
+            syndic__vtab_get(&s->vt, st.rec.origin_seq))
+            ok = syndic__same_values(pr->sig, syndic__vtab_sig(&s->vt, st.rec.origin_seq), k) >=
+                 guard_need;
         if (!ok) continue;
         copy = true;
         match_same = best[i].same;
+        match_shingles = m->shingles;
+        match_seq = best[i].seq;
     }
     char match_id[MAX_ID_KEY + 1] = "";
     size_t match_len = 0;
     if (copy) {
+        /* The match's id, from its record (the one read of `docs`). */
+        if ((rc = load_doc(s, s->txn, match_seq, NULL, &match)) <= 0) {
+            if (rc == 0) rc = syndic__error(SYNDIC_EIO, "%s: article %llu missing", s->dir,
+                                            (unsigned long long)match_seq);
+            goto out;
+        }
         match_len = match.h.lens[0] > MAX_ID_KEY ? MAX_ID_KEY : match.h.lens[0];
         memcpy(match_id, match.id, match_len);
         match_id[match_len] = 0;
         h.story = match.h.story;
         h.kind = SYNDIC_INGEST_COPY;
         h.jaccard = (double)match_same / k;
-        h.containment = syndic__containment(h.jaccard, h.shingles, match.h.shingles);
+        h.containment = syndic__containment(h.jaccard, h.shingles, match_shingles);
         st.rec.live++;
         st.rec.total++;
         if (me.has_time && me.time > st.rec.last_time) st.rec.last_time = me.time;
@@ -1393,6 +1413,13 @@ int syndic_state_verify(syndic_state *s, uint64_t *problems)
             problem(np, "%s: article %llu has no story", d.id, (unsigned long long)seq);
         else if (d.h.story < live_cap)
             live[d.h.story]++;
+        if (s->bands.cap) {
+            const vdoc *m = syndic__vtab_get(&s->vt, seq);
+            if (!m || m->story != d.h.story || m->shingles != d.h.shingles ||
+                memcmp(syndic__vtab_sig(&s->vt, seq), s->sig_a,
+                       p->num_hashes * sizeof *s->sig_a) != 0)
+                problem(np, "%s: article %llu differs in memory", d.id, (unsigned long long)seq);
+        }
         if (s->bands.cap && d.h.shingles) {
             /* A writer: its postings must be in memory. */
             for (unsigned b = 0; b < p->bands; b++) {

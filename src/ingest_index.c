@@ -32,6 +32,9 @@
 #include <stdatomic.h>
 #include <string.h>
 
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 #define MAX_LOAD_NUM 7
 #define MAX_LOAD_DEN 10
 
@@ -419,4 +422,138 @@ void syndic__tset_free(syndic_tset *t)
     t->old = NULL;
     t->old_n = t->old_cap = t->count = 0;
     atomic_store_explicit(&t->cur, NULL, memory_order_relaxed);
+}
+
+/* ---- articles for verification ---- */
+
+static int intern(syndic_vtab *t, const char *s, size_t len, uint32_t *out)
+{
+    uint64_t h = XXH3_64bits(s, len);
+    if (t->outlet_slot_cap) {
+        for (size_t i = slot_of(h, t->outlet_slot_cap);; i = i + 1 == t->outlet_slot_cap ? 0 : i + 1) {
+            uint32_t x = t->outlet_slots[i];
+            if (!x) break;
+            const char *o = t->outlets[x - 1];
+            if (strlen(o) == len && memcmp(o, s, len) == 0) { *out = x - 1; return SYNDIC_OK; }
+        }
+    }
+    if ((t->outlet_count + 1) * 2 > t->outlet_slot_cap) {
+        size_t cap = t->outlet_slot_cap ? t->outlet_slot_cap * 2 : 64;
+        uint32_t *slots = syndic__calloc(cap, sizeof *slots);
+        if (!slots) return syndic__oom();
+        for (size_t j = 0; j < t->outlet_count; j++) {
+            const char *o = t->outlets[j];
+            size_t i = slot_of(XXH3_64bits(o, strlen(o)), cap);
+            while (slots[i]) i = i + 1 == cap ? 0 : i + 1;
+            slots[i] = (uint32_t)j + 1;
+        }
+        syndic__free(t->outlet_slots);
+        t->outlet_slots = slots;
+        t->outlet_slot_cap = cap;
+    }
+    if (t->outlet_count >= UINT32_MAX - 1) return syndic__error(SYNDIC_ENOMEM, "too many outlets");
+    if (syndic__grow(&t->outlets, &t->outlet_cap, t->outlet_count + 1, sizeof *t->outlets) < 0)
+        return syndic__oom();
+    char *copy = syndic__strndup(s, len);
+    if (!copy) return syndic__oom();
+    t->outlets[t->outlet_count] = copy;
+    size_t i = slot_of(h, t->outlet_slot_cap);
+    while (t->outlet_slots[i]) i = i + 1 == t->outlet_slot_cap ? 0 : i + 1;
+    t->outlet_slots[i] = (uint32_t)t->outlet_count + 1;
+    *out = (uint32_t)t->outlet_count++;
+    return SYNDIC_OK;
+}
+
+/* Drops the dead prefix once it is more than half of the table. */
+static void vtab_trim(syndic_vtab *t)
+{
+    if (t->dead_prefix < 4096 || t->dead_prefix * 2 < t->count) return;
+    size_t d = t->dead_prefix;
+    memmove(t->v, t->v + d, (t->count - d) * sizeof *t->v);
+    memmove(t->sig, t->sig + d * t->k, (t->count - d) * t->k * sizeof *t->sig);
+    t->count -= d;
+    t->base += d;
+    t->dead_prefix = 0;
+}
+
+static int vtab_room(syndic_vtab *t, size_t need)
+{
+    if (need <= t->cap) return SYNDIC_OK;
+    size_t cap = t->cap ? t->cap + t->cap / 2 : 1024;
+    if (cap < need) cap = need;
+    vdoc *v = syndic__reallocarray(t->v, cap, sizeof *v);
+    if (!v) return syndic__oom();
+    t->v = v;
+    if (cap > SIZE_MAX / t->k) return syndic__oom();
+    uint32_t *sig = syndic__reallocarray(t->sig, cap * t->k, sizeof *sig);
+    if (!sig) return syndic__oom();
+    t->sig = sig;
+    t->cap = cap;
+    return SYNDIC_OK;
+}
+
+int syndic__vtab_add(syndic_vtab *t, uint64_t seq, const vdoc *d, const uint32_t *sig,
+                     const char *outlet, size_t outlet_len)
+{
+    if (!t->count && !t->dead_prefix) t->base = seq;
+    if (seq < t->base + t->count) return syndic__error(SYNDIC_EINVAL, "article seqs must grow");
+    uint64_t gap = seq - (t->base + t->count);
+    if (gap > ((uint64_t)1 << 32)) return syndic__error(SYNDIC_ENOMEM, "article seqs too far apart");
+    if (t->count == t->dead_prefix && gap) {
+        /* Nothing live: start the table at this seq. */
+        t->base = seq;
+        t->count = t->dead_prefix = 0;
+        gap = 0;
+    }
+    int rc = vtab_room(t, t->count + (size_t)gap + 1);
+    if (rc < 0) return rc;
+    for (uint64_t i = 0; i < gap; i++) {
+        memset(&t->v[t->count], 0, sizeof *t->v);
+        t->count++;
+    }
+    uint32_t o = 0;
+    if ((rc = intern(t, outlet, outlet_len, &o)) < 0) return rc;
+    t->v[t->count] = *d;
+    t->v[t->count].outlet = o;
+    t->v[t->count].live = 1;
+    memcpy(t->sig + t->count * t->k, sig, t->k * sizeof *sig);
+    t->count++;
+    return SYNDIC_OK;
+}
+
+const vdoc *syndic__vtab_get(const syndic_vtab *t, uint64_t seq)
+{
+    if (seq < t->base || seq - t->base >= t->count) return NULL;
+    const vdoc *d = &t->v[seq - t->base];
+    return d->live ? d : NULL;
+}
+
+const uint32_t *syndic__vtab_sig(const syndic_vtab *t, uint64_t seq)
+{
+    return t->sig + (seq - t->base) * t->k;
+}
+
+const char *syndic__vtab_outlet(const syndic_vtab *t, const vdoc *d)
+{
+    return t->outlets[d->outlet];
+}
+
+void syndic__vtab_kill(syndic_vtab *t, uint64_t seq)
+{
+    if (seq < t->base || seq - t->base >= t->count) return;
+    t->v[seq - t->base].live = 0;
+    while (t->dead_prefix < t->count && !t->v[t->dead_prefix].live) t->dead_prefix++;
+    vtab_trim(t);
+}
+
+void syndic__vtab_free(syndic_vtab *t)
+{
+    for (size_t i = 0; i < t->outlet_count; i++) syndic__free(t->outlets[i]);
+    syndic__free(t->outlets);
+    syndic__free(t->outlet_slots);
+    syndic__free(t->v);
+    syndic__free(t->sig);
+    unsigned k = t->k;
+    memset(t, 0, sizeof *t);
+    t->k = k;
 }

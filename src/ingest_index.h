@@ -12,6 +12,8 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include "internal.h"
+
 /* ---- multimap: key -> refs (a multiset; order within a key unspecified) */
 typedef struct ix_slot {
     uint64_t key;
@@ -90,5 +92,41 @@ int syndic__tset_add(syndic_tset *t, uint64_t key);
 /* Starts an empty set (the old tables stay readable until free). */
 int syndic__tset_clear(syndic_tset *t);
 void syndic__tset_free(syndic_tset *t);
+
+/* ---- the articles as verification needs them, by seq: the batch keeps
+ * these in memory too. Candidates are verified here without reading LMDB
+ * (a random B-tree lookup each, the largest cost of a submit before). A
+ * window of seqs [base, base + count); evicted ones are marked dead and the
+ * dead prefix is dropped as it grows. Outlets are interned. */
+typedef struct vdoc {
+    uint64_t story;
+    int64_t time;
+    uint32_t shingles;
+    uint32_t outlet;         /* index into outlets */
+    uint8_t has_time, live, pad[6];
+    syndic_numbers numbers;
+    syndic_title_words title;
+} vdoc;
+typedef struct syndic_vtab {
+    vdoc *v;
+    uint32_t *sig;           /* k values per slot */
+    unsigned k;
+    uint64_t base;           /* seq of v[0] */
+    size_t count, cap, dead_prefix;
+    char **outlets;          /* interned, NUL-terminated */
+    size_t outlet_count, outlet_cap;
+    uint32_t *outlet_slots;  /* open addressing: index + 1, 0 = empty */
+    size_t outlet_slot_cap;
+} syndic_vtab;
+/* Appends the article with this seq (seqs only grow; a gap is filled with
+ * dead slots). */
+int syndic__vtab_add(syndic_vtab *t, uint64_t seq, const vdoc *d, const uint32_t *sig,
+                     const char *outlet, size_t outlet_len);
+/* The live article with this seq, or NULL. */
+const vdoc *syndic__vtab_get(const syndic_vtab *t, uint64_t seq);
+const uint32_t *syndic__vtab_sig(const syndic_vtab *t, uint64_t seq);
+const char *syndic__vtab_outlet(const syndic_vtab *t, const vdoc *d);
+void syndic__vtab_kill(syndic_vtab *t, uint64_t seq);
+void syndic__vtab_free(syndic_vtab *t);
 
 #endif

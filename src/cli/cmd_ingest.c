@@ -290,6 +290,7 @@ typedef struct run {
     size_t hv_count, hv_cap, hv_done;
     double batch_start;
     uint64_t counts[4], commits, pending;
+    double commit_seconds, commit_max, wait_seconds;
     float *lat, *prep_lat, *e2e; /* microseconds */
     size_t lat_count, lat_cap, prep_count, prep_cap, e2e_count, e2e_cap;
 } run;
@@ -494,10 +495,14 @@ static int commit(run *r)
 {
     if (r->hv_count == r->hv_done && r->pending == 0) return 0;
     if (r->pending) {
+        double t0 = cli_now();
         if (syndic_state_commit(r->state) < 0) {
             cli_error("commit: %s", syndic_last_error());
             return -1;
         }
+        double t = cli_now() - t0;
+        r->commit_seconds += t;
+        if (t > r->commit_max) r->commit_max = t;
         r->commits++;
         r->pending = 0;
     }
@@ -527,6 +532,7 @@ static int release_durable(run *r)
  * sync thread made more durable (group). */
 static item *next_item(run *r)
 {
+    double waited = cli_now();
     pthread_mutex_lock(&r->mu);
     while (r->head == r->tail) {
         if (r->group) {
@@ -551,6 +557,7 @@ static item *next_item(run *r)
     }
     item *it = r->head == r->tail ? NULL : &r->q[r->head % QUEUE];
     pthread_mutex_unlock(&r->mu);
+    r->wait_seconds += cli_now() - waited;
     return it;
 }
 
@@ -600,10 +607,14 @@ static int handle(run *r, item *it, outbuf *line)
     if (v.kind != SYNDIC_INGEST_DUPLICATE) r->pending++;
     if (r->group) {
         if (r->pending) {
+            double c0 = cli_now();
             if (syndic_state_commit(r->state) < 0) {
                 cli_error("commit: %s", syndic_last_error());
                 return -1;
             }
+            double t = cli_now() - c0;
+            r->commit_seconds += t;
+            if (t > r->commit_max) r->commit_max = t;
             r->commits++;
             r->pending = 0;
         }
@@ -713,6 +724,8 @@ static void summary(run *r, double seconds)
             (unsigned long long)r->counts[0], (unsigned long long)r->counts[1],
             (unsigned long long)r->counts[2], (unsigned long long)r->counts[3],
             (unsigned long long)r->commits);
+    fprintf(stderr, "main thread: commits %.2f s (longest %.1f ms), waiting for input %.2f s\n",
+            r->commit_seconds, r->commit_max * 1e3, r->wait_seconds);
     latency_line("submit latency", r->lat, r->lat_count);
     latency_line("prepare latency (reader thread)", r->prep_lat, r->prep_count);
     latency_line("verdict latency (read to printed)", r->e2e, r->e2e_count);
