@@ -222,6 +222,15 @@ int syndic__textstore_read(const syndic_textstore *s, size_t i, char *dst);
 /* The batch's kept texts (NULL when not kept), every queued document sketched. */
 const syndic_textstore *syndic__batch_texts(const syndic_batch *b);
 
+/* ---- seen.c: a growing blocked Bloom filter of 64-bit keys (hashes). */
+typedef struct syndic_seen syndic_seen;
+int syndic__seen_new(syndic_seen **out);
+void syndic__seen_free(syndic_seen *s);
+/* 1 if key was (probably: ~1% false positives) added before, else 0 after
+ * adding it; SYNDIC_ENOMEM. */
+int syndic__seen_check_add(syndic_seen *s, uint64_t key);
+size_t syndic__seen_bytes(const syndic_seen *s);
+
 /* ---- arena.c: NUL-terminated strings that live as long as their arena. */
 typedef struct syndic_arena_chunk syndic_arena_chunk;
 typedef struct syndic_arena { syndic_arena_chunk *head; size_t used, size; } syndic_arena;

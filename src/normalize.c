@@ -55,8 +55,13 @@ static const struct { const char *word, *canon; unsigned char len; } canon_words
     {"seven", "7", 5}, {"eight", "8", 5}, {"nine", "9", 4}, {"ten", "10", 3},
 };
 
-/* First letters of the words above: most words are rejected on this. */
-static bool canon_initial[128];
+/* Per first letter, the entries of canon_words starting with it (at most
+ * CANON_PER_LETTER; "f" and "t" have the most): a word is compared with
+ * these only, not with the whole table. */
+#define CANON_PER_LETTER 4
+#define CANON_COUNT (sizeof canon_words / sizeof canon_words[0])
+static unsigned char canon_by_initial[128][CANON_PER_LETTER];
+static unsigned char canon_initial_count[128];
 
 static void init_tables(void)
 {
@@ -76,8 +81,11 @@ static void init_tables(void)
     ascii_kind['/'] = K_SLASH;
     ascii_kind['-'] = K_HYPHEN;
     ascii_kind['%'] = K_PERCENT;
-    for (size_t i = 0; i < sizeof canon_words / sizeof canon_words[0]; i++)
-        canon_initial[(unsigned char)canon_words[i].word[0]] = true;
+    for (size_t i = 0; i < CANON_COUNT; i++) {
+        unsigned char c = (unsigned char)canon_words[i].word[0];
+        if (canon_initial_count[c] < CANON_PER_LETTER) /* never full: test_normalize */
+            canon_by_initial[c][canon_initial_count[c]++] = (unsigned char)i;
+    }
 }
 
 /* Tables are filled once; the values are constant so a benign race between
@@ -104,9 +112,10 @@ static void canonical_word(syndic_words *w)
     uint32_t start = w->start[w->count - 1];
     size_t n = w->len - start;
     const char *word = w->text + start;
-    if (n < 2 || n > 7 || (unsigned char)word[0] >= 128 || !canon_initial[(unsigned char)word[0]])
-        return;
-    for (size_t i = 0; i < sizeof canon_words / sizeof canon_words[0]; i++) {
+    unsigned char c = (unsigned char)word[0];
+    if (n < 2 || n > 7 || c >= 128) return;
+    for (unsigned k = 0; k < canon_initial_count[c]; k++) {
+        size_t i = canon_by_initial[c][k];
         if (canon_words[i].len == n && memcmp(canon_words[i].word, word, n) == 0) {
             size_t m = strlen(canon_words[i].canon); /* never longer than the word */
             memcpy(w->text + start, canon_words[i].canon, m);
@@ -247,6 +256,26 @@ int syndic__normalize_append_max(syndic_words *w, const char *text, size_t len,
         if (c < 128) {
             i++;
             int k = ascii_kind[c];
+            if (k == K_WORD && !st.in_word && w->count < max_count) {
+                /* The common case: a plain ASCII word after a separator.
+                 * Copy its run of letters and digits in one go. */
+                if (w->count == w->word_cap || w->len + (len - i) + 3 > w->cap) {
+                    char lc = ascii_lower[c]; /* the general path makes room */
+                    if ((rc = emit(&st, &lc, 1, lc >= '0' && lc <= '9'))) goto stop;
+                    continue;
+                }
+                if (w->count) w->text[w->len++] = ' ';
+                w->start[w->count++] = (uint32_t)w->len;
+                char *out = w->text + w->len;
+                out[0] = ascii_lower[c];
+                size_t n = 1;
+                while (i < len && s[i] < 128 && ascii_kind[s[i]] == K_WORD)
+                    out[n++] = ascii_lower[s[i++]];
+                w->len += n;
+                st.in_word = true;
+                st.last_digit = out[n - 1] >= '0' && out[n - 1] <= '9';
+                continue;
+            }
             if (k == K_WORD) {
                 /* Inline the common case: a letter continuing a word. */
                 if (st.in_word && !st.pending && w->len + 2 < w->cap) {

@@ -20,11 +20,12 @@
  * MAX_TEMPLATE_WORDS words are candidates; a line repeated within one
  * document counts once.
  *
- * Memory: most lines are seen once. A count-min sketch (4 rows of 2^22
- * saturating 8-bit counters, 16 MiB; Cormode and Muthukrishnan 2005) counts
- * every line; only a line whose sketch count shows an earlier sighting gets
- * an exact entry, so the exact table holds repeated lines only. The count of
- * an exact entry is its sightings since it was created plus the one before.
+ * Memory: most lines are seen once. A growing Bloom filter (seen.c) notes
+ * every line; only a line the filter has seen before gets an exact entry, so
+ * the exact table holds repeated lines only (plus ~1% false positives). The
+ * count of an exact entry is its sightings since it was created plus the one
+ * before. (A fixed 16 MiB count-min sketch did this until a million
+ * documents saturated it: then every line got an exact entry.)
  *
  * Threads (syndic_templates_set_threads): observing a document is in two
  * steps, extracting its line keys (normalizing every line: the costly part)
@@ -45,8 +46,6 @@
 
 #define MAX_TEMPLATE_WORDS 40
 #define MAX_TEMPLATE_BYTES 640 /* longer lines have more than 40 words */
-#define CM_ROWS 4
-#define CM_BITS 22
 #define FINGERPRINTS 4
 
 typedef struct line_span { uint64_t key; const char *line; size_t len; } line_span;
@@ -107,7 +106,7 @@ typedef struct entry {
 struct syndic_templates {
     syndic_params params;
     uint32_t min_docs;
-    uint8_t *cm;           /* CM_ROWS x 2^CM_BITS counters */
+    syndic_seen *seen;     /* every line key counted so far */
     entry *slots;
     size_t slot_count, used;
     syndic_arena strings;
@@ -277,10 +276,10 @@ int syndic_templates_new(syndic_templates **out, const syndic_params *params,
     int rc = syndic_params_resolve(&t->params);
     if (rc < 0) { syndic__free(t); return rc; }
     t->min_docs = min_docs < 2 ? 2 : min_docs;
-    t->cm = syndic__calloc((size_t)CM_ROWS << CM_BITS, 1);
+    if ((rc = syndic__seen_new(&t->seen)) < 0) { syndic__free(t); return rc; }
     t->slot_count = 1024;
     t->slots = syndic__calloc(t->slot_count, sizeof *t->slots);
-    if (!t->cm || !t->slots) { syndic_templates_free(t); return syndic__oom(); }
+    if (!t->slots) { syndic_templates_free(t); return syndic__oom(); }
     *out = t;
     return SYNDIC_OK;
 }
@@ -290,7 +289,7 @@ static void threads_free(templates_threads *th);
 void syndic_templates_free(syndic_templates *t)
 {
     if (!t) return;
-    syndic__free(t->cm);
+    syndic__seen_free(t->seen);
     syndic__free(t->slots);
     syndic__arena_free(&t->strings);
     syndic__words_free(&t->words);
@@ -320,19 +319,6 @@ static int grow_table(syndic_templates *t)
     t->slots = slots;
     t->slot_count = count;
     return SYNDIC_OK;
-}
-
-/* Count-min: returns the estimate before adding one. */
-static unsigned cm_add(uint8_t *cm, uint64_t key)
-{
-    unsigned est = 255;
-    for (unsigned r = 0; r < CM_ROWS; r++) {
-        uint64_t h = (key ^ (UINT64_C(0x9e3779b97f4a7c15) * (r + 1))) * UINT64_C(0xff51afd7ed558ccd);
-        uint8_t *c = &cm[((size_t)r << CM_BITS) + (size_t)(h >> (64 - CM_BITS))];
-        if (*c < est) est = *c;
-        if (*c < 255) (*c)++;
-    }
-    return est;
 }
 
 static bool collect_key(void *ctx, const syndic_line *line)
@@ -414,10 +400,13 @@ static int count_keys(syndic_templates *t, const uint64_t *keys, const line_span
     for (size_t i = 0; i < count; i++) {
         uint64_t key = keys[i];
         if (i > 0 && key == keys[i - 1]) continue; /* once per document */
-        unsigned seen = cm_add(t->cm, key);
+        /* First sighting: only the filter remembers it. */
+        if ((rc = syndic__seen_check_add(t->seen, key)) <= 0) {
+            if (rc < 0) return rc;
+            continue;
+        }
         entry *e = find_slot(t->slots, t->slot_count, key);
         if (!e->key) {
-            if (seen == 0) continue; /* first sighting: the sketch remembers it */
             if ((t->used + 1) * 2 > t->slot_count) {
                 if ((rc = grow_table(t)) < 0) return rc;
                 e = find_slot(t->slots, t->slot_count, key);
@@ -664,8 +653,8 @@ int syndic_templates_finish(syndic_templates *t)
         qsort(t->lines, n, sizeof *t->lines, cmp_line);
     }
     /* The counting structures are no longer needed. */
-    syndic__free(t->cm);
-    t->cm = NULL;
+    syndic__seen_free(t->seen);
+    t->seen = NULL;
     t->finished = true;
     return SYNDIC_OK;
 }

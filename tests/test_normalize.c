@@ -52,6 +52,11 @@ static const norm_case cases[] = {
     {S("5 mln dlrs"), "5 mln dlr", 3},
     {S("5 million dollars"), "5 mln dlr", 3},
     {S("nine cts vs ten cents"), "9 ct vs 10 ct", 5},
+    /* every canonical spelling, and near misses that stay */
+    {S("percent million mn billion bn dollars dollar dlrs cents cent cts zero one two "
+       "three four five six seven eight nine ten"),
+     "pct mln mln bln bln dlr dlr dlr ct ct ct 0 1 2 3 4 5 6 7 8 9 10", 22},
+    {S("percents tens thee fiver dollarz"), "percents tens thee fiver dollarz", 5},
     {S("Million-dollar"), "mln dlr", 2},
     {S("3.14159"), "3.14159", 1},
     {S("a,b"), "a b", 2},
