@@ -1413,14 +1413,14 @@ int syndic_state_verify(syndic_state *s, uint64_t *problems)
             problem(np, "%s: article %llu has no story", d.id, (unsigned long long)seq);
         else if (d.h.story < live_cap)
             live[d.h.story]++;
-        if (s->bands.cap) {
+        if (!s->opts.read_only) {
             const vdoc *m = syndic__vtab_get(&s->vt, seq);
             if (!m || m->story != d.h.story || m->shingles != d.h.shingles ||
                 memcmp(syndic__vtab_sig(&s->vt, seq), s->sig_a,
                        p->num_hashes * sizeof *s->sig_a) != 0)
                 problem(np, "%s: article %llu differs in memory", d.id, (unsigned long long)seq);
         }
-        if (s->bands.cap && d.h.shingles) {
+        if (!s->opts.read_only && d.h.shingles) {
             /* A writer: its postings must be in memory. */
             for (unsigned b = 0; b < p->bands; b++) {
                 const uint32_t *r;
@@ -1444,7 +1444,7 @@ int syndic_state_verify(syndic_state *s, uint64_t *problems)
     if (indexed != ctr.indexed)
         problem(np, "%llu articles with words, the counters say %llu", (unsigned long long)indexed,
                 (unsigned long long)ctr.indexed);
-    if (s->bands.cap && (s->bands.refs != indexed * p->bands || s->ids.refs != docs))
+    if (!s->opts.read_only && (s->bands.refs != indexed * p->bands || s->ids.refs != docs))
         problem(np, "the in-memory index holds %zu postings and %zu ids for %llu articles",
                 s->bands.refs, s->ids.refs, (unsigned long long)docs);
     if ((mrc = mdb_cursor_open(txn, s->stories, &cur))) { rc = lmdb_error(mrc, s->dir); goto out; }

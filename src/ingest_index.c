@@ -8,7 +8,9 @@
  * tree, so a commit copied thousands of pages and slowed as the state grew.
  *
  * Multimap (LSH postings: band key -> articles; ids: XXH3 of the id ->
- * articles). Open addressing with linear probing over 16-byte slots
+ * articles). Split by key into 64 parts that grow one at a time (so a
+ * growth pauses a submit for 1/64 of a full rehash). Each part is open
+ * addressing with linear probing over 16-byte slots
  * {key, val, n}: a key with one ref keeps it inline (most band keys have one
  * article), a key with more points to a growable list. Slots are found by
  * the high bits of (key x golden ratio), mapped onto any capacity by a
@@ -44,35 +46,47 @@ static inline size_t slot_of(uint64_t key, size_t cap)
     return (size_t)(((h >> 32) * (uint64_t)cap) >> 32);
 }
 
+/* Which part a key is in: middle bits of the same product (slot_of takes
+ * the high ones). */
+static inline size_t part_of(uint64_t key)
+{
+    return (size_t)((key * UINT64_C(0x9E3779B97F4A7C15)) >> 20) & (IX_PARTS - 1);
+}
+
 /* ---- multimap ---- */
 
-static int ix_rehash(syndic_ix *ix, size_t cap)
+static int ix_rehash(ix_part *P, size_t cap)
 {
     if (cap > UINT32_MAX) return syndic__error(SYNDIC_ENOMEM, "index too large");
     ix_slot *slots = syndic__calloc(cap, sizeof *slots);
     if (!slots) return syndic__oom();
-    for (size_t i = 0; i < ix->cap; i++) {
-        if (!ix->slots[i].n) continue;
-        size_t j = slot_of(ix->slots[i].key, cap);
+    for (size_t i = 0; i < P->cap; i++) {
+        if (!P->slots[i].n) continue;
+        size_t j = slot_of(P->slots[i].key, cap);
         while (slots[j].n) j = j + 1 == cap ? 0 : j + 1;
-        slots[j] = ix->slots[i];
+        slots[j] = P->slots[i];
     }
-    syndic__free(ix->slots);
-    ix->slots = slots;
-    ix->cap = cap;
+    syndic__free(P->slots);
+    P->slots = slots;
+    P->cap = cap;
     return SYNDIC_OK;
 }
 
 int syndic__ix_reserve(syndic_ix *ix, size_t keys)
 {
-    size_t need = keys / MAX_LOAD_NUM * MAX_LOAD_DEN + 16;
-    return need > ix->cap ? ix_rehash(ix, need) : SYNDIC_OK;
+    size_t need = keys / IX_PARTS / MAX_LOAD_NUM * MAX_LOAD_DEN + 16;
+    for (size_t i = 0; i < IX_PARTS; i++) {
+        if (need <= ix->part[i].cap) continue;
+        int rc = ix_rehash(&ix->part[i], need);
+        if (rc < 0) return rc;
+    }
+    return SYNDIC_OK;
 }
 
-static size_t ix_find(const syndic_ix *ix, uint64_t key)
+static size_t ix_find(const ix_part *P, uint64_t key)
 {
-    size_t i = slot_of(key, ix->cap);
-    while (ix->slots[i].n && ix->slots[i].key != key) i = i + 1 == ix->cap ? 0 : i + 1;
+    size_t i = slot_of(key, P->cap);
+    while (P->slots[i].n && P->slots[i].key != key) i = i + 1 == P->cap ? 0 : i + 1;
     return i;
 }
 
@@ -92,14 +106,16 @@ static int new_list(syndic_ix *ix, uint32_t *out)
 
 int syndic__ix_add(syndic_ix *ix, uint64_t key, uint32_t ref)
 {
-    if ((ix->keys + 1) * MAX_LOAD_DEN > ix->cap * MAX_LOAD_NUM) {
-        int rc = ix_rehash(ix, ix->cap < 64 ? 64 : ix->cap + ix->cap / 2);
+    ix_part *P = &ix->part[part_of(key)];
+    if ((P->keys + 1) * MAX_LOAD_DEN > P->cap * MAX_LOAD_NUM) {
+        int rc = ix_rehash(P, P->cap < 64 ? 64 : P->cap + P->cap / 2);
         if (rc < 0) return rc;
     }
-    size_t i = ix_find(ix, key);
-    ix_slot *s = &ix->slots[i];
+    size_t i = ix_find(P, key);
+    ix_slot *s = &P->slots[i];
     if (!s->n) {
         *s = (ix_slot){key, ref, 1};
+        P->keys++;
         ix->keys++;
         ix->refs++;
         return SYNDIC_OK;
@@ -133,32 +149,34 @@ int syndic__ix_add(syndic_ix *ix, uint64_t key, uint32_t ref)
 }
 
 /* Empties slot i and shifts the rest of its run back. */
-static void ix_vacate(syndic_ix *ix, size_t i)
+static void ix_vacate(ix_part *P, size_t i)
 {
     size_t j = i;
     for (;;) {
-        j = j + 1 == ix->cap ? 0 : j + 1;
-        if (!ix->slots[j].n) break;
-        size_t home = slot_of(ix->slots[j].key, ix->cap);
+        j = j + 1 == P->cap ? 0 : j + 1;
+        if (!P->slots[j].n) break;
+        size_t home = slot_of(P->slots[j].key, P->cap);
         /* Can the entry at j move to i? Only if its home is not in (i, j]. */
         bool in_between = i <= j ? (home > i && home <= j) : (home > i || home <= j);
         if (in_between) continue;
-        ix->slots[i] = ix->slots[j];
+        P->slots[i] = P->slots[j];
         i = j;
     }
-    ix->slots[i] = (ix_slot){0, 0, 0};
-    ix->keys--;
+    P->slots[i] = (ix_slot){0, 0, 0};
+    P->keys--;
 }
 
 bool syndic__ix_remove(syndic_ix *ix, uint64_t key, uint32_t ref)
 {
-    if (!ix->cap) return false;
-    size_t i = ix_find(ix, key);
-    ix_slot *s = &ix->slots[i];
+    ix_part *P = &ix->part[part_of(key)];
+    if (!P->cap) return false;
+    size_t i = ix_find(P, key);
+    ix_slot *s = &P->slots[i];
     if (!s->n) return false;
     if (s->n == 1) {
         if (s->val != ref) return false;
-        ix_vacate(ix, i);
+        ix_vacate(P, i);
+        ix->keys--;
         ix->refs--;
         return true;
     }
@@ -183,8 +201,9 @@ bool syndic__ix_remove(syndic_ix *ix, uint64_t key, uint32_t ref)
 uint32_t syndic__ix_get(const syndic_ix *ix, uint64_t key, const uint32_t **refs)
 {
     *refs = NULL;
-    if (!ix->cap) return 0;
-    const ix_slot *s = &ix->slots[ix_find(ix, key)];
+    const ix_part *P = &ix->part[part_of(key)];
+    if (!P->cap) return 0;
+    const ix_slot *s = &P->slots[ix_find(P, key)];
     if (!s->n) return 0;
     *refs = s->n == 1 ? &s->val : ix->lists[s->val].refs;
     return s->n;
@@ -195,7 +214,7 @@ void syndic__ix_free(syndic_ix *ix)
     for (size_t i = 0; i < ix->list_count; i++) syndic__free(ix->lists[i].refs);
     syndic__free(ix->lists);
     syndic__free(ix->free_lists);
-    syndic__free(ix->slots);
+    for (size_t i = 0; i < IX_PARTS; i++) syndic__free(ix->part[i].slots);
     memset(ix, 0, sizeof *ix);
 }
 
@@ -210,34 +229,35 @@ static bool lt_template(const lt_slot *s, unsigned min_docs)
     return (s->docs & LT_TWO) && (s->docs & LT_COUNT) >= min_docs;
 }
 
-static size_t lt_find(const syndic_lines *t, uint64_t key)
+static size_t lt_find(const lt_part *P, uint64_t key)
 {
-    size_t i = slot_of(key, t->cap);
-    while (t->slots[i].key && t->slots[i].key != key) i = i + 1 == t->cap ? 0 : i + 1;
+    size_t i = slot_of(key, P->cap);
+    while (P->slots[i].key && P->slots[i].key != key) i = i + 1 == P->cap ? 0 : i + 1;
     return i;
 }
 
 bool syndic__lines_is_template(const syndic_lines *t, uint64_t key)
 {
-    if (!t->cap) return false;
-    const lt_slot *s = &t->slots[lt_find(t, key)];
+    const lt_part *P = &t->part[part_of(key)];
+    if (!P->cap) return false;
+    const lt_slot *s = &P->slots[lt_find(P, key)];
     return s->key && lt_template(s, t->min_docs);
 }
 
-static int lt_grow(syndic_lines *t)
+static int lt_grow(lt_part *P)
 {
-    size_t cap = t->cap < 64 ? 64 : t->cap + t->cap / 2;
+    size_t cap = P->cap < 64 ? 64 : P->cap + P->cap / 2;
     lt_slot *slots = syndic__calloc(cap, sizeof *slots);
     if (!slots) return syndic__oom();
-    for (size_t i = 0; i < t->cap; i++) {
-        if (!t->slots[i].key) continue;
-        size_t j = slot_of(t->slots[i].key, cap);
+    for (size_t i = 0; i < P->cap; i++) {
+        if (!P->slots[i].key) continue;
+        size_t j = slot_of(P->slots[i].key, cap);
         while (slots[j].key) j = j + 1 == cap ? 0 : j + 1;
-        slots[j] = t->slots[i];
+        slots[j] = P->slots[i];
     }
-    syndic__free(t->slots);
-    t->slots = slots;
-    t->cap = cap;
+    syndic__free(P->slots);
+    P->slots = slots;
+    P->cap = cap;
     return SYNDIC_OK;
 }
 
@@ -245,13 +265,15 @@ int syndic__lines_observe(syndic_lines *t, uint64_t key, uint32_t fp, bool *beca
 {
     *became = false;
     if (!key) return SYNDIC_OK;
-    if ((t->count + 1) * MAX_LOAD_DEN > t->cap * MAX_LOAD_NUM) {
-        int rc = lt_grow(t);
+    lt_part *P = &t->part[part_of(key)];
+    if ((P->count + 1) * MAX_LOAD_DEN > P->cap * MAX_LOAD_NUM) {
+        int rc = lt_grow(P);
         if (rc < 0) return rc;
     }
-    lt_slot *s = &t->slots[lt_find(t, key)];
+    lt_slot *s = &P->slots[lt_find(P, key)];
     if (!s->key) { /* first sighting: only counted */
         *s = (lt_slot){key, 0, 1};
+        P->count++;
         t->count++;
         return SYNDIC_OK;
     }
@@ -272,9 +294,10 @@ int syndic__lines_observe(syndic_lines *t, uint64_t key, uint32_t fp, bool *beca
 
 void syndic__lines_free(syndic_lines *t)
 {
-    syndic__free(t->slots);
-    t->slots = NULL;
-    t->cap = t->count = t->templates = 0;
+    for (size_t i = 0; i < IX_PARTS; i++) syndic__free(t->part[i].slots);
+    unsigned min_docs = t->min_docs;
+    memset(t, 0, sizeof *t);
+    t->min_docs = min_docs;
 }
 
 /* ---- time heap ---- */

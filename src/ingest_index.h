@@ -21,9 +21,13 @@ typedef struct ix_slot {
     uint32_t n;   /* refs under key; 0 = empty slot */
 } ix_slot;
 typedef struct ix_list { uint32_t *refs; uint32_t cap; } ix_list;
+/* The table is split by key into IX_PARTS open-addressing tables that grow
+ * one at a time: a growth copies 1/64 of the index, never all of it. */
+#define IX_PARTS 64
+typedef struct ix_part { ix_slot *slots; size_t cap, keys; } ix_part;
 typedef struct syndic_ix {
-    ix_slot *slots;
-    size_t cap, keys, refs;
+    ix_part part[IX_PARTS];
+    size_t keys, refs;
     ix_list *lists;
     size_t list_count, list_cap;
     uint32_t *free_lists;
@@ -50,9 +54,10 @@ typedef struct lt_slot {
     uint32_t docs;  /* bit 31: a second, different fingerprint was added;
                        bit 30: fp is set; bits 0-29: articles (saturating) */
 } lt_slot;
+typedef struct lt_part { lt_slot *slots; size_t cap, count; } lt_part;
 typedef struct syndic_lines {
-    lt_slot *slots;
-    size_t cap, count, templates;
+    lt_part part[IX_PARTS];
+    size_t count, templates;
     unsigned min_docs;
 } syndic_lines;
 
