@@ -689,6 +689,110 @@ static syndic_verdict verify_pair(const syndic_batch *b, uint32_t x, uint32_t y,
     return syndic__verify(&b->params, &dx, &dy, same);
 }
 
+/* Verification of the candidates, on the batch's threads: the pairs are cut
+ * into jobs of VERIFY_JOB consecutive pairs; each job keeps its own edges
+ * and refusal counts, and the caller's thread takes the jobs back in order
+ * and appends them, so the edges are the one thread's, in the same order. */
+#define VERIFY_JOB 65536
+
+typedef struct verify_job {
+    syndic_job job; /* first: the pool hands back &job */
+    size_t lo, hi;  /* candidates [lo, hi) */
+    edge *edges;
+    size_t count, cap;
+    uint64_t refused_short, refused_time, refused_numbers;
+} verify_job;
+
+typedef struct verify_ctx {
+    const syndic_batch *b;
+    const uint64_t *pairs;
+    const uint32_t *rank; /* document -> its place in (time, id) order */
+} verify_ctx;
+
+static int verify_range(const verify_ctx *v, verify_job *j)
+{
+    j->count = 0;
+    j->refused_short = j->refused_time = j->refused_numbers = 0;
+    for (size_t i = j->lo; i < j->hi; i++) {
+        uint32_t x = (uint32_t)(v->pairs[i] >> 32), y = (uint32_t)v->pairs[i];
+        uint32_t same;
+        switch (verify_pair(v->b, x, y, &same)) {
+        case SYNDIC_MATCH: break;
+        case SYNDIC_TOO_LITTLE_SHARED: j->refused_short++; continue;
+        case SYNDIC_TOO_FAR_APART: j->refused_time++; continue;
+        case SYNDIC_FIGURES_DISAGREE: j->refused_numbers++; continue;
+        default: continue;
+        }
+        int rc = syndic__grow(&j->edges, &j->cap, j->count + 1, sizeof *j->edges);
+        if (rc < 0) return rc;
+        uint32_t rx = v->rank[x], ry = v->rank[y];
+        j->edges[j->count++] = (edge){same, rx < ry ? rx : ry, rx < ry ? ry : rx};
+    }
+    return SYNDIC_OK;
+}
+
+static int verify_job_run(void *ctx, unsigned worker, syndic_job *job)
+{
+    (void)worker;
+    return verify_range(ctx, (verify_job *)job);
+}
+
+/* On the caller's thread: a finished job's edges after the earlier ones. */
+static int take_job(syndic_batch *b, verify_job *j, edge **edges, size_t *count, size_t *cap)
+{
+    int rc = syndic__grow(edges, cap, *count + j->count, sizeof **edges);
+    if (rc < 0) return rc;
+    if (j->count) memcpy(*edges + *count, j->edges, j->count * sizeof **edges);
+    *count += j->count;
+    b->stats.refused_short += j->refused_short;
+    b->stats.refused_time += j->refused_time;
+    b->stats.refused_numbers += j->refused_numbers;
+    return SYNDIC_OK;
+}
+
+static int verify_all(syndic_batch *b, const syndic_candidates *cand, const uint32_t *rank,
+                      edge **edges, size_t *count, size_t *cap)
+{
+    verify_ctx v = {b, cand->pairs, rank};
+    unsigned workers = syndic_batch_threads(b);
+    if (workers < 2 || cand->count < 2 * (size_t)VERIFY_JOB) {
+        verify_job one = {.lo = 0, .hi = cand->count};
+        int rc = verify_range(&v, &one);
+        if (rc == SYNDIC_OK) rc = take_job(b, &one, edges, count, cap);
+        syndic__free(one.edges);
+        return rc;
+    }
+    const size_t njobs = 2 * (size_t)workers;
+    verify_job *jobs = syndic__calloc(njobs, sizeof *jobs);
+    syndic_pool *pool = NULL;
+    int rc = jobs ? syndic__pool_new(&pool, workers, verify_job_run, &v) : syndic__oom();
+    char message[sizeof jobs->job.message] = "";
+    size_t next = 0, submitted = 0;
+    while (rc == SYNDIC_OK || (pool && syndic__pool_in_flight(pool))) {
+        while (rc == SYNDIC_OK && next < cand->count && syndic__pool_in_flight(pool) < njobs) {
+            verify_job *j = &jobs[submitted++ % njobs];
+            j->lo = next;
+            j->hi = next = cand->count - next > VERIFY_JOB ? next + VERIFY_JOB : cand->count;
+            syndic__pool_submit(pool, &j->job);
+        }
+        verify_job *j = (verify_job *)syndic__pool_wait_oldest(pool);
+        if (!j) break;
+        if (rc < 0) continue; /* drain after a failure */
+        if (j->job.status < 0) {
+            rc = j->job.status;
+            snprintf(message, sizeof message, "%s", j->job.message);
+        } else if ((rc = take_job(b, j, edges, count, cap)) < 0) {
+            snprintf(message, sizeof message, "%s", syndic_last_error());
+        }
+    }
+    syndic__pool_free(pool);
+    if (jobs)
+        for (size_t i = 0; i < njobs; i++) syndic__free(jobs[i].edges);
+    syndic__free(jobs);
+    if (rc < 0 && message[0]) return syndic__error(rc, "%s", message);
+    return rc;
+}
+
 const char *syndic_verdict_name(syndic_verdict v)
 {
     static const char *names[] = {"match", "no_words", "below_threshold",
@@ -790,22 +894,13 @@ int syndic_batch_cluster(syndic_batch *b)
     qsort(order, n, sizeof *order, cmp_doc);
     for (uint32_t i = 0; i < n; i++) rank[order[i]] = i;
 
-    /* Verify each candidate (see verify_pair). */
-    for (size_t i = 0; i < cand.count; i++) {
-        uint32_t x = (uint32_t)(cand.pairs[i] >> 32), y = (uint32_t)cand.pairs[i];
-        uint32_t same;
-        switch (verify_pair(b, x, y, &same)) {
-        case SYNDIC_MATCH: break;
-        case SYNDIC_TOO_LITTLE_SHARED: b->stats.refused_short++; continue;
-        case SYNDIC_TOO_FAR_APART: b->stats.refused_time++; continue;
-        case SYNDIC_FIGURES_DISAGREE: b->stats.refused_numbers++; continue;
-        default: continue;
-        }
-        if ((rc = syndic__grow(&edges, &edge_cap, edge_count + 1, sizeof *edges)) < 0) goto out;
-        uint32_t rx = rank[x], ry = rank[y];
-        edges[edge_count++] = (edge){same, rx < ry ? rx : ry, rx < ry ? ry : rx};
-    }
+    /* Verify each candidate (see verify_pair), on the batch's threads. */
+    if ((rc = verify_all(b, &cand, rank, &edges, &edge_count, &edge_cap)) < 0) goto out;
     b->stats.edges = edge_count;
+    /* The candidates are spent: give their memory back before linking. */
+    syndic__free(cand.pairs);
+    cand.pairs = NULL;
+    cand.count = 0;
 
     /* Strongest edges first (Kruskal order). Two clusters merge only when
      * their representatives are themselves compatible: close enough in time,
