@@ -108,12 +108,6 @@ static bool same_sentence(const scratch *sc, const sentence *x, const sentence *
     return (double)both >= SAME_SENTENCE * (double)(na + nb - both);
 }
 
-static int cmp_hash(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
-}
-
 /* Cuts text into sentences: at . ! ? (and closing quotes) followed by white
  * space, and at blank lines. Each gets the hash of its normalized words;
  * sentences without words are skipped. They are appended to sc->sents
@@ -175,7 +169,7 @@ static int split_sentences(scratch *sc, const char *text, size_t len, size_t *fi
                 for (size_t k = 0; k < nw; k++)
                     h[k] = XXH3_64bits(w->text + w->start[w0 + k],
                                        w->end[w0 + k] - w->start[w0 + k]);
-                qsort(h, nw, sizeof *h, cmp_hash);
+                syndic__sort_hashes(h, nw);
                 size_t u = 0;
                 for (size_t k = 0; k < nw; k++)
                     if (u == 0 || h[k] != h[u - 1]) h[u++] = h[k];

@@ -160,6 +160,9 @@ int syndic__lsh_candidates(syndic_candidates *out, const uint32_t *signatures,
 
 /* ---- sort.c: LSD radix sorts (stable, O(n)). */
 int syndic__sort_u64(uint64_t *v, size_t n);
+/* The same result for uniformly random keys (hashes), in fewer passes; on
+ * other keys it is still correct but may be slow. */
+int syndic__sort_hashes(uint64_t *v, size_t n);
 typedef struct syndic_keyed { uint64_t key; uint32_t val; uint32_t pad; } syndic_keyed;
 int syndic__sort_keyed(syndic_keyed *v, size_t n);
 

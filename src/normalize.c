@@ -62,6 +62,11 @@ static const struct { const char *word, *canon; unsigned char len; } canon_words
 #define CANON_COUNT (sizeof canon_words / sizeof canon_words[0])
 static unsigned char canon_by_initial[128][CANON_PER_LETTER];
 static unsigned char canon_initial_count[128];
+/* Per first letter, bit n set when a word of n bytes starts with it; per
+ * first letter, bit c - 'a' set when one has c second. Almost every word of
+ * a text fails one of the two, without a comparison. */
+static uint8_t canon_lengths[128];
+static uint32_t canon_seconds[128];
 
 static void init_tables(void)
 {
@@ -85,6 +90,8 @@ static void init_tables(void)
         unsigned char c = (unsigned char)canon_words[i].word[0];
         if (canon_initial_count[c] < CANON_PER_LETTER) /* never full: test_normalize */
             canon_by_initial[c][canon_initial_count[c]++] = (unsigned char)i;
+        canon_lengths[c] |= (uint8_t)(1u << canon_words[i].len);
+        canon_seconds[c] |= 1u << (canon_words[i].word[1] - 'a');
     }
 }
 
@@ -107,13 +114,16 @@ static int reserve(syndic_words *w, size_t more)
     return syndic__grow(&w->text, &w->cap, w->len + more + 2, 1);
 }
 
-static void canonical_word(syndic_words *w)
+static inline void canonical_word(syndic_words *w)
 {
     uint32_t start = w->start[w->count - 1];
     size_t n = w->len - start;
     const char *word = w->text + start;
     unsigned char c = (unsigned char)word[0];
-    if (n < 2 || n > 7 || c >= 128) return;
+    /* No canonical word has 1 byte or more than 7: word[1] is in the word. */
+    if (n > 7 || c >= 128 || !(canon_lengths[c] >> n & 1)) return;
+    unsigned c2 = (unsigned char)word[1] - (unsigned)'a';
+    if (c2 >= 26u || !(canon_seconds[c] >> c2 & 1)) return;
     for (unsigned k = 0; k < canon_initial_count[c]; k++) {
         size_t i = canon_by_initial[c][k];
         if (canon_words[i].len == n && memcmp(canon_words[i].word, word, n) == 0) {
@@ -125,7 +135,7 @@ static void canonical_word(syndic_words *w)
     }
 }
 
-static int end_word(state *st)
+static inline int end_word(state *st)
 {
     syndic_words *w = st->w;
     if (!st->in_word) return SYNDIC_OK;

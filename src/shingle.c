@@ -46,7 +46,7 @@ int syndic__shingle(uint64_t **hashes, size_t *count, size_t *cap,
             h[i] = XXH3_64bits_withSeed(w->text + a, b - a, seed);
         }
     }
-    if ((rc = syndic__sort_u64(h, n)) < 0) return rc;
+    if ((rc = syndic__sort_hashes(h, n)) < 0) return rc;
     size_t m = 1;
     for (size_t i = 1; i < n; i++)
         if (h[i] != h[m - 1]) h[m++] = h[i];

@@ -146,6 +146,40 @@ START_TEST(test_bag_matches_set)
 }
 END_TEST
 
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* syndic__sort_hashes sorts like qsort: random keys of many sizes (some
+ * repeated), and keys sharing their top 32 bits, which defeat its shortcut
+ * and must still come out sorted (through the full sort). */
+START_TEST(test_sort_hashes)
+{
+    static const size_t sizes[] = {0, 1, 2, 47, 48, 49, 300, 2048, 2049, 70000};
+    uint64_t state = 12345;
+    for (int adversarial = 0; adversarial < 2; adversarial++) {
+        for (size_t c = 0; c < sizeof sizes / sizeof sizes[0]; c++) {
+            size_t n = sizes[c];
+            uint64_t *v = malloc((n + 1) * sizeof *v), *w = malloc((n + 1) * sizeof *w);
+            for (size_t i = 0; i < n; i++) {
+                state = state * UINT64_C(6364136223846793005) + 1442695040888963407u;
+                uint64_t x = XXH3_64bits(&state, sizeof state);
+                if (adversarial) x = UINT64_C(0xabcdef0100000000) | (x & 0xffffffffu);
+                v[i] = w[i] = i % 7 == 3 && i ? v[i - 1] : x;
+                w[i] = v[i];
+            }
+            ck_assert_int_eq(syndic__sort_hashes(v, n), SYNDIC_OK);
+            qsort(w, n, sizeof *w, cmp_u64);
+            ck_assert(n == 0 || memcmp(v, w, n * sizeof *v) == 0);
+            free(v);
+            free(w);
+        }
+    }
+}
+END_TEST
+
 START_TEST(test_short_and_empty)
 {
     shingled s = {0};
@@ -249,6 +283,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_counts);
     tcase_add_test(tc, test_dedup);
     tcase_add_test(tc, test_bag_matches_set);
+    tcase_add_test(tc, test_sort_hashes);
     tcase_add_test(tc, test_short_and_empty);
     tcase_add_test(tc, test_hash_definition);
     tcase_add_test(tc, test_determinism_and_seed);
