@@ -402,6 +402,11 @@ static int replay_lines(syndic_state *s, uint64_t seq, const MDB_val *v)
     for (size_t i = 0; i < n; i++) {
         uint64_t key;
         memcpy(&key, p + 4 + 8 * i, 8);
+        syndic__lines_prefetch(&s->lines, key);
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint64_t key;
+        memcpy(&key, p + 4 + 8 * i, 8);
         bool became;
         int rc = syndic__lines_observe(&s->lines, key, fp, &became);
         if (rc < 0) return rc;
@@ -426,11 +431,15 @@ static int index_doc(syndic_state *s, uint64_t seq, const loaded *d, const uint3
     int rc = syndic__vtab_add(&s->vt, seq, &vd, sig, d->outlet, d->h.lens[1]);
     if (rc < 0) return rc;
     if ((rc = syndic__ix_add(&s->ids, id_hash(d->id, d->h.lens[0]), (uint32_t)seq)) < 0) return rc;
-    if (d->h.shingles)
+    if (d->h.shingles) {
+        uint64_t keys[MAX_BANDS];
+        for (unsigned b = 0; b < p->bands; b++) {
+            keys[b] = syndic__band_key(sig, b, p->rows, p->seed);
+            syndic__ix_prefetch(&s->bands, keys[b]);
+        }
         for (unsigned b = 0; b < p->bands; b++)
-            if ((rc = syndic__ix_add(&s->bands, syndic__band_key(sig, b, p->rows, p->seed),
-                                     (uint32_t)seq)) < 0)
-                return rc;
+            if ((rc = syndic__ix_add(&s->bands, keys[b], (uint32_t)seq)) < 0) return rc;
+    }
     if (s->opts.window &&
         (rc = syndic__theap_push(&s->times, d->h.has_time ? d->h.time : d->h.arrival, seq)) < 0)
         return rc;
@@ -893,6 +902,7 @@ static int observe_lines(syndic_state *s, syndic_state_prep *p, uint64_t seq)
         syndic__buf_append(&s->rec, (const char *)p->line_keys, n * 8) < 0)
         return syndic__oom();
     size_t before = s->lines.count;
+    for (size_t i = 0; i < n; i++) syndic__lines_prefetch(&s->lines, p->line_keys[i]);
     for (size_t i = 0; i < n; i++) {
         bool became;
         int rc = syndic__lines_observe(&s->lines, p->line_keys[i], p->fp, &became);
@@ -982,6 +992,7 @@ static int gather(syndic_state *s, const uint64_t *keys)
 {
     const syndic_params *p = &s->params;
     s->cand_count = 0;
+    for (unsigned b = 0; b < p->bands; b++) syndic__ix_prefetch(&s->bands, keys[b]);
     for (unsigned b = 0; b < p->bands; b++) {
         const uint32_t *refs;
         uint32_t n = syndic__ix_get(&s->bands, keys[b], &refs);
@@ -1077,7 +1088,9 @@ static int submit(syndic_state *s, syndic_state_prep *pr, syndic_ingest_verdict 
     syndic_evdoc me = {pr->sig, h.shingles, h.has_time != 0, h.time, fields[1], &h.numbers, &h.title};
     scored *best = NULL;
     size_t verified = 0;
+    for (size_t i = 0; i < s->cand_count && i < 8; i++) syndic__vtab_prefetch(&s->vt, s->cands[i]);
     for (size_t i = 0; i < s->cand_count; i++) {
+        if (i + 8 < s->cand_count) syndic__vtab_prefetch(&s->vt, s->cands[i + 8]);
         const vdoc *d = syndic__vtab_get(&s->vt, s->cands[i]);
         if (!d) continue;
         syndic_evdoc other = {syndic__vtab_sig(&s->vt, s->cands[i]), d->shingles,

@@ -33,6 +33,7 @@
 
 #include <stdatomic.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define XXH_INLINE_ALL
 #include <xxhash.h>
@@ -44,6 +45,23 @@ static inline size_t slot_of(uint64_t key, size_t cap)
 {
     uint64_t h = key * UINT64_C(0x9E3779B97F4A7C15);
     return (size_t)(((h >> 32) * (uint64_t)cap) >> 32);
+}
+
+/* Large tables are probed at random: ask for transparent huge pages, so a
+ * probe costs a cache miss and not also a TLB miss (a page walk, slow in a
+ * VM). Only advice: without THP nothing changes. */
+static void huge_pages(void *p, size_t bytes)
+{
+#ifdef MADV_HUGEPAGE
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    if (!p || bytes < 2 * huge) return;
+    uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+    uintptr_t b = ((uintptr_t)p + bytes) & ~(huge - 1);
+    if (b > a) madvise((void *)a, b - a, MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)bytes;
+#endif
 }
 
 /* Which part a key is in: middle bits of the same product (slot_of takes
@@ -60,6 +78,7 @@ static int ix_rehash(ix_part *P, size_t cap)
     if (cap > UINT32_MAX) return syndic__error(SYNDIC_ENOMEM, "index too large");
     ix_slot *slots = syndic__calloc(cap, sizeof *slots);
     if (!slots) return syndic__oom();
+    huge_pages(slots, cap * sizeof *slots);
     for (size_t i = 0; i < P->cap; i++) {
         if (!P->slots[i].n) continue;
         size_t j = slot_of(P->slots[i].key, cap);
@@ -81,6 +100,12 @@ int syndic__ix_reserve(syndic_ix *ix, size_t keys)
         if (rc < 0) return rc;
     }
     return SYNDIC_OK;
+}
+
+void syndic__ix_prefetch(const syndic_ix *ix, uint64_t key)
+{
+    const ix_part *P = &ix->part[part_of(key)];
+    if (P->cap) __builtin_prefetch(&P->slots[slot_of(key, P->cap)]);
 }
 
 static size_t ix_find(const ix_part *P, uint64_t key)
@@ -236,6 +261,12 @@ static size_t lt_find(const lt_part *P, uint64_t key)
     return i;
 }
 
+void syndic__lines_prefetch(const syndic_lines *t, uint64_t key)
+{
+    const lt_part *P = &t->part[part_of(key)];
+    if (P->cap) __builtin_prefetch(&P->slots[slot_of(key, P->cap)]);
+}
+
 bool syndic__lines_is_template(const syndic_lines *t, uint64_t key)
 {
     const lt_part *P = &t->part[part_of(key)];
@@ -249,6 +280,7 @@ static int lt_grow(lt_part *P)
     size_t cap = P->cap < 64 ? 64 : P->cap + P->cap / 2;
     lt_slot *slots = syndic__calloc(cap, sizeof *slots);
     if (!slots) return syndic__oom();
+    huge_pages(slots, cap * sizeof *slots);
     for (size_t i = 0; i < P->cap; i++) {
         if (!P->slots[i].key) continue;
         size_t j = slot_of(P->slots[i].key, cap);
@@ -512,6 +544,8 @@ static int vtab_room(syndic_vtab *t, size_t need)
     if (!sig) return syndic__oom();
     t->sig = sig;
     t->cap = cap;
+    huge_pages(t->v, cap * sizeof *t->v);
+    huge_pages(t->sig, cap * t->k * sizeof *t->sig);
     return SYNDIC_OK;
 }
 
@@ -549,6 +583,14 @@ const vdoc *syndic__vtab_get(const syndic_vtab *t, uint64_t seq)
     if (seq < t->base || seq - t->base >= t->count) return NULL;
     const vdoc *d = &t->v[seq - t->base];
     return d->live ? d : NULL;
+}
+
+void syndic__vtab_prefetch(const syndic_vtab *t, uint64_t seq)
+{
+    if (seq < t->base || seq - t->base >= t->count) return;
+    __builtin_prefetch(&t->v[seq - t->base]);
+    const char *sig = (const char *)(t->sig + (seq - t->base) * t->k);
+    for (size_t i = 0; i < t->k * sizeof *t->sig; i += 64) __builtin_prefetch(sig + i);
 }
 
 const uint32_t *syndic__vtab_sig(const syndic_vtab *t, uint64_t seq)

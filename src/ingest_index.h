@@ -37,6 +37,9 @@ typedef struct syndic_ix {
 /* Room for `keys` distinct keys without growing. */
 int syndic__ix_reserve(syndic_ix *ix, size_t keys);
 int syndic__ix_add(syndic_ix *ix, uint64_t key, uint32_t ref);
+/* Starts loading key's slot into the cache: a caller with many keys
+ * prefetches them all first, so their misses overlap. */
+void syndic__ix_prefetch(const syndic_ix *ix, uint64_t key);
 /* Removes one occurrence of ref under key; false if it was not there. */
 bool syndic__ix_remove(syndic_ix *ix, uint64_t key, uint32_t ref);
 /* The refs under key (borrowed until the next change); returns their count. */
@@ -62,6 +65,7 @@ typedef struct syndic_lines {
 } syndic_lines;
 
 bool syndic__lines_is_template(const syndic_lines *t, uint64_t key);
+void syndic__lines_prefetch(const syndic_lines *t, uint64_t key);
 /* Counts one article's sighting of key (fp: its content fingerprint); sets
  * *became when the line turned into a template with it. */
 int syndic__lines_observe(syndic_lines *t, uint64_t key, uint32_t fp, bool *became);
@@ -130,6 +134,7 @@ int syndic__vtab_add(syndic_vtab *t, uint64_t seq, const vdoc *d, const uint32_t
 /* The live article with this seq, or NULL. */
 const vdoc *syndic__vtab_get(const syndic_vtab *t, uint64_t seq);
 const uint32_t *syndic__vtab_sig(const syndic_vtab *t, uint64_t seq);
+void syndic__vtab_prefetch(const syndic_vtab *t, uint64_t seq);
 const char *syndic__vtab_outlet(const syndic_vtab *t, const vdoc *d);
 void syndic__vtab_kill(syndic_vtab *t, uint64_t seq);
 void syndic__vtab_free(syndic_vtab *t);
