@@ -7,12 +7,15 @@
  *    its likely source, delay, edit label and sentence counts;
  *  - without (--no-analysis, texts not kept), `syndic.cluster/1`: members
  *    with their estimated Jaccard against the representative.
- * JSON keys come in a fixed order, absent metadata is null, and jansson does
- * the escaping, so any text in an id or a title is valid JSON.
+ * JSON keys come in a fixed order and absent metadata is null. The JSON
+ * Lines are written by jsonout.c, byte for byte in jansson's compact format
+ * (escaping included, so any text in an id or a title is valid JSON); the
+ * stats record is small and still built with jansson.
  * CSV is RFC 4180: one row per member, fields with a comma, quote or line
  * break quoted and quotes doubled.
  */
 #include "cli.h"
+#include "jsonout.h"
 
 #include <jansson.h>
 #include <string.h>
@@ -44,105 +47,147 @@ void cli_duration(char *out, size_t cap, int64_t s)
     else snprintf(out, cap, "%lldd %02lldh", (long long)(s / 86400), (long long)(s % 86400 / 3600));
 }
 
-static json_t *str_or_null(const char *s) { return s && *s ? json_string(s) : json_null(); }
-static json_t *secs_or_null(int64_t s) { return s >= 0 ? json_integer((json_int_t)s) : json_null(); }
+/* One JSON line at a time, written by jsonout.c in jansson's format. */
+static cli_json line;
 
-static void put_doc(json_t *m, const syndic_doc_info *d)
+static void secs_or_null(cli_json *j, int64_t s)
+{
+    if (s >= 0) cli_json_int(j, (long long)s);
+    else cli_json_lit(j, "null");
+}
+
+static void put_doc(cli_json *j, const syndic_doc_info *d)
 {
     char when[32];
     doc_time(when, sizeof when, d);
-    json_object_set_new(m, "id", json_string(d->id));
-    json_object_set_new(m, "outlet", str_or_null(d->outlet));
-    json_object_set_new(m, "date", str_or_null(d->date));
-    json_object_set_new(m, "time", str_or_null(when));
-    json_object_set_new(m, "title", str_or_null(d->title));
-    json_object_set_new(m, "url", str_or_null(d->url));
+    cli_json_key(j, "id", true);
+    cli_json_str(j, d->id);
+    cli_json_key(j, "outlet", false);
+    cli_json_str_or_null(j, d->outlet);
+    cli_json_key(j, "date", false);
+    cli_json_str_or_null(j, d->date);
+    cli_json_key(j, "time", false);
+    cli_json_str_or_null(j, when);
+    cli_json_key(j, "title", false);
+    cli_json_str_or_null(j, d->title);
+    cli_json_key(j, "url", false);
+    cli_json_str_or_null(j, d->url);
 }
 
-static int dump_line(FILE *out, json_t *obj)
+static int end_line(FILE *out)
 {
-    int rc = obj ? json_dumpf(obj, out, JSON_COMPACT) : -1;
-    json_decref(obj);
-    if (rc < 0) return -1;
-    fputc('\n', out);
-    return 0;
+    cli_json_mem(&line, "}\n", 2);
+    return cli_json_flush(&line, out);
 }
 
 static int cluster_jsonl(FILE *out, const syndic_batch *b, size_t index, const syndic_cluster *c)
 {
-    json_t *obj = json_object(), *members = json_array();
-    if (!obj || !members) { json_decref(obj); json_decref(members); return -1; }
-    json_object_set_new(obj, "cluster", json_integer((json_int_t)index + 1));
-    json_object_set_new(obj, "size", json_integer(c->size));
-    json_object_set_new(obj, "representative",
-                        json_string(syndic_batch_doc(b, c->members[0].doc)->id));
+    cli_json *j = &line;
+    j->len = 0;
+    cli_json_mem(j, "{", 1);
+    cli_json_key(j, "cluster", true);
+    cli_json_int(j, (long long)index + 1);
+    cli_json_key(j, "size", false);
+    cli_json_int(j, c->size);
+    cli_json_key(j, "representative", false);
+    cli_json_str(j, syndic_batch_doc(b, c->members[0].doc)->id);
+    cli_json_key(j, "members", false);
+    cli_json_mem(j, "[", 1);
     for (uint32_t i = 0; i < c->size; i++) {
-        json_t *m = json_object();
-        put_doc(m, syndic_batch_doc(b, c->members[i].doc));
-        json_object_set_new(m, "jaccard", json_real(c->members[i].jaccard));
-        json_array_append_new(members, m);
+        cli_json_mem(j, i ? ",{" : "{", i ? 2 : 1);
+        put_doc(j, syndic_batch_doc(b, c->members[i].doc));
+        cli_json_key(j, "jaccard", false);
+        cli_json_real(j, c->members[i].jaccard);
+        cli_json_mem(j, "}", 1);
     }
-    json_object_set_new(obj, "members", members);
-    return dump_line(out, obj);
+    cli_json_mem(j, "]", 1);
+    return end_line(out);
 }
 
 /* The first `max` sentences of a diff with operation `op`, as strings. */
-static json_t *examples(const syndic_copy *c, syndic_diff_op op, int max)
+static void examples(cli_json *j, const syndic_copy *c, syndic_diff_op op, int max)
 {
-    json_t *list = json_array();
-    for (uint32_t i = 0; list && i < c->diff_count && (int)json_array_size(list) < max; i++)
-        if (c->diff[i].op == op)
-            json_array_append_new(list, json_stringn(c->diff[i].text, c->diff[i].len));
-    return list;
+    int shown = 0;
+    cli_json_mem(j, "[", 1);
+    for (uint32_t i = 0; i < c->diff_count && shown < max; i++) {
+        if (c->diff[i].op != op) continue;
+        if (shown++) cli_json_mem(j, ",", 1);
+        cli_json_strn(j, c->diff[i].text, c->diff[i].len);
+    }
+    cli_json_mem(j, "]", 1);
 }
 
 static int story_jsonl(FILE *out, const syndic_batch *b, size_t index, const syndic_story *s)
 {
-    json_t *obj = json_object(), *members = json_array(), *reach = json_object();
-    if (!obj || !members || !reach) {
-        json_decref(obj); json_decref(members); json_decref(reach);
-        return -1;
-    }
+    cli_json *j = &line;
     const syndic_copy *cp = s->copies;
     char t[32];
-    json_object_set_new(obj, "cluster", json_integer((json_int_t)index + 1));
-    json_object_set_new(obj, "size", json_integer(s->size));
-    json_object_set_new(obj, "origin", json_string(syndic_batch_doc(b, cp[0].doc)->id));
-    json_object_set_new(obj, "outlets", json_integer(s->outlets));
-    json_object_set_new(obj, "dated", json_boolean(s->dated));
+    j->len = 0;
+    cli_json_mem(j, "{", 1);
+    cli_json_key(j, "cluster", true);
+    cli_json_int(j, (long long)index + 1);
+    cli_json_key(j, "size", false);
+    cli_json_int(j, s->size);
+    cli_json_key(j, "origin", false);
+    cli_json_str(j, syndic_batch_doc(b, cp[0].doc)->id);
+    cli_json_key(j, "outlets", false);
+    cli_json_int(j, s->outlets);
+    cli_json_key(j, "dated", false);
+    cli_json_lit(j, s->dated ? "true" : "false");
+    cli_json_key(j, "first", false);
     if (s->dated) cli_iso_time(t, sizeof t, s->first);
-    json_object_set_new(obj, "first", s->dated ? json_string(t) : json_null());
+    cli_json_str_or_null(j, s->dated ? t : NULL);
+    cli_json_key(j, "last", false);
     if (s->dated) cli_iso_time(t, sizeof t, s->last);
-    json_object_set_new(obj, "last", s->dated ? json_string(t) : json_null());
-    json_object_set_new(reach, "2", secs_or_null(s->to_reach[0]));
-    json_object_set_new(reach, "5", secs_or_null(s->to_reach[1]));
-    json_object_set_new(reach, "10", secs_or_null(s->to_reach[2]));
-    json_object_set_new(obj, "seconds_to_reach", reach);
+    cli_json_str_or_null(j, s->dated ? t : NULL);
+    cli_json_key(j, "seconds_to_reach", false);
+    cli_json_mem(j, "{", 1);
+    cli_json_key(j, "2", true);
+    secs_or_null(j, s->to_reach[0]);
+    cli_json_key(j, "5", false);
+    secs_or_null(j, s->to_reach[1]);
+    cli_json_key(j, "10", false);
+    secs_or_null(j, s->to_reach[2]);
+    cli_json_mem(j, "}", 1);
+    cli_json_key(j, "members", false);
+    cli_json_mem(j, "[", 1);
     for (uint32_t i = 0; i < s->size; i++) {
         const syndic_copy *c = &cp[i];
-        json_t *m = json_object();
-        put_doc(m, syndic_batch_doc(b, c->doc));
-        json_object_set_new(m, "delay_seconds", secs_or_null(c->delay));
-        json_object_set_new(m, "source", c->source < 0 ? json_null()
-                                  : json_string(syndic_batch_doc(b, cp[c->source].doc)->id));
-        json_object_set_new(m, "containment_in_source", json_real(c->containment));
-        json_object_set_new(m, "jaccard_with_origin", json_real(c->jaccard_origin));
-        json_object_set_new(m, "edit", json_string(syndic_edit_name(c->edit)));
+        cli_json_mem(j, i ? ",{" : "{", i ? 2 : 1);
+        put_doc(j, syndic_batch_doc(b, c->doc));
+        cli_json_key(j, "delay_seconds", false);
+        secs_or_null(j, c->delay);
+        cli_json_key(j, "source", false);
+        cli_json_str_or_null(j, c->source < 0 ? NULL : syndic_batch_doc(b, cp[c->source].doc)->id);
+        cli_json_key(j, "containment_in_source", false);
+        cli_json_real(j, c->containment);
+        cli_json_key(j, "jaccard_with_origin", false);
+        cli_json_real(j, c->jaccard_origin);
+        cli_json_key(j, "edit", false);
+        cli_json_str(j, syndic_edit_name(c->edit));
         if (c->source >= 0) {
-            json_object_set_new(m, "headline_changed", json_boolean(c->headline_changed));
-            json_t *sent = json_object();
-            json_object_set_new(sent, "kept", json_integer(c->kept));
-            json_object_set_new(sent, "removed", json_integer(c->removed));
-            json_object_set_new(sent, "added", json_integer(c->added));
-            json_object_set_new(sent, "edited", json_integer(c->edited));
-            json_object_set_new(m, "sentences", sent);
-            json_object_set_new(m, "removed", examples(c, SYNDIC_DIFF_REMOVED, EXAMPLES));
-            json_object_set_new(m, "added", examples(c, SYNDIC_DIFF_ADDED, EXAMPLES));
+            cli_json_key(j, "headline_changed", false);
+            cli_json_lit(j, c->headline_changed ? "true" : "false");
+            cli_json_key(j, "sentences", false);
+            cli_json_mem(j, "{", 1);
+            cli_json_key(j, "kept", true);
+            cli_json_int(j, c->kept);
+            cli_json_key(j, "removed", false);
+            cli_json_int(j, c->removed);
+            cli_json_key(j, "added", false);
+            cli_json_int(j, c->added);
+            cli_json_key(j, "edited", false);
+            cli_json_int(j, c->edited);
+            cli_json_mem(j, "}", 1);
+            cli_json_key(j, "removed", false);
+            examples(j, c, SYNDIC_DIFF_REMOVED, EXAMPLES);
+            cli_json_key(j, "added", false);
+            examples(j, c, SYNDIC_DIFF_ADDED, EXAMPLES);
         }
-        json_array_append_new(members, m);
+        cli_json_mem(j, "}", 1);
     }
-    json_object_set_new(obj, "members", members);
-    return dump_line(out, obj);
+    cli_json_mem(j, "]", 1);
+    return end_line(out);
 }
 
 static void csv_field(FILE *out, const char *s, bool last)
@@ -333,8 +378,11 @@ int cli_write_clusters(FILE *out, const syndic_batch *b, const syndic_analysis *
 {
     write_header(out, format, a != NULL);
     size_t shown = shown_count(b, singletons);
-    for (size_t i = 0; i < shown; i++)
-        if (write_one(out, b, i, a ? syndic_analysis_story(a, i) : NULL, format) < 0) return -1;
+    int rc = 0;
+    for (size_t i = 0; i < shown && rc == 0; i++)
+        rc = write_one(out, b, i, a ? syndic_analysis_story(a, i) : NULL, format);
+    cli_json_free(&line);
+    if (rc < 0) return -1;
     if (format == FORMAT_TEXT && shown == 0) fputs("no clusters found\n", out);
     return ferror(out) ? -1 : 0;
 }
@@ -358,6 +406,7 @@ int cli_write_stories(FILE *out, const syndic_batch *b, cli_format format, bool 
         syndic_analysis *a;
         if (syndic_analysis_new_range(&a, b, first, end - first) < 0) {
             cli_error("%s", syndic_last_error());
+            cli_json_free(&line);
             return -2;
         }
         double t1 = cli_now();
@@ -367,9 +416,13 @@ int cli_write_stories(FILE *out, const syndic_batch *b, cli_format format, bool 
             rc = write_one(out, b, i, syndic_analysis_story(a, i), format);
         syndic_analysis_free(a);
         *write_s += cli_now() - t1;
-        if (rc < 0 || ferror(out)) return -1;
+        if (rc < 0 || ferror(out)) {
+            cli_json_free(&line);
+            return -1;
+        }
         first = end;
     }
+    cli_json_free(&line);
     if (format == FORMAT_TEXT && shown == 0) fputs("no clusters found\n", out);
     return ferror(out) ? -1 : 0;
 }
