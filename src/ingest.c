@@ -18,7 +18,8 @@
  *   docs     seq (u64)  -> doc_head | signature (K x u32) | id | outlet |
  *                          date | title | url | match id (NUL-terminated);
  *                          seqs only grow: MDB_APPEND
- *   stories  story id   -> story_rec | origin id | origin outlet
+ *   stories  story id   -> story_rec | origin id | origin outlet: written once
+ *                          (appended), deleted with the story's last article
  *   linelog  seq (u64)  -> fingerprint (u32) | the article's distinct short
  *                          line keys (u64, sorted): the template learner's
  *                          input, appended (MDB_APPEND), never evicted
@@ -148,10 +149,10 @@ typedef struct doc_head {
     uint32_t lens[6]; /* id, outlet, date, title, url, match (without NULs) */
 } doc_head;
 
+/* A story's record never changes: its members are counted in memory. */
 typedef struct story_rec {
     uint64_t origin_seq;
-    int64_t origin_time, last_time;
-    uint32_t live, total;
+    int64_t origin_time;
     uint8_t origin_has_time, pad[3];
     uint32_t origin_len, outlet_len;
 } story_rec;
@@ -206,6 +207,7 @@ struct syndic_state {
     syndic_theap times;
     syndic_tset tset;
     syndic_vtab vt;        /* what verification needs of each article */
+    syndic_live live;      /* live members per story */
     bool stale;            /* memory holds what LMDB lost: rebuild */
     double open_seconds;
     _Atomic uint64_t commits; /* commits returned so far */
@@ -353,6 +355,7 @@ static void free_memory(syndic_state *s)
     syndic__lines_free(&s->lines);
     syndic__theap_free(&s->times);
     syndic__vtab_free(&s->vt);
+    syndic__live_free(&s->live);
 }
 
 void syndic_state_free(syndic_state *s)
@@ -430,6 +433,8 @@ static int index_doc(syndic_state *s, uint64_t seq, const loaded *d, const uint3
     vd.title = d->h.title;
     int rc = syndic__vtab_add(&s->vt, seq, &vd, sig, d->outlet, d->h.lens[1]);
     if (rc < 0) return rc;
+    uint32_t members;
+    if ((rc = syndic__live_add(&s->live, d->h.story, 1, &members)) < 0) return rc;
     if ((rc = syndic__ix_add(&s->ids, id_hash(d->id, d->h.lens[0]), (uint32_t)seq)) < 0) return rc;
     if (d->h.shingles) {
         uint64_t keys[MAX_BANDS];
@@ -691,7 +696,7 @@ static int put_story(syndic_state *s, uint64_t id, const story_rec *st, const ch
         syndic__buf_append(&s->rec, outlet, st->outlet_len + 1) < 0)
         return syndic__oom();
     MDB_val k = val(&id, sizeof id), v = val(s->rec.data, s->rec.len);
-    int rc = mdb_put(s->txn, s->stories, &k, &v, 0);
+    int rc = mdb_put(s->txn, s->stories, &k, &v, MDB_APPEND);
     return rc ? lmdb_error(rc, s->dir) : SYNDIC_OK;
 }
 
@@ -735,17 +740,13 @@ static int evict_one(syndic_state *s, uint64_t seq)
         syndic__ix_remove(&s->ids, id_hash(d.id, d.h.lens[0]), (uint32_t)seq);
         syndic__vtab_kill(&s->vt, seq);
         uint64_t story = d.h.story;
-        story_copy st;
-        if ((rc = read_story(s, story, &st)) < 0) return rc;
+        uint32_t left;
         int mrc;
-        if (rc > 0) {
+        if ((rc = syndic__live_add(&s->live, story, -1, &left)) < 0) return rc;
+        if (left == 0) {
             MDB_val sk = val(&story, sizeof story);
-            if (st.rec.live <= 1) {
-                if ((mrc = mdb_del(s->txn, s->stories, &sk, NULL))) return lmdb_error(mrc, s->dir);
-            } else {
-                st.rec.live--;
-                if ((rc = put_story(s, story, &st.rec, st.origin, st.outlet)) < 0) return rc;
-            }
+            mrc = mdb_del(s->txn, s->stories, &sk, NULL);
+            if (mrc && mrc != MDB_NOTFOUND) return lmdb_error(mrc, s->dir);
         }
         MDB_val dk = val(&seq, sizeof seq);
         if ((mrc = mdb_del(s->txn, s->docs, &dk, NULL))) return lmdb_error(mrc, s->dir);
@@ -967,7 +968,11 @@ static int duplicate(syndic_state *s, uint64_t seq, syndic_ingest_verdict *out)
     const char *origin = d.id;
     size_t origin_len = d.h.lens[0];
     if ((rc = read_story(s, d.h.story, &st)) < 0) return rc;
-    if (rc > 0) { origin = st.origin; origin_len = st.rec.origin_len; out->story_size = st.rec.live; }
+    if (rc > 0) {
+        origin = st.origin;
+        origin_len = st.rec.origin_len;
+        out->story_size = syndic__live_get(&s->live, d.h.story);
+    }
     out->kind = SYNDIC_INGEST_DUPLICATE;
     out->first = (syndic_ingest_kind)d.h.kind;
     out->story = d.h.story;
@@ -1151,9 +1156,6 @@ static int submit(syndic_state *s, syndic_state_prep *pr, syndic_ingest_verdict 
         h.kind = SYNDIC_INGEST_COPY;
         h.jaccard = (double)match_same / k;
         h.containment = syndic__containment(h.jaccard, h.shingles, match_shingles);
-        st.rec.live++;
-        st.rec.total++;
-        if (me.has_time && me.time > st.rec.last_time) st.rec.last_time = me.time;
     } else {
         h.story = s->ctr.next_story++;
         h.kind = SYNDIC_INGEST_NEW;
@@ -1161,8 +1163,6 @@ static int submit(syndic_state *s, syndic_state_prep *pr, syndic_ingest_verdict 
         st.rec.origin_seq = seq;
         st.rec.origin_time = h.time;
         st.rec.origin_has_time = h.has_time;
-        st.rec.last_time = h.has_time ? h.time : INT64_MIN;
-        st.rec.live = st.rec.total = 1;
         st.rec.origin_len = (uint32_t)(id_len > MAX_ID_KEY ? MAX_ID_KEY : id_len);
         st.rec.outlet_len = (uint32_t)(lens[1] > 255 ? 255 : lens[1]);
         memcpy(st.origin, fields[0], st.rec.origin_len);
@@ -1170,7 +1170,7 @@ static int submit(syndic_state *s, syndic_state_prep *pr, syndic_ingest_verdict 
         memcpy(st.outlet, fields[1], st.rec.outlet_len);
         st.outlet[st.rec.outlet_len] = 0;
     }
-    if ((rc = put_story(s, h.story, &st.rec, st.origin, st.outlet)) < 0) goto out;
+    if (!copy && (rc = put_story(s, h.story, &st.rec, st.origin, st.outlet)) < 0) goto out;
 
     /* 6. Store the article (appended), then index it in memory. */
     for (int i = 0; i < 5; i++) h.lens[i] = (uint32_t)lens[i];
@@ -1202,7 +1202,7 @@ static int submit(syndic_state *s, syndic_state_prep *pr, syndic_ingest_verdict 
     out->seq = seq;
     out->jaccard = h.jaccard;
     out->containment = h.containment;
-    out->story_size = st.rec.live;
+    out->story_size = syndic__live_get(&s->live, h.story);
     rc = set_strings(s, out, fields[0], id_len, st.origin, st.rec.origin_len, match_id, match_len);
 out:
     syndic__free(best);
@@ -1469,9 +1469,16 @@ int syndic_state_verify(syndic_state *s, uint64_t *problems)
         memcpy(&id, k.mv_data, sizeof id);
         memcpy(&sr, v.mv_data, sizeof sr);
         uint64_t seen = id < live_cap ? live[id] : 0;
-        if (seen != sr.live)
-            problem(np, "story %llu: %u members recorded, %llu found", (unsigned long long)id,
-                    sr.live, (unsigned long long)seen);
+        if (id >= ctr.next_story)
+            problem(np, "story %llu at or past the next story id", (unsigned long long)id);
+        if (v.mv_size != sizeof sr + sr.origin_len + 1 + sr.outlet_len + 1)
+            problem(np, "story %llu: bad record", (unsigned long long)id);
+        if (seen == 0)
+            problem(np, "story %llu has no article", (unsigned long long)id);
+        if (!s->opts.read_only && syndic__live_get(&s->live, id) != seen)
+            problem(np, "story %llu: %u members in memory, %llu found", (unsigned long long)id,
+                    syndic__live_get(&s->live, id), (unsigned long long)seen);
+        if (id < live_cap) live[id] = 0; /* seen */
     }
     mdb_cursor_close(cur);
     cur = NULL;

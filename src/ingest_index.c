@@ -622,3 +622,44 @@ void syndic__vtab_free(syndic_vtab *t)
     memset(t, 0, sizeof *t);
     t->k = k;
 }
+
+/* ---- live members per story ---- */
+
+int syndic__live_add(syndic_live *l, uint64_t story, int delta, uint32_t *now)
+{
+    if (!l->count) l->base = story;
+    if (story < l->base) return syndic__error(SYNDIC_EINVAL, "story %llu is gone",
+                                              (unsigned long long)story);
+    uint64_t at = story - l->base;
+    if (at >= l->count) {
+        if (delta < 0 || at >= ((uint64_t)1 << 32))
+            return syndic__error(SYNDIC_EINVAL, "story %llu unknown", (unsigned long long)story);
+        if (syndic__grow(&l->n, &l->cap, (size_t)at + 1, sizeof *l->n) < 0) return syndic__oom();
+        memset(l->n + l->count, 0, ((size_t)at + 1 - l->count) * sizeof *l->n);
+        l->count = (size_t)at + 1;
+    }
+    uint32_t *c = &l->n[at];
+    if (delta < 0 && *c == 0) return syndic__error(SYNDIC_EINVAL, "story %llu has no members",
+                                                   (unsigned long long)story);
+    *c = delta < 0 ? *c - 1 : *c + 1;
+    *now = *c;
+    while (l->dead_prefix < l->count && !l->n[l->dead_prefix]) l->dead_prefix++;
+    if (l->dead_prefix >= 4096 && l->dead_prefix * 2 >= l->count) {
+        memmove(l->n, l->n + l->dead_prefix, (l->count - l->dead_prefix) * sizeof *l->n);
+        l->count -= l->dead_prefix;
+        l->base += l->dead_prefix;
+        l->dead_prefix = 0;
+    }
+    return SYNDIC_OK;
+}
+
+uint32_t syndic__live_get(const syndic_live *l, uint64_t story)
+{
+    return story >= l->base && story - l->base < l->count ? l->n[story - l->base] : 0;
+}
+
+void syndic__live_free(syndic_live *l)
+{
+    syndic__free(l->n);
+    memset(l, 0, sizeof *l);
+}
