@@ -296,6 +296,10 @@ int syndic__normalize_append_max(syndic_words *w, const char *text, size_t len,
                 }
                 char lc = ascii_lower[c];
                 rc = emit(&st, &lc, 1, lc >= '0' && lc <= '9');
+            } else if (k == K_SEP) { /* a space, mostly: handle()'s default, inline */
+                st.pending = 0;
+                if (st.in_word) end_word(&st);
+                continue;
             } else {
                 rc = handle(&st, k);
             }
