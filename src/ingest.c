@@ -881,19 +881,14 @@ static int confirm_sketch(syndic_state *s, syndic_state_prep *p)
     return SYNDIC_OK;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
-}
-
 /* Count the article's short lines with the learner's rule (templates.c):
  * the first sighting of a line is only remembered; from the second on, the
  * article's fingerprint is added. Logged in `linelog` for the next open. */
 static int observe_lines(syndic_state *s, syndic_state_prep *p, uint64_t seq)
 {
     if (!p->line_key_count) return SYNDIC_OK;
-    qsort(p->line_keys, p->line_key_count, sizeof *p->line_keys, cmp_u64);
+    int src = syndic__sort_hashes(p->line_keys, p->line_key_count);
+    if (src < 0) return src;
     size_t n = 0;
     for (size_t i = 0; i < p->line_key_count; i++)
         if (n == 0 || p->line_keys[i] != p->line_keys[n - 1]) p->line_keys[n++] = p->line_keys[i];
@@ -1009,7 +1004,8 @@ static int gather(syndic_state *s, const uint64_t *keys)
             s->cands[s->cand_count++] = seq_of_ref(s->ctr.next_seq, refs[i]);
     }
     if (s->cand_count > 1) {
-        qsort(s->cands, s->cand_count, sizeof *s->cands, cmp_u64);
+        int rc = syndic__sort_u64(s->cands, s->cand_count);
+        if (rc < 0) return rc;
         size_t u = 0;
         for (size_t i = 0; i < s->cand_count; i++)
             if (u == 0 || s->cands[i] != s->cands[u - 1]) s->cands[u++] = s->cands[i];
