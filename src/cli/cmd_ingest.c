@@ -27,11 +27,11 @@
  * verdict depends only on the state and the article, the resulting state is
  * the one an uninterrupted run would have made (tests/cli/ingest_crash.sh).
  *
- * Verdicts are written by hand (no JSON library on the hot path), with
- * jansson's compact format: keys in insertion order, reals as "%.17g" with
- * ".0" added when integral, strings escaped as jansson escapes them.
+ * Verdicts are written by hand (jsonout.c, no JSON library on the hot path),
+ * byte for byte in jansson's compact format.
  */
 #include "cli.h"
+#include "jsonout.h"
 #include "options.h"
 
 #include <errno.h>
@@ -78,173 +78,53 @@ static const char usage[] =
     "  -q, --quiet        no summary on stderr\n"
     "  -h, --help         this help\n";
 
-/* ---- JSON output, jansson's compact format ---- */
+/* ---- verdicts as JSON (jsonout.c: jansson's compact format) ---- */
 
-typedef struct outbuf { char *data; size_t len, cap; bool oom; } outbuf;
-
-static void out_grow(outbuf *b, size_t n)
+static void verdict_json(cli_json *b, const syndic_ingest_verdict *v)
 {
-    if (b->len + n <= b->cap) return;
-    size_t cap = b->cap ? b->cap : 1 << 16;
-    while (cap < b->len + n) cap *= 2;
-    char *p = realloc(b->data, cap);
-    if (!p) { b->oom = true; return; }
-    b->data = p;
-    b->cap = cap;
-}
-
-static void out_mem(outbuf *b, const char *s, size_t n)
-{
-    out_grow(b, n);
-    if (b->oom) return;
-    memcpy(b->data + b->len, s, n);
-    b->len += n;
-}
-
-static void out_lit(outbuf *b, const char *s) { out_mem(b, s, strlen(s)); }
-
-/* Length of the valid UTF-8 sequence at s (of n bytes), 0 if invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0];
-    size_t len;
-    unsigned min;
-    if (c < 0x80) return 1;
-    if (c >= 0xC2 && c <= 0xDF) { len = 2; min = 0x80; }
-    else if (c >= 0xE0 && c <= 0xEF) { len = 3; min = 0x800; }
-    else if (c >= 0xF0 && c <= 0xF4) { len = 4; min = 0x10000; }
-    else return 0;
-    if (n < len) return 0;
-    unsigned cp = c & (0x3F >> (len - 1));
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80) return 0;
-        cp = cp << 6 | (s[i] & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-    return len;
-}
-
-/* A JSON string: '"' and '\' escaped, control characters as \b \f \n \r \t
- * or \u00XX (as jansson writes them), other characters as they are; a byte
- * that is not valid UTF-8 becomes U+FFFD. */
-static void out_str(outbuf *b, const char *str)
-{
-    const unsigned char *s = (const unsigned char *)str;
-    size_t n = strlen(str);
-    out_mem(b, "\"", 1);
-    size_t run = 0; /* start of the pending plain run */
-    for (size_t i = 0; i < n;) {
-        unsigned c = s[i];
-        const char *esc = NULL;
-        char u[8];
-        size_t len = 1;
-        if (c == '"') esc = "\\\"";
-        else if (c == '\\') esc = "\\\\";
-        else if (c < 0x20) {
-            switch (c) {
-            case '\b': esc = "\\b"; break;
-            case '\f': esc = "\\f"; break;
-            case '\n': esc = "\\n"; break;
-            case '\r': esc = "\\r"; break;
-            case '\t': esc = "\\t"; break;
-            default: snprintf(u, sizeof u, "\\u%04X", c); esc = u;
-            }
-        } else if (c >= 0x80) {
-            len = utf8_len(s + i, n - i);
-            if (!len) { esc = "\xEF\xBF\xBD"; len = 1; }
-        }
-        if (esc) {
-            out_mem(b, str + run, i - run);
-            out_lit(b, esc);
-            run = i + len;
-        }
-        i += len;
-    }
-    out_mem(b, str + run, n - run);
-    out_mem(b, "\"", 1);
-}
-
-/* A real as jansson writes it: %.17g, a ".0" when it reads as an integer,
- * no '+' and no leading zeros in the exponent. */
-static void out_real(outbuf *b, double v)
-{
-    char t[64];
-    int n = snprintf(t, sizeof t, "%.17g", v);
-    if (n < 0 || (size_t)n >= sizeof t - 3) { out_lit(b, "null"); return; }
-    if (!strchr(t, '.') && !strchr(t, 'e')) {
-        if (strchr(t, 'n') || strchr(t, 'i')) { out_lit(b, "null"); return; } /* nan, inf */
-        memcpy(t + n, ".0", 3);
-    }
-    char *e = strchr(t, 'e');
-    if (e) {
-        char *from = e + 1, *to = e + 1;
-        if (*from == '-') to = ++from;
-        else if (*from == '+') from++;
-        while (*from == '0' && from[1]) from++;
-        memmove(to, from, strlen(from) + 1);
-    }
-    out_lit(b, t);
-}
-
-static void out_int(outbuf *b, long long v)
-{
-    char t[32];
-    snprintf(t, sizeof t, "%lld", v);
-    out_lit(b, t);
-}
-
-static void out_key(outbuf *b, const char *key, bool first)
-{
-    if (!first) out_mem(b, ",", 1);
-    out_str(b, key);
-    out_mem(b, ":", 1);
-}
-
-static void verdict_json(outbuf *b, const syndic_ingest_verdict *v)
-{
-    out_mem(b, "{", 1);
-    out_key(b, "id", true);
-    out_str(b, v->id);
-    out_key(b, "verdict", false);
-    out_str(b, syndic_ingest_kind_name(v->kind));
-    out_key(b, "story", false);
-    out_int(b, (long long)v->story);
-    out_key(b, "origin", false);
-    out_str(b, v->origin);
+    cli_json_mem(b, "{", 1);
+    cli_json_key(b, "id", true);
+    cli_json_str(b, v->id);
+    cli_json_key(b, "verdict", false);
+    cli_json_str(b, syndic_ingest_kind_name(v->kind));
+    cli_json_key(b, "story", false);
+    cli_json_int(b, (long long)v->story);
+    cli_json_key(b, "origin", false);
+    cli_json_str(b, v->origin);
     if (v->kind == SYNDIC_INGEST_DUPLICATE) {
-        out_key(b, "first", false);
-        out_str(b, syndic_ingest_kind_name(v->first));
+        cli_json_key(b, "first", false);
+        cli_json_str(b, syndic_ingest_kind_name(v->first));
     }
     if (v->first == SYNDIC_INGEST_COPY) {
-        out_key(b, "match", false);
-        out_str(b, v->match);
-        out_key(b, "jaccard", false);
-        out_real(b, v->jaccard);
-        out_key(b, "containment", false);
-        out_real(b, v->containment);
+        cli_json_key(b, "match", false);
+        cli_json_str(b, v->match);
+        cli_json_key(b, "jaccard", false);
+        cli_json_real(b, v->jaccard);
+        cli_json_key(b, "containment", false);
+        cli_json_real(b, v->containment);
     }
     if (v->kind != SYNDIC_INGEST_DUPLICATE) {
-        out_key(b, "candidates", false);
-        out_int(b, v->candidates);
-        out_key(b, "story_size", false);
-        out_int(b, v->story_size);
+        cli_json_key(b, "candidates", false);
+        cli_json_int(b, v->candidates);
+        cli_json_key(b, "story_size", false);
+        cli_json_int(b, v->story_size);
     }
-    out_mem(b, "}\n", 2);
+    cli_json_mem(b, "}\n", 2);
 }
 
-static void reject_json(outbuf *b, syndic_reject why, const char *input, uint64_t line,
+static void reject_json(cli_json *b, syndic_reject why, const char *input, uint64_t line,
                         const char *msg)
 {
-    out_lit(b, "{\"id\":null,\"verdict\":\"rejected\"");
-    out_key(b, "reason", false);
-    out_str(b, syndic_reject_name(why));
-    out_key(b, "input", false);
-    out_str(b, input);
-    out_key(b, "line", false);
-    out_int(b, (long long)line);
-    out_key(b, "message", false);
-    out_str(b, msg);
-    out_mem(b, "}\n", 2);
+    cli_json_lit(b, "{\"id\":null,\"verdict\":\"rejected\"");
+    cli_json_key(b, "reason", false);
+    cli_json_str(b, syndic_reject_name(why));
+    cli_json_key(b, "input", false);
+    cli_json_str(b, input);
+    cli_json_key(b, "line", false);
+    cli_json_int(b, (long long)line);
+    cli_json_key(b, "message", false);
+    cli_json_str(b, msg);
+    cli_json_mem(b, "}\n", 2);
 }
 
 /* ---- the queue between the reader and the main thread ---- */
@@ -285,7 +165,7 @@ typedef struct run {
     bool sync_failed, sync_stop;
     char sync_error[256];
     /* held verdicts: bytes, and per verdict its end and the commit it needs */
-    outbuf held;
+    cli_json held;
     struct { size_t end; uint64_t ticket; double t_read; } *hv;
     size_t hv_count, hv_cap, hv_done;
     double batch_start;
@@ -447,7 +327,7 @@ static void *sync_main(void *arg)
 
 /* ---- main thread ---- */
 
-static int hold(run *r, outbuf *line, uint64_t ticket, double t_read)
+static int hold(run *r, cli_json *line, uint64_t ticket, double t_read)
 {
     if (line->oom) { cli_error("out of memory"); return -1; }
     if (r->hv_count == r->hv_cap) {
@@ -458,7 +338,7 @@ static int hold(run *r, outbuf *line, uint64_t ticket, double t_read)
         r->hv_cap = cap;
     }
     if (r->hv_count == r->hv_done) r->batch_start = cli_now();
-    out_mem(&r->held, line->data, line->len);
+    cli_json_mem(&r->held, line->data, line->len);
     if (r->held.oom) { cli_error("out of memory"); return -1; }
     r->hv[r->hv_count].end = r->held.len;
     r->hv[r->hv_count].ticket = ticket;
@@ -579,7 +459,7 @@ static uint64_t committed(run *r)
     return ticket;
 }
 
-static int handle(run *r, item *it, outbuf *line)
+static int handle(run *r, item *it, cli_json *line)
 {
     line->len = 0;
     if (it->kind == ITEM_REJECT) {
@@ -643,7 +523,7 @@ static int ingest_all(run *r)
         }
         have_syncer = true;
     }
-    outbuf line = {0};
+    cli_json line = {0};
     int result = 0;
     for (;;) {
         item *it = next_item(r);
