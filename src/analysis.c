@@ -49,6 +49,7 @@ struct syndic_analysis {
     const char **text;
     uint32_t *text_len;
     char *text_buf;
+    const syndic_textstore *texts; /* the batch's: released when freed */
     syndic_copy *copies;      /* all stories' copies, story after story */
     syndic_diff_item *items;  /* all diffs */
 };
@@ -603,7 +604,9 @@ static int load_texts(syndic_analysis *a, const syndic_batch *b, const syndic_te
     a->text = syndic__reallocarray(NULL, members ? members : 1, sizeof *a->text);
     a->text_len = syndic__reallocarray(NULL, members ? members : 1, sizeof *a->text_len);
     if (!a->text || !a->text_len) return syndic__oom();
-    bool spooled = syndic__textstore_spooled(ts);
+    /* In memory or mapped: point at the texts; else copy them in. */
+    bool copy = !syndic__textstore_in_place(ts);
+    a->texts = ts;
     size_t total = 0, pos = 0;
     for (size_t i = a->first; i < a->first + a->story_count; i++) {
         const syndic_cluster *cl = syndic_batch_cluster_at(b, i);
@@ -613,15 +616,17 @@ static int load_texts(syndic_analysis *a, const syndic_batch *b, const syndic_te
             total += len;
         }
     }
-    if (spooled && !(a->text_buf = syndic__malloc(total ? total : 1))) return syndic__oom();
+    if (copy && !(a->text_buf = syndic__malloc(total ? total : 1))) return syndic__oom();
     size_t at = 0;
     pos = 0;
     for (size_t i = a->first; i < a->first + a->story_count; i++) {
         const syndic_cluster *cl = syndic_batch_cluster_at(b, i);
         for (uint32_t k = 0; k < cl->size; k++, pos++) {
             uint32_t doc = cl->members[k].doc;
-            if (!spooled) {
-                a->text[pos] = syndic__textstore_peek(ts, doc, NULL);
+            if (!copy) {
+                a->text[pos] = syndic__textstore_view(ts, doc);
+                if (!a->text[pos])
+                    return syndic__error(SYNDIC_EIO, "the texts' temporary file is shorter than written");
                 continue;
             }
             int rc = syndic__textstore_read(ts, doc, a->text_buf + at);
@@ -697,6 +702,7 @@ void syndic_analysis_free(syndic_analysis *a)
     syndic__free(a->text);
     syndic__free(a->text_len);
     syndic__free(a->text_buf);
+    if (a->texts) syndic__textstore_release(a->texts);
     syndic__free(a);
 }
 

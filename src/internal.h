@@ -221,6 +221,16 @@ size_t syndic__textstore_len(const syndic_textstore *s, size_t i);
 const char *syndic__textstore_peek(const syndic_textstore *s, size_t i, size_t *len);
 /* Copies text i (syndic__textstore_len bytes, no NUL) to dst. */
 int syndic__textstore_read(const syndic_textstore *s, size_t i, char *dst);
+/* Text i in place (not NUL-terminated when spooled): in memory, or in the
+ * spool file's mapping once sealed; NULL when the file could not be mapped
+ * (then use syndic__textstore_read). */
+const char *syndic__textstore_view(const syndic_textstore *s, size_t i);
+bool syndic__textstore_in_place(const syndic_textstore *s); /* views work */
+/* Test hook: seal does not map the file (texts are read with pread). */
+extern bool syndic__textstore_no_map;
+/* Drops the mapping's pages from the process's resident memory (they stay
+ * in the page cache; views remain valid and fault them back in). */
+void syndic__textstore_release(const syndic_textstore *s);
 
 /* The batch's kept texts (NULL when not kept), every queued document sketched. */
 const syndic_textstore *syndic__batch_texts(const syndic_batch *b);
