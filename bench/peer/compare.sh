@@ -7,7 +7,7 @@
 # Default corpus: bench/data/syn-100000-s20260304.{jsonl,tsv} (made by bench/run, or
 # here with syndgen if missing). Builds syndic (Release, build-bench/, as bench/run
 # does) and the peer (bench/peer/main.go, GOPATH mode against the Debian package
-# golang-github-ekzhu-minhash-lsh-dev), then runs them alternately, RUNS (3) times each,
+# golang-github-ekzhu-minhash-lsh-dev), then runs them alternately (syndic, syndic --no-analysis, peer), RUNS (3) times each,
 # under /usr/bin/time -f '%e %M', prints the medians of wall time and peak RSS, their
 # ratios (peer / syndic), and both tools' quality against the truth, scored the same
 # way by bench/syndic_score. Appends a section to bench/RESULTS.md.
@@ -73,11 +73,15 @@ fi
 # ---- alternate runs ------------------------------------------------------
 work=$(mktemp -d "${TMPDIR:-/tmp}/syndic-compare.XXXXXX"); trap 'rm -rf "$work"' EXIT
 syndic_cmd=("$SYNDIC" cluster "$in" -q -o "$work/syndic.jsonl" --stats "$work/syndic.stats.json")
+# The peer's job alone (clusters, no story analysis): syndic --no-analysis.
+plain_cmd=("$SYNDIC" cluster "$in" -q --no-analysis -o "$work/plain.jsonl")
 peer_cmd=("$PEER" -threshold 0.25 -k 4 -hashes 128 -o "$work/peer.jsonl" "$in")
 for i in $(seq 1 "$RUNS"); do
   say "run $i of $RUNS: syndic"
   /usr/bin/time -f '%e %M' -o "$work/syndic.time.$i" "${syndic_cmd[@]}" 2> "$work/syndic.err.$i"
   mv "$work/syndic.stats.json" "$work/syndic.stats.$i.json"
+  say "run $i of $RUNS: syndic --no-analysis"
+  /usr/bin/time -f '%e %M' -o "$work/plain.time.$i" "${plain_cmd[@]}" 2> "$work/plain.err.$i"
   say "run $i of $RUNS: peer"
   /usr/bin/time -f '%e %M' -o "$work/peer.time.$i" "${peer_cmd[@]}" 2> "$work/peer.err.$i"
 done
@@ -86,8 +90,10 @@ col() { for i in $(seq 1 "$RUNS"); do cut -d' ' -f"$2" "$work/$1.time.$i"; done;
 s_wall=$(col syndic 1 | median); s_rss=$(col syndic 2 | median)
 p_wall=$(col peer 1 | median); p_rss=$(col peer 2 | median)
 s_walls=$(col syndic 1 | paste -sd/); p_walls=$(col peer 1 | paste -sd/)
+n_wall=$(col plain 1 | median); n_rss=$(col plain 2 | median); n_walls=$(col plain 1 | paste -sd/)
 "$SCORE" --json "$work/syndic.jsonl" "$truth" > "$work/syndic.score"
 "$SCORE" --json "$work/peer.jsonl" "$truth" > "$work/peer.score"
+"$SCORE" --json "$work/plain.jsonl" "$truth" > "$work/plain.score"
 q() { jq -r '"\(.precision) \(.recall) \(.f1) \(.ari) \(.bcubed_f1)"' "$1" |
   awk '{ printf "%.4f | %.4f | %.4f | %.4f | %.4f", $1, $2, $3, $4, $5 }'; }
 cl() { jq -r '"\(.clusters) | \(.clustered_documents)"' "$1"; }
@@ -109,7 +115,9 @@ section=$(
   echo "Corpus: \`$in\` ($docs documents, $(awk -v b="$(stat -c %s "$in")" 'BEGIN { printf "%.1f MB", b / 1e6 }')); $RUNS runs each, alternating, medians of"
   echo "/usr/bin/time's elapsed time and maximum RSS. Both scored by bench/syndic_score against \`$truth\`."
   echo
-  echo "- syndic: \`${syndic_cmd[*]//$work/\$TMP}\`"
+  echo "- syndic: \`${syndic_cmd[*]//$work/\$TMP}\` (the default: stories with origin, copy tree and"
+  echo "  edits); and the peer's job alone, clusters without the story analysis:"
+  echo "  \`${plain_cmd[*]//$work/\$TMP}\`."
   echo "- peer: \`${peer_cmd[*]//$work/\$TMP}\` (bench/peer/main.go, Go $(go env GOVERSION), library: Debian golang-github-ekzhu-minhash-lsh-dev $(dpkg-query -W -f '${Version}' golang-github-ekzhu-minhash-lsh-dev 2>/dev/null))."
   echo "  Lowercase, split on non-letters/digits, word 4-shingles, minhashlsh.NewMinhash(1, 128) (128 hash"
   echo "  functions over FNV-1a), minhashlsh.NewMinhashLSH(128, 0.25) ($peer_line chosen by the library), Add +"
@@ -122,10 +130,14 @@ section=$(
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   awk -v w="$s_wall" -v ws="$s_walls" -v r="$s_rss" 'BEGIN { printf "| syndic | %.2f (%s) | %.1f ", w, ws, r / 1024 }'
   echo "| $(cl "$work/syndic.score") | $(largest "$work/syndic.jsonl") | $(q "$work/syndic.score") |"
+  awk -v w="$n_wall" -v ws="$n_walls" -v r="$n_rss" 'BEGIN { printf "| syndic --no-analysis | %.2f (%s) | %.1f ", w, ws, r / 1024 }'
+  echo "| $(cl "$work/plain.score") | $(largest "$work/plain.jsonl") | $(q "$work/plain.score") |"
   awk -v w="$p_wall" -v ws="$p_walls" -v r="$p_rss" 'BEGIN { printf "| peer (Go) | %.2f (%s) | %.1f ", w, ws, r / 1024 }'
   echo "| $(cl "$work/peer.score") | $(largest "$work/peer.jsonl") | $(q "$work/peer.score") |"
   awk -v sw="$s_wall" -v pw="$p_wall" -v sr="$s_rss" -v pr="$p_rss" \
     'BEGIN { printf "| ratio peer / syndic | %.2fx | %.2fx | | | | | | | | |\n", pw / sw, pr / sr }'
+  awk -v sw="$n_wall" -v pw="$p_wall" -v sr="$n_rss" -v pr="$p_rss" \
+    'BEGIN { printf "| ratio peer / syndic --no-analysis | %.2fx | %.2fx | | | | | | | | |\n", pw / sw, pr / sr }'
 )
 echo "$section"
 if [ -f "$RESULTS" ]; then echo "$section" >> "$RESULTS"; say "appended to $RESULTS"
