@@ -392,7 +392,7 @@ static int load_counters(syndic_state *s, MDB_txn *txn, counters *c)
 static int load_doc(syndic_state *s, MDB_txn *txn, uint64_t seq, uint32_t *sig, loaded *out);
 static int parse_doc(syndic_state *s, uint64_t seq, const MDB_val *v, uint32_t *sig, loaded *out);
 
-/* Replays one `linelog` entry into the line counts (and the template set). */
+/* Stages one `linelog` entry for the replay of the line counts. */
 static int replay_lines(syndic_state *s, uint64_t seq, const MDB_val *v)
 {
     size_t n = v->mv_size >= 4 ? (v->mv_size - 4) / 8 : 0;
@@ -405,22 +405,22 @@ static int replay_lines(syndic_state *s, uint64_t seq, const MDB_val *v)
     for (size_t i = 0; i < n; i++) {
         uint64_t key;
         memcpy(&key, p + 4 + 8 * i, 8);
-        syndic__lines_prefetch(&s->lines, key);
-    }
-    for (size_t i = 0; i < n; i++) {
-        uint64_t key;
-        memcpy(&key, p + 4 + 8 * i, 8);
-        bool became;
-        int rc = syndic__lines_observe(&s->lines, key, fp, &became);
+        int rc = syndic__lines_stage(&s->lines, key, fp);
         if (rc < 0) return rc;
-        if (became && (rc = syndic__tset_add(&s->tset, key)) < 0) return rc;
     }
     return SYNDIC_OK;
 }
 
+static int became_template(void *ctx, uint64_t key)
+{
+    syndic_state *s = ctx;
+    return syndic__tset_add(&s->tset, key);
+}
+
 /* Index one stored article in memory: postings, id, eviction order, and
- * what verification needs. */
-static int index_doc(syndic_state *s, uint64_t seq, const loaded *d, const uint32_t *sig)
+ * what verification needs. bulk: postings and id are staged (a rebuild). */
+static int index_doc(syndic_state *s, uint64_t seq, const loaded *d, const uint32_t *sig,
+                     bool bulk)
 {
     const syndic_params *p = &s->params;
     vdoc vd;
@@ -435,8 +435,17 @@ static int index_doc(syndic_state *s, uint64_t seq, const loaded *d, const uint3
     if (rc < 0) return rc;
     uint32_t members;
     if ((rc = syndic__live_add(&s->live, d->h.story, 1, &members)) < 0) return rc;
-    if ((rc = syndic__ix_add(&s->ids, id_hash(d->id, d->h.lens[0]), (uint32_t)seq)) < 0) return rc;
-    if (d->h.shingles) {
+    if (bulk) {
+        if ((rc = syndic__ix_stage(&s->ids, id_hash(d->id, d->h.lens[0]), (uint32_t)seq)) < 0)
+            return rc;
+        for (unsigned b = 0; d->h.shingles && b < p->bands; b++)
+            if ((rc = syndic__ix_stage(&s->bands, syndic__band_key(sig, b, p->rows, p->seed),
+                                       (uint32_t)seq)) < 0)
+                return rc;
+    } else if ((rc = syndic__ix_add(&s->ids, id_hash(d->id, d->h.lens[0]), (uint32_t)seq)) < 0) {
+        return rc;
+    }
+    if (!bulk && d->h.shingles) {
         uint64_t keys[MAX_BANDS];
         for (unsigned b = 0; b < p->bands; b++) {
             keys[b] = syndic__band_key(sig, b, p->rows, p->seed);
@@ -461,7 +470,8 @@ static int rebuild(syndic_state *s, MDB_txn *txn)
     MDB_stat st;
     if ((rc = mdb_stat(txn, s->docs, &st))) return lmdb_error(rc, s->dir);
     if ((rc = syndic__ix_reserve(&s->ids, st.ms_entries)) < 0 ||
-        (rc = syndic__ix_reserve(&s->bands, st.ms_entries * s->params.bands)) < 0)
+        (rc = syndic__ix_reserve(&s->bands, st.ms_entries * s->params.bands)) < 0 ||
+        (rc = syndic__vtab_reserve(&s->vt, st.ms_entries + 1)) < 0)
         return rc;
     MDB_cursor *cur;
     if ((rc = mdb_cursor_open(txn, s->docs, &cur))) return lmdb_error(rc, s->dir);
@@ -474,11 +484,12 @@ static int rebuild(syndic_state *s, MDB_txn *txn)
         memcpy(&seq, k.mv_data, sizeof seq);
         loaded d;
         if ((rc = parse_doc(s, seq, &v, s->sig_a, &d)) < 0) break;
-        rc = index_doc(s, seq, &d, s->sig_a);
+        rc = index_doc(s, seq, &d, s->sig_a, true);
     }
     mdb_cursor_close(cur);
     if (rc < 0) return rc;
     if (mrc != MDB_NOTFOUND) return lmdb_error(mrc, s->dir);
+    if ((rc = syndic__ix_flush(&s->ids)) < 0 || (rc = syndic__ix_flush(&s->bands)) < 0) return rc;
     syndic__theap_heapify(&s->times);
     if (s->opts.template_docs) {
         if ((rc = mdb_cursor_open(txn, s->linelog, &cur))) return lmdb_error(rc, s->dir);
@@ -491,6 +502,7 @@ static int rebuild(syndic_state *s, MDB_txn *txn)
         mdb_cursor_close(cur);
         if (rc < 0) return rc;
         if (mrc != MDB_NOTFOUND) return lmdb_error(mrc, s->dir);
+        if ((rc = syndic__lines_flush(&s->lines, became_template, s)) < 0) return rc;
     }
     s->stale = false;
     return SYNDIC_OK;
@@ -1187,7 +1199,7 @@ static int submit(syndic_state *s, syndic_state_prep *pr, syndic_ingest_verdict 
     int mrc = mdb_put(s->txn, s->docs, &dk, &dv, MDB_APPEND);
     if (mrc) { rc = lmdb_error(mrc, s->dir); goto out; }
     loaded self = {h, pr->sig, fields[0], fields[1], fields[2], fields[3], fields[4], match_id};
-    if ((rc = index_doc(s, seq, &self, pr->sig)) < 0) goto out;
+    if ((rc = index_doc(s, seq, &self, pr->sig, false)) < 0) goto out;
     if (h.shingles) s->ctr.indexed++;
     s->ctr.next_seq++;
     MDB_val ck = val("counters", 8), cv = val(&s->ctr, sizeof s->ctr);

@@ -28,6 +28,7 @@
  * Line counts: the same probing over {key, fp, docs|flags}: see the header.
  * Time heap: a plain binary min-heap on (time, seq).
  */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS, MADV_HUGEPAGE */
 #include "ingest_index.h"
 #include "internal.h"
 
@@ -47,21 +48,36 @@ static inline size_t slot_of(uint64_t key, size_t cap)
     return (size_t)(((h >> 32) * (uint64_t)cap) >> 32);
 }
 
-/* Large tables are probed at random: ask for transparent huge pages, so a
- * probe costs a cache miss and not also a TLB miss (a page walk, slow in a
- * VM). Only advice: without THP nothing changes. */
-static void huge_pages(void *p, size_t bytes)
+/* Large tables (4 MiB and more) are mapped directly, with transparent huge
+ * page advice given before the first touch: in this VM a 4 KiB page fault
+ * costs microseconds and a random probe a page walk, and the tables are
+ * hundreds of MB probed at random. (Through malloc, a block may come from
+ * the heap already touched, or be zeroed by calloc first.) Smaller ones use
+ * the allocator. A mapping's size is recomputed from the table's capacity. */
+#define BIG ((size_t)4 << 20)
+
+static void *big_calloc(size_t count, size_t size)
 {
+    if (size && count > SIZE_MAX / size) return NULL;
+    size_t bytes = count * size;
+    if (bytes < BIG) return syndic__calloc(count, size);
+    /* Let the allocation-failure tests reach this path too. */
+    void *probe = syndic__malloc(1);
+    if (!probe) return NULL;
+    syndic__free(probe);
+    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) return NULL;
 #ifdef MADV_HUGEPAGE
-    const uintptr_t huge = (uintptr_t)2 << 20;
-    if (!p || bytes < 2 * huge) return;
-    uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1);
-    uintptr_t b = ((uintptr_t)p + bytes) & ~(huge - 1);
-    if (b > a) madvise((void *)a, b - a, MADV_HUGEPAGE);
-#else
-    (void)p;
-    (void)bytes;
+    madvise(p, bytes, MADV_HUGEPAGE);
 #endif
+    return p;
+}
+
+static void big_free(void *p, size_t bytes)
+{
+    if (!p) return;
+    if (bytes < BIG) syndic__free(p);
+    else munmap(p, bytes);
 }
 
 /* Which part a key is in: middle bits of the same product (slot_of takes
@@ -76,16 +92,15 @@ static inline size_t part_of(uint64_t key)
 static int ix_rehash(ix_part *P, size_t cap)
 {
     if (cap > UINT32_MAX) return syndic__error(SYNDIC_ENOMEM, "index too large");
-    ix_slot *slots = syndic__calloc(cap, sizeof *slots);
+    ix_slot *slots = big_calloc(cap, sizeof *slots);
     if (!slots) return syndic__oom();
-    huge_pages(slots, cap * sizeof *slots);
     for (size_t i = 0; i < P->cap; i++) {
         if (!P->slots[i].n) continue;
         size_t j = slot_of(P->slots[i].key, cap);
         while (slots[j].n) j = j + 1 == cap ? 0 : j + 1;
         slots[j] = P->slots[i];
     }
-    syndic__free(P->slots);
+    big_free(P->slots, P->cap * sizeof *P->slots);
     P->slots = slots;
     P->cap = cap;
     return SYNDIC_OK;
@@ -173,6 +188,42 @@ int syndic__ix_add(syndic_ix *ix, uint64_t key, uint32_t ref)
     return SYNDIC_OK;
 }
 
+int syndic__ix_stage(syndic_ix *ix, uint64_t key, uint32_t ref)
+{
+    ix_part *P = &ix->part[part_of(key)];
+    if (P->staged == P->staged_cap) {
+        /* A first guess from the reserved size, then doubling. */
+        size_t cap = P->staged_cap ? P->staged_cap * 2
+                                   : (P->cap / MAX_LOAD_DEN * MAX_LOAD_NUM + 1024);
+        uint64_t *k = syndic__reallocarray(P->staged_keys, cap, sizeof *k);
+        if (!k) return syndic__oom();
+        P->staged_keys = k;
+        uint32_t *r = syndic__reallocarray(P->staged_refs, cap, sizeof *r);
+        if (!r) return syndic__oom();
+        P->staged_refs = r;
+        P->staged_cap = cap;
+    }
+    P->staged_keys[P->staged] = key;
+    P->staged_refs[P->staged++] = ref;
+    return SYNDIC_OK;
+}
+
+int syndic__ix_flush(syndic_ix *ix)
+{
+    int rc = SYNDIC_OK;
+    for (size_t p = 0; p < IX_PARTS; p++) {
+        ix_part *P = &ix->part[p];
+        for (size_t i = 0; i < P->staged && rc == SYNDIC_OK; i++)
+            rc = syndic__ix_add(ix, P->staged_keys[i], P->staged_refs[i]);
+        syndic__free(P->staged_keys);
+        syndic__free(P->staged_refs);
+        P->staged_keys = NULL;
+        P->staged_refs = NULL;
+        P->staged = P->staged_cap = 0;
+    }
+    return rc;
+}
+
 /* Empties slot i and shifts the rest of its run back. */
 static void ix_vacate(ix_part *P, size_t i)
 {
@@ -239,7 +290,11 @@ void syndic__ix_free(syndic_ix *ix)
     for (size_t i = 0; i < ix->list_count; i++) syndic__free(ix->lists[i].refs);
     syndic__free(ix->lists);
     syndic__free(ix->free_lists);
-    for (size_t i = 0; i < IX_PARTS; i++) syndic__free(ix->part[i].slots);
+    for (size_t i = 0; i < IX_PARTS; i++) {
+        big_free(ix->part[i].slots, ix->part[i].cap * sizeof *ix->part[i].slots);
+        syndic__free(ix->part[i].staged_keys);
+        syndic__free(ix->part[i].staged_refs);
+    }
     memset(ix, 0, sizeof *ix);
 }
 
@@ -278,16 +333,15 @@ bool syndic__lines_is_template(const syndic_lines *t, uint64_t key)
 static int lt_grow(lt_part *P)
 {
     size_t cap = P->cap < 64 ? 64 : P->cap + P->cap / 2;
-    lt_slot *slots = syndic__calloc(cap, sizeof *slots);
+    lt_slot *slots = big_calloc(cap, sizeof *slots);
     if (!slots) return syndic__oom();
-    huge_pages(slots, cap * sizeof *slots);
     for (size_t i = 0; i < P->cap; i++) {
         if (!P->slots[i].key) continue;
         size_t j = slot_of(P->slots[i].key, cap);
         while (slots[j].key) j = j + 1 == cap ? 0 : j + 1;
         slots[j] = P->slots[i];
     }
-    syndic__free(P->slots);
+    big_free(P->slots, P->cap * sizeof *P->slots);
     P->slots = slots;
     P->cap = cap;
     return SYNDIC_OK;
@@ -324,9 +378,51 @@ int syndic__lines_observe(syndic_lines *t, uint64_t key, uint32_t fp, bool *beca
     return SYNDIC_OK;
 }
 
+int syndic__lines_stage(syndic_lines *t, uint64_t key, uint32_t fp)
+{
+    if (!key) return SYNDIC_OK;
+    lt_part *P = &t->part[part_of(key)];
+    if (P->staged == P->staged_cap) {
+        size_t cap = P->staged_cap ? P->staged_cap * 2 : 1024;
+        uint64_t *k = syndic__reallocarray(P->staged_keys, cap, sizeof *k);
+        if (!k) return syndic__oom();
+        P->staged_keys = k;
+        uint32_t *f = syndic__reallocarray(P->staged_fps, cap, sizeof *f);
+        if (!f) return syndic__oom();
+        P->staged_fps = f;
+        P->staged_cap = cap;
+    }
+    P->staged_keys[P->staged] = key;
+    P->staged_fps[P->staged++] = fp;
+    return SYNDIC_OK;
+}
+
+int syndic__lines_flush(syndic_lines *t, int (*became)(void *ctx, uint64_t key), void *ctx)
+{
+    int rc = SYNDIC_OK;
+    for (size_t p = 0; p < IX_PARTS; p++) {
+        lt_part *P = &t->part[p];
+        for (size_t i = 0; i < P->staged && rc == SYNDIC_OK; i++) {
+            bool b;
+            rc = syndic__lines_observe(t, P->staged_keys[i], P->staged_fps[i], &b);
+            if (rc == SYNDIC_OK && b) rc = became(ctx, P->staged_keys[i]);
+        }
+        syndic__free(P->staged_keys);
+        syndic__free(P->staged_fps);
+        P->staged_keys = NULL;
+        P->staged_fps = NULL;
+        P->staged = P->staged_cap = 0;
+    }
+    return rc;
+}
+
 void syndic__lines_free(syndic_lines *t)
 {
-    for (size_t i = 0; i < IX_PARTS; i++) syndic__free(t->part[i].slots);
+    for (size_t i = 0; i < IX_PARTS; i++) {
+        big_free(t->part[i].slots, t->part[i].cap * sizeof *t->part[i].slots);
+        syndic__free(t->part[i].staged_keys);
+        syndic__free(t->part[i].staged_fps);
+    }
     unsigned min_docs = t->min_docs;
     memset(t, 0, sizeof *t);
     t->min_docs = min_docs;
@@ -536,18 +632,27 @@ static int vtab_room(syndic_vtab *t, size_t need)
     if (need <= t->cap) return SYNDIC_OK;
     size_t cap = t->cap ? t->cap + t->cap / 2 : 1024;
     if (cap < need) cap = need;
-    vdoc *v = syndic__reallocarray(t->v, cap, sizeof *v);
-    if (!v) return syndic__oom();
+    if (cap > SIZE_MAX / sizeof *t->v / t->k) return syndic__oom();
+    vdoc *v = big_calloc(cap, sizeof *v);
+    uint32_t *sig = big_calloc(cap * t->k, sizeof *sig);
+    if (!v || !sig) {
+        big_free(v, cap * sizeof *v);
+        big_free(sig, cap * t->k * sizeof *sig);
+        return syndic__oom();
+    }
+    if (t->count) {
+        memcpy(v, t->v, t->count * sizeof *v);
+        memcpy(sig, t->sig, t->count * t->k * sizeof *sig);
+    }
+    big_free(t->v, t->cap * sizeof *t->v);
+    big_free(t->sig, t->cap * t->k * sizeof *t->sig);
     t->v = v;
-    if (cap > SIZE_MAX / t->k) return syndic__oom();
-    uint32_t *sig = syndic__reallocarray(t->sig, cap * t->k, sizeof *sig);
-    if (!sig) return syndic__oom();
     t->sig = sig;
     t->cap = cap;
-    huge_pages(t->v, cap * sizeof *t->v);
-    huge_pages(t->sig, cap * t->k * sizeof *t->sig);
     return SYNDIC_OK;
 }
+
+int syndic__vtab_reserve(syndic_vtab *t, size_t count) { return vtab_room(t, count); }
 
 int syndic__vtab_add(syndic_vtab *t, uint64_t seq, const vdoc *d, const uint32_t *sig,
                      const char *outlet, size_t outlet_len)
@@ -616,8 +721,8 @@ void syndic__vtab_free(syndic_vtab *t)
     for (size_t i = 0; i < t->outlet_count; i++) syndic__free(t->outlets[i]);
     syndic__free(t->outlets);
     syndic__free(t->outlet_slots);
-    syndic__free(t->v);
-    syndic__free(t->sig);
+    big_free(t->v, t->cap * sizeof *t->v);
+    big_free(t->sig, t->cap * t->k * sizeof *t->sig);
     unsigned k = t->k;
     memset(t, 0, sizeof *t);
     t->k = k;

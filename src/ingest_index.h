@@ -24,7 +24,13 @@ typedef struct ix_list { uint32_t *refs; uint32_t cap; } ix_list;
 /* The table is split by key into IX_PARTS open-addressing tables that grow
  * one at a time: a growth copies 1/64 of the index, never all of it. */
 #define IX_PARTS 64
-typedef struct ix_part { ix_slot *slots; size_t cap, keys; } ix_part;
+typedef struct ix_part {
+    ix_slot *slots;
+    size_t cap, keys;
+    uint64_t *staged_keys; /* bulk loading: added at syndic__ix_flush */
+    uint32_t *staged_refs;
+    size_t staged, staged_cap;
+} ix_part;
 typedef struct syndic_ix {
     ix_part part[IX_PARTS];
     size_t keys, refs;
@@ -40,6 +46,10 @@ int syndic__ix_add(syndic_ix *ix, uint64_t key, uint32_t ref);
 /* Starts loading key's slot into the cache: a caller with many keys
  * prefetches them all first, so their misses overlap. */
 void syndic__ix_prefetch(const syndic_ix *ix, uint64_t key);
+/* Bulk loading (a rebuild): stage adds, then insert them a part at a time,
+ * so the random writes of each part stay within its (cache-sized) table. */
+int syndic__ix_stage(syndic_ix *ix, uint64_t key, uint32_t ref);
+int syndic__ix_flush(syndic_ix *ix);
 /* Removes one occurrence of ref under key; false if it was not there. */
 bool syndic__ix_remove(syndic_ix *ix, uint64_t key, uint32_t ref);
 /* The refs under key (borrowed until the next change); returns their count. */
@@ -57,7 +67,13 @@ typedef struct lt_slot {
     uint32_t docs;  /* bit 31: a second, different fingerprint was added;
                        bit 30: fp is set; bits 0-29: articles (saturating) */
 } lt_slot;
-typedef struct lt_part { lt_slot *slots; size_t cap, count; } lt_part;
+typedef struct lt_part {
+    lt_slot *slots;
+    size_t cap, count;
+    uint64_t *staged_keys; /* bulk replay, in order: see syndic__lines_flush */
+    uint32_t *staged_fps;
+    size_t staged, staged_cap;
+} lt_part;
 typedef struct syndic_lines {
     lt_part part[IX_PARTS];
     size_t count, templates;
@@ -69,6 +85,11 @@ void syndic__lines_prefetch(const syndic_lines *t, uint64_t key);
 /* Counts one article's sighting of key (fp: its content fingerprint); sets
  * *became when the line turned into a template with it. */
 int syndic__lines_observe(syndic_lines *t, uint64_t key, uint32_t fp, bool *became);
+/* Bulk replay: stage sightings in order, then count them a part at a time
+ * (a key's sightings stay in order: they are all in one part); the keys
+ * that became templates are passed to became(ctx, key). */
+int syndic__lines_stage(syndic_lines *t, uint64_t key, uint32_t fp);
+int syndic__lines_flush(syndic_lines *t, int (*became)(void *ctx, uint64_t key), void *ctx);
 void syndic__lines_free(syndic_lines *t);
 
 /* ---- (time, seq) min-heap: the eviction order */
@@ -131,6 +152,7 @@ typedef struct syndic_vtab {
  * dead slots). */
 int syndic__vtab_add(syndic_vtab *t, uint64_t seq, const vdoc *d, const uint32_t *sig,
                      const char *outlet, size_t outlet_len);
+int syndic__vtab_reserve(syndic_vtab *t, size_t count);
 /* The live article with this seq, or NULL. */
 const vdoc *syndic__vtab_get(const syndic_vtab *t, uint64_t seq);
 const uint32_t *syndic__vtab_sig(const syndic_vtab *t, uint64_t seq);

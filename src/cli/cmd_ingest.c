@@ -171,6 +171,7 @@ typedef struct run {
     double batch_start;
     uint64_t counts[4], commits, pending;
     double commit_seconds, commit_max, wait_seconds;
+    double reader_cpu, main_cpu; /* CPU seconds of each thread */
     float *lat, *prep_lat, *e2e; /* microseconds */
     size_t lat_count, lat_cap, prep_count, prep_cap, e2e_count, e2e_cap;
 } run;
@@ -283,11 +284,19 @@ static bool read_input(run *r, const char *path, int index)
     return go_on;
 }
 
+static double thread_cpu(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0) return 0;
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 static void *reader_main(void *arg)
 {
     run *r = arg;
     bool go_on = true;
     for (int i = 0; go_on && i < r->input_count; i++) go_on = read_input(r, r->inputs[i], i);
+    r->reader_cpu = thread_cpu(); /* read by the main thread after the join */
     if (go_on) {
         item *it = slot_to_fill(r);
         if (it) {
@@ -562,6 +571,7 @@ static int ingest_all(run *r)
         return result;
     }
     pthread_join(reader, NULL);
+    r->main_cpu = thread_cpu();
     if (have_syncer) {
         pthread_join(syncer, NULL);
         /* The sync thread ends once every commit is durable. */
@@ -604,8 +614,10 @@ static void summary(run *r, double seconds)
             (unsigned long long)r->counts[0], (unsigned long long)r->counts[1],
             (unsigned long long)r->counts[2], (unsigned long long)r->counts[3],
             (unsigned long long)r->commits);
-    fprintf(stderr, "main thread: commits %.2f s (longest %.1f ms), waiting for input %.2f s\n",
-            r->commit_seconds, r->commit_max * 1e3, r->wait_seconds);
+    fprintf(stderr,
+            "main thread: commits %.2f s (longest %.1f ms), waiting for input %.2f s; CPU: main "
+            "%.2f s, reader %.2f s\n",
+            r->commit_seconds, r->commit_max * 1e3, r->wait_seconds, r->main_cpu, r->reader_cpu);
     latency_line("submit latency", r->lat, r->lat_count);
     latency_line("prepare latency (reader thread)", r->prep_lat, r->prep_count);
     latency_line("verdict latency (read to printed)", r->e2e, r->e2e_count);
