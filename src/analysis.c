@@ -49,7 +49,6 @@ struct syndic_analysis {
     const char **text;
     uint32_t *text_len;
     char *text_buf;
-    const syndic_textstore *texts; /* the batch's: released when freed */
     syndic_copy *copies;      /* all stories' copies, story after story */
     syndic_diff_item *items;  /* all diffs */
 };
@@ -604,9 +603,7 @@ static int load_texts(syndic_analysis *a, const syndic_batch *b, const syndic_te
     a->text = syndic__reallocarray(NULL, members ? members : 1, sizeof *a->text);
     a->text_len = syndic__reallocarray(NULL, members ? members : 1, sizeof *a->text_len);
     if (!a->text || !a->text_len) return syndic__oom();
-    /* In memory or mapped: point at the texts; else copy them in. */
-    bool copy = !syndic__textstore_in_place(ts);
-    a->texts = ts;
+    bool spooled = syndic__textstore_spooled(ts);
     size_t total = 0, pos = 0;
     for (size_t i = a->first; i < a->first + a->story_count; i++) {
         const syndic_cluster *cl = syndic_batch_cluster_at(b, i);
@@ -616,17 +613,15 @@ static int load_texts(syndic_analysis *a, const syndic_batch *b, const syndic_te
             total += len;
         }
     }
-    if (copy && !(a->text_buf = syndic__malloc(total ? total : 1))) return syndic__oom();
+    if (spooled && !(a->text_buf = syndic__malloc(total ? total : 1))) return syndic__oom();
     size_t at = 0;
     pos = 0;
     for (size_t i = a->first; i < a->first + a->story_count; i++) {
         const syndic_cluster *cl = syndic_batch_cluster_at(b, i);
         for (uint32_t k = 0; k < cl->size; k++, pos++) {
             uint32_t doc = cl->members[k].doc;
-            if (!copy) {
-                a->text[pos] = syndic__textstore_view(ts, doc);
-                if (!a->text[pos])
-                    return syndic__error(SYNDIC_EIO, "the texts' temporary file is shorter than written");
+            if (!spooled) {
+                a->text[pos] = syndic__textstore_peek(ts, doc, NULL);
                 continue;
             }
             int rc = syndic__textstore_read(ts, doc, a->text_buf + at);
@@ -702,7 +697,6 @@ void syndic_analysis_free(syndic_analysis *a)
     syndic__free(a->text);
     syndic__free(a->text_len);
     syndic__free(a->text_buf);
-    if (a->texts) syndic__textstore_release(a->texts);
     syndic__free(a);
 }
 

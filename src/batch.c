@@ -689,34 +689,43 @@ static syndic_verdict verify_pair(const syndic_batch *b, uint32_t x, uint32_t y,
     return syndic__verify(&b->params, &dx, &dy, same);
 }
 
-/* Verification of the candidates, on the batch's threads: the pairs are cut
- * into jobs of VERIFY_JOB consecutive pairs; each job keeps its own edges
- * and refusal counts, and the caller's thread takes the jobs back in order
- * and appends them, so the edges are the one thread's, in the same order. */
-#define VERIFY_JOB 65536
-
+/* Verification, as the candidates come: the LSH stage hands over blocks of
+ * new pairs (lsh.c) and each block becomes a job for the batch's threads,
+ * while the caller's thread goes on finding pairs. Jobs keep their own edges
+ * and refusal counts and are taken back in the order they were made, so the
+ * edges come out as on one thread; with one thread a block is verified at
+ * once. No array of all candidate pairs exists (18 per document at 1M
+ * documents: 144 MB). */
 typedef struct verify_job {
     syndic_job job; /* first: the pool hands back &job */
-    size_t lo, hi;  /* candidates [lo, hi) */
+    uint64_t *pairs; /* a copy of the block */
+    size_t npairs;
     edge *edges;
     size_t count, cap;
     uint64_t refused_short, refused_time, refused_numbers;
 } verify_job;
 
-typedef struct verify_ctx {
-    const syndic_batch *b;
-    const uint64_t *pairs;
+typedef struct verify_pipe {
+    syndic_batch *b;
     const uint32_t *rank; /* document -> its place in (time, id) order */
-} verify_ctx;
+    syndic_pool *pool;    /* NULL: verify on the caller's thread */
+    verify_job *jobs;     /* 2 per worker */
+    size_t njobs, submitted;
+    verify_job one;       /* the caller's thread's job */
+    edge *edges;
+    size_t edge_count, edge_cap;
+    char message[256];    /* a worker's failure */
+} verify_pipe;
 
-static int verify_range(const verify_ctx *v, verify_job *j)
+static int verify_range(const syndic_batch *b, const uint32_t *rank, const uint64_t *pairs,
+                        size_t npairs, verify_job *j)
 {
     j->count = 0;
     j->refused_short = j->refused_time = j->refused_numbers = 0;
-    for (size_t i = j->lo; i < j->hi; i++) {
-        uint32_t x = (uint32_t)(v->pairs[i] >> 32), y = (uint32_t)v->pairs[i];
+    for (size_t i = 0; i < npairs; i++) {
+        uint32_t x = (uint32_t)(pairs[i] >> 32), y = (uint32_t)pairs[i];
         uint32_t same;
-        switch (verify_pair(v->b, x, y, &same)) {
+        switch (verify_pair(b, x, y, &same)) {
         case SYNDIC_MATCH: break;
         case SYNDIC_TOO_LITTLE_SHARED: j->refused_short++; continue;
         case SYNDIC_TOO_FAR_APART: j->refused_time++; continue;
@@ -725,7 +734,7 @@ static int verify_range(const verify_ctx *v, verify_job *j)
         }
         int rc = syndic__grow(&j->edges, &j->cap, j->count + 1, sizeof *j->edges);
         if (rc < 0) return rc;
-        uint32_t rx = v->rank[x], ry = v->rank[y];
+        uint32_t rx = rank[x], ry = rank[y];
         j->edges[j->count++] = (edge){same, rx < ry ? rx : ry, rx < ry ? ry : rx};
     }
     return SYNDIC_OK;
@@ -734,63 +743,89 @@ static int verify_range(const verify_ctx *v, verify_job *j)
 static int verify_job_run(void *ctx, unsigned worker, syndic_job *job)
 {
     (void)worker;
-    return verify_range(ctx, (verify_job *)job);
+    verify_pipe *v = ctx;
+    verify_job *j = (verify_job *)job;
+    return verify_range(v->b, v->rank, j->pairs, j->npairs, j);
 }
 
-/* On the caller's thread: a finished job's edges after the earlier ones. */
-static int take_job(syndic_batch *b, verify_job *j, edge **edges, size_t *count, size_t *cap)
+/* A finished job's edges after the earlier ones (the caller's thread). */
+static int take_job(verify_pipe *v, verify_job *j)
 {
-    int rc = syndic__grow(edges, cap, *count + j->count, sizeof **edges);
+    int rc = syndic__grow(&v->edges, &v->edge_cap, v->edge_count + j->count, sizeof *v->edges);
     if (rc < 0) return rc;
-    if (j->count) memcpy(*edges + *count, j->edges, j->count * sizeof **edges);
-    *count += j->count;
-    b->stats.refused_short += j->refused_short;
-    b->stats.refused_time += j->refused_time;
-    b->stats.refused_numbers += j->refused_numbers;
+    if (j->count) memcpy(v->edges + v->edge_count, j->edges, j->count * sizeof *v->edges);
+    v->edge_count += j->count;
+    v->b->stats.refused_short += j->refused_short;
+    v->b->stats.refused_time += j->refused_time;
+    v->b->stats.refused_numbers += j->refused_numbers;
     return SYNDIC_OK;
 }
 
-static int verify_all(syndic_batch *b, const syndic_candidates *cand, const uint32_t *rank,
-                      edge **edges, size_t *count, size_t *cap)
+/* Takes the oldest job back. */
+static int take_oldest(verify_pipe *v)
 {
-    verify_ctx v = {b, cand->pairs, rank};
+    verify_job *j = (verify_job *)syndic__pool_wait_oldest(v->pool);
+    if (!j) return SYNDIC_OK;
+    if (j->job.status < 0) {
+        snprintf(v->message, sizeof v->message, "%s", j->job.message);
+        return j->job.status;
+    }
+    return take_job(v, j);
+}
+
+static int verify_block(void *ctx, const uint64_t *pairs, size_t count)
+{
+    verify_pipe *v = ctx;
+    int rc;
+    if (!v->pool) {
+        if ((rc = verify_range(v->b, v->rank, pairs, count, &v->one)) < 0) return rc;
+        return take_job(v, &v->one);
+    }
+    if (syndic__pool_in_flight(v->pool) == v->njobs && (rc = take_oldest(v)) < 0) return rc;
+    verify_job *j = &v->jobs[v->submitted++ % v->njobs];
+    if (!j->pairs && !(j->pairs = syndic__reallocarray(NULL, SYNDIC__PAIR_BLOCK, sizeof *j->pairs)))
+        return syndic__oom();
+    memcpy(j->pairs, pairs, count * sizeof *pairs);
+    j->npairs = count;
+    syndic__pool_submit(v->pool, &j->job);
+    return SYNDIC_OK;
+}
+
+/* Candidates and their verification; the edges in v->edges. */
+static int candidates_verified(syndic_batch *b, const uint32_t *rank, syndic_candidates *cand,
+                               verify_pipe *v)
+{
+    const syndic_params *p = &b->params;
     unsigned workers = syndic_batch_threads(b);
-    if (workers < 2 || cand->count < 2 * (size_t)VERIFY_JOB) {
-        verify_job one = {.lo = 0, .hi = cand->count};
-        int rc = verify_range(&v, &one);
-        if (rc == SYNDIC_OK) rc = take_job(b, &one, edges, count, cap);
-        syndic__free(one.edges);
-        return rc;
+    int rc = SYNDIC_OK;
+    *v = (verify_pipe){.b = b, .rank = rank};
+    if (workers > 1) {
+        v->njobs = 2 * (size_t)workers;
+        if (!(v->jobs = syndic__calloc(v->njobs, sizeof *v->jobs))) return syndic__oom();
+        if ((rc = syndic__pool_new(&v->pool, workers, verify_job_run, v)) < 0) return rc;
     }
-    const size_t njobs = 2 * (size_t)workers;
-    verify_job *jobs = syndic__calloc(njobs, sizeof *jobs);
-    syndic_pool *pool = NULL;
-    int rc = jobs ? syndic__pool_new(&pool, workers, verify_job_run, &v) : syndic__oom();
-    char message[sizeof jobs->job.message] = "";
-    size_t next = 0, submitted = 0;
-    while (rc == SYNDIC_OK || (pool && syndic__pool_in_flight(pool))) {
-        while (rc == SYNDIC_OK && next < cand->count && syndic__pool_in_flight(pool) < njobs) {
-            verify_job *j = &jobs[submitted++ % njobs];
-            j->lo = next;
-            j->hi = next = cand->count - next > VERIFY_JOB ? next + VERIFY_JOB : cand->count;
-            syndic__pool_submit(pool, &j->job);
-        }
-        verify_job *j = (verify_job *)syndic__pool_wait_oldest(pool);
-        if (!j) break;
-        if (rc < 0) continue; /* drain after a failure */
-        if (j->job.status < 0) {
-            rc = j->job.status;
-            snprintf(message, sizeof message, "%s", j->job.message);
-        } else if ((rc = take_job(b, j, edges, count, cap)) < 0) {
-            snprintf(message, sizeof message, "%s", syndic_last_error());
-        }
+    rc = syndic__lsh_candidates(cand, b->sigs, b->active, (uint32_t)b->doc_count, p,
+                                verify_block, v);
+    /* The jobs still in flight: taken back, or drained after a failure. */
+    while (v->pool && syndic__pool_in_flight(v->pool)) {
+        int r = take_oldest(v);
+        if (rc == SYNDIC_OK) rc = r;
     }
-    syndic__pool_free(pool);
-    if (jobs)
-        for (size_t i = 0; i < njobs; i++) syndic__free(jobs[i].edges);
-    syndic__free(jobs);
-    if (rc < 0 && message[0]) return syndic__error(rc, "%s", message);
+    if (rc < 0 && v->message[0]) return syndic__error(rc, "%s", v->message);
     return rc;
+}
+
+static void verify_pipe_free(verify_pipe *v)
+{
+    syndic__pool_free(v->pool);
+    if (v->jobs)
+        for (size_t i = 0; i < v->njobs; i++) {
+            syndic__free(v->jobs[i].pairs);
+            syndic__free(v->jobs[i].edges);
+        }
+    syndic__free(v->jobs);
+    syndic__free(v->one.edges);
+    syndic__free(v->edges);
 }
 
 const char *syndic_verdict_name(syndic_verdict v)
@@ -856,8 +891,9 @@ int syndic_batch_cluster(syndic_batch *b)
     uint32_t *parent = NULL, *size = NULL, *start = NULL, *order = NULL, *rank = NULL;
     uint32_t *rep = NULL, *next = NULL;
     edge *edges = NULL;
-    size_t edge_count = 0, edge_cap = 0;
+    size_t edge_count = 0;
     syndic_candidates cand = {0};
+    verify_pipe pipe;
     sort_docs = b->docs;
     /* A call after a failed one (out of memory, say) starts afresh. */
     syndic__free(b->members);
@@ -870,13 +906,6 @@ int syndic_batch_cluster(syndic_batch *b)
     st->skipped_bucket_docs = st->clusters = st->clustered_docs = st->largest_cluster = 0;
 
     double t0 = now_seconds();
-    if ((rc = syndic__lsh_candidates(&cand, b->sigs, b->active, n, p)) < 0) goto out;
-    b->stats.candidates = cand.count;
-    b->stats.skipped_buckets = cand.skipped_buckets;
-    b->stats.skipped_bucket_docs = cand.skipped_bucket_docs;
-    double t1 = now_seconds();
-    b->stats.seconds_candidates = t1 - t0;
-
     size_t alloc_n = n ? n : 1;
     parent = syndic__reallocarray(NULL, alloc_n, sizeof *parent);
     size = syndic__reallocarray(NULL, alloc_n, sizeof *size);
@@ -894,13 +923,19 @@ int syndic_batch_cluster(syndic_batch *b)
     qsort(order, n, sizeof *order, cmp_doc);
     for (uint32_t i = 0; i < n; i++) rank[order[i]] = i;
 
-    /* Verify each candidate (see verify_pair), on the batch's threads. */
-    if ((rc = verify_all(b, &cand, rank, &edges, &edge_count, &edge_cap)) < 0) goto out;
-    b->stats.edges = edge_count;
-    /* The candidates are spent: give their memory back before linking. */
-    syndic__free(cand.pairs);
-    cand.pairs = NULL;
-    cand.count = 0;
+    /* Candidates, each verified as it comes (see verify_pair), on the
+     * batch's threads. */
+    rc = candidates_verified(b, rank, &cand, &pipe);
+    edges = pipe.edges;
+    edge_count = pipe.edge_count;
+    pipe.edges = NULL;
+    verify_pipe_free(&pipe);
+    if (rc < 0) goto out;
+    b->stats.candidates = cand.count;
+    b->stats.skipped_buckets = cand.skipped_buckets;
+    b->stats.skipped_bucket_docs = cand.skipped_bucket_docs;
+    double t1 = now_seconds();
+    b->stats.seconds_candidates = t1 - t0;
 
     /* Strongest edges first (Kruskal order). Two clusters merge only when
      * their representatives are themselves compatible: close enough in time,
@@ -910,6 +945,13 @@ int syndic_batch_cluster(syndic_batch *b)
      * representative, while copies of copies still join through the strong
      * edges that are merged first. */
     if (edge_count) qsort(edges, edge_count, sizeof *edges, cmp_edge);
+    /* A pair emitted twice (a band-key collision, see lsh.c) is one edge. */
+    size_t unique = 0;
+    for (size_t i = 0; i < edge_count; i++)
+        if (!unique || edges[i].lo != edges[unique - 1].lo || edges[i].hi != edges[unique - 1].hi)
+            edges[unique++] = edges[i];
+    edge_count = unique;
+    b->stats.edges = edge_count;
     for (uint32_t i = 0; i < n; i++) { parent[i] = i; size[i] = 1; rep[i] = i; next[i] = i; }
     const uint32_t guard_need = (uint32_t)ceil(p->guard * p->threshold * k - 1e-9);
     for (size_t i = 0; i < edge_count; i++) {
@@ -976,7 +1018,6 @@ int syndic_batch_cluster(syndic_batch *b)
     rc = SYNDIC_OK;
 out:
     sort_docs = NULL;
-    syndic__free(cand.pairs);
     syndic__free(edges);
     syndic__free(parent);
     syndic__free(size);

@@ -150,13 +150,17 @@ uint64_t syndic__band_key(const uint32_t *signature, unsigned band,
 /* Candidate pairs (a < b, packed a << 32 | b), sorted and distinct, from
  * documents whose `active` flag is set. */
 typedef struct syndic_candidates {
-    uint64_t *pairs;
-    size_t count;
+    uint64_t count;            /* pairs handed to the callback */
     uint64_t skipped_buckets, skipped_bucket_docs;
 } syndic_candidates;
+/* Candidate pairs (x << 32 | y, x < y), each once, handed to fn in blocks of
+ * at most SYNDIC__PAIR_BLOCK in a fixed order (band by band); the block is
+ * reused after fn returns. A negative return from fn stops and is returned. */
+#define SYNDIC__PAIR_BLOCK 65536
+typedef int (*syndic__pairs_fn)(void *ctx, const uint64_t *pairs, size_t count);
 int syndic__lsh_candidates(syndic_candidates *out, const uint32_t *signatures,
-                           const uint8_t *active, uint32_t n,
-                           const syndic_params *p);
+                           const uint8_t *active, uint32_t n, const syndic_params *p,
+                           syndic__pairs_fn fn, void *ctx);
 
 /* ---- sort.c: LSD radix sorts (stable, O(n)). */
 int syndic__sort_u64(uint64_t *v, size_t n);
@@ -221,16 +225,6 @@ size_t syndic__textstore_len(const syndic_textstore *s, size_t i);
 const char *syndic__textstore_peek(const syndic_textstore *s, size_t i, size_t *len);
 /* Copies text i (syndic__textstore_len bytes, no NUL) to dst. */
 int syndic__textstore_read(const syndic_textstore *s, size_t i, char *dst);
-/* Text i in place (not NUL-terminated when spooled): in memory, or in the
- * spool file's mapping once sealed; NULL when the file could not be mapped
- * (then use syndic__textstore_read). */
-const char *syndic__textstore_view(const syndic_textstore *s, size_t i);
-bool syndic__textstore_in_place(const syndic_textstore *s); /* views work */
-/* Test hook: seal does not map the file (texts are read with pread). */
-extern bool syndic__textstore_no_map;
-/* Drops the mapping's pages from the process's resident memory (they stay
- * in the page cache; views remain valid and fault them back in). */
-void syndic__textstore_release(const syndic_textstore *s);
 
 /* The batch's kept texts (NULL when not kept), every queued document sketched. */
 const syndic_textstore *syndic__batch_texts(const syndic_batch *b);

@@ -18,11 +18,14 @@
  * counted: such buckets are templates or boilerplate, and all-pairs within
  * them is quadratic. A pair is emitted only in the first band where its two
  * documents meet (checked on the signature values of the earlier bands), so
- * the pair array never holds duplicates: re-sorting a growing array of
- * repeats made this stage superlinear (29 s of 125 s at 1M documents). The
- * pairs are sorted once at the end, for a canonical order.
+ * each pair comes once and none needs to be kept: deduplicating by
+ * re-sorting a growing array of repeats made this stage superlinear (29 s of
+ * 125 s at 1M documents). Pairs go to the caller in blocks, as they are
+ * found (the batch verifies each block on its threads meanwhile).
  * Memory: 16 bytes per document for the band array, one bit per document
- * and band for skipped buckets, plus 8 bytes per pair.
+ * and band for skipped buckets, and one block of pairs. (A 64-bit key
+ * collision between different band values can emit a pair a second time in
+ * a later band; the batch drops the repeated edge.)
  */
 #include "internal.h"
 
@@ -95,19 +98,19 @@ static bool met_before(const uint32_t *sx, const uint32_t *sy, unsigned band,
 }
 
 int syndic__lsh_candidates(syndic_candidates *out, const uint32_t *sigs,
-                           const uint8_t *active, uint32_t n,
-                           const syndic_params *p)
+                           const uint8_t *active, uint32_t n, const syndic_params *p,
+                           syndic__pairs_fn fn, void *ctx)
 {
-    out->pairs = NULL;
     out->count = 0;
     out->skipped_buckets = out->skipped_bucket_docs = 0;
     const size_t mask_bytes = (p->bands + 7) / 8;
     syndic_keyed *keys = syndic__reallocarray(NULL, n ? n : 1, sizeof *keys);
     /* Per document, one bit per band: its bucket there was skipped. */
     uint8_t *skipped = syndic__calloc(n ? n : 1, mask_bytes);
-    size_t cap = 0;
+    uint64_t *block = syndic__reallocarray(NULL, SYNDIC__PAIR_BLOCK, sizeof *block);
+    size_t fill = 0;
     int rc = SYNDIC_OK;
-    if (!keys || !skipped) { rc = syndic__oom(); goto out; }
+    if (!keys || !skipped || !block) { rc = syndic__oom(); goto out; }
     for (unsigned band = 0; band < p->bands; band++) {
         size_t m = 0;
         for (uint32_t d = 0; d < n; d++) {
@@ -130,42 +133,34 @@ int syndic__lsh_candidates(syndic_candidates *out, const uint32_t *sigs,
                     skipped[(size_t)keys[x].val * mask_bytes + band / 8] |=
                         (uint8_t)(1u << (band & 7));
             } else if (run > 1) {
-                size_t add = run * (run - 1) / 2;
-                if ((rc = syndic__grow(&out->pairs, &cap, out->count + add,
-                                       sizeof *out->pairs)) < 0)
-                    goto out;
                 for (size_t x = i; x < j; x++) {
                     uint32_t dx = keys[x].val;
                     const uint32_t *sx = sigs + (size_t)dx * p->num_hashes;
                     const uint8_t *mx = skipped + (size_t)dx * mask_bytes;
                     for (size_t y = x + 1; y < j; y++) {
                         uint32_t dy = keys[y].val;
-                        /* Only in the first band the pair shares: no
-                         * duplicates to sort away (see the top comment). */
+                        /* Only in the first band the pair shares: each pair
+                         * once (see the top comment). */
                         if (met_before(sx, sigs + (size_t)dy * p->num_hashes,
                                        band, p->rows, mx))
                             continue;
-                        out->pairs[out->count++] = (uint64_t)dx << 32 | dy;
+                        block[fill++] = (uint64_t)dx << 32 | dy;
+                        if (fill == SYNDIC__PAIR_BLOCK) {
+                            out->count += fill;
+                            if ((rc = fn(ctx, block, fill)) < 0) goto out;
+                            fill = 0;
+                        }
                     }
                 }
             }
             i = j;
         }
     }
-    /* One sort for a canonical order (and the odd key collision's twin). */
-    if ((rc = syndic__sort_u64(out->pairs, out->count)) < 0) goto out;
-    size_t u = 0;
-    for (size_t i = 0; i < out->count; i++)
-        if (u == 0 || out->pairs[i] != out->pairs[u - 1])
-            out->pairs[u++] = out->pairs[i];
-    out->count = u;
+    out->count += fill;
+    if (fill) rc = fn(ctx, block, fill);
 out:
     syndic__free(keys);
     syndic__free(skipped);
-    if (rc < 0) {
-        syndic__free(out->pairs);
-        out->pairs = NULL;
-        out->count = 0;
-    }
+    syndic__free(block);
     return rc;
 }

@@ -5,14 +5,13 @@
  * dropped) after clustering, but only a story's worth at a time. Kept in
  * memory, the texts are most of a batch's footprint: ~2.1 KB of the ~3.9 KB
  * per document at a million news articles. Spooled, each text is appended to
- * an unlinked temporary file as it is sketched; once sealed, the file is
- * mapped read-only and the analysis points into the mapping, a range of
- * stories at a time. The batch keeps 12 bytes per document, and the page
- * cache (not the process) holds the texts while memory allows. After a range,
- * syndic__textstore_release drops the mapping's pages from the process
- * (MADV_DONTNEED: they stay in the page cache), so its resident memory does
- * not grow with the texts read. Reading each text with pread() instead cost
- * a system call and a copy per document: ~9% of a 100k-document run here.
+ * an unlinked temporary file as it is sketched, and read back with pread()
+ * when a range of stories is analysed: the batch keeps 12 bytes per
+ * document, and the page cache (not the process) holds the rest while memory
+ * allows. (Mapping the file and pointing into it was tried: every text then
+ * kept its 4 KiB pages resident, with the kernel's fault-around 64 KiB, even
+ * under MADV_RANDOM: +150 MiB of peak memory at 100k documents; dropping
+ * the pages with MADV_DONTNEED often enough cost more than the pread()s.)
  *
  * Texts are put in document order, index by index; a put at an index below
  * the count replaces the tail (the batch puts a document's text before the
@@ -20,19 +19,15 @@
  * syndic__textstore_seal, reads are thread-safe: pread() on one descriptor
  * has no shared offset.
  */
-#define _DEFAULT_SOURCE /* madvise */
 #include "internal.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #define SPOOL_BUFFER ((size_t)1 << 20)
-
-bool syndic__textstore_no_map = false;
 
 struct syndic_textstore {
     size_t count, cap;
@@ -46,8 +41,6 @@ struct syndic_textstore {
     uint64_t *offs;
     uint64_t end;        /* file size, counting the buffer */
     syndic_buf pending;  /* written at SPOOL_BUFFER, and by seal */
-    const char *map;     /* the file mapped by seal (NULL: read with pread) */
-    size_t map_len;
 };
 
 int syndic__textstore_new(syndic_textstore **out, const char *spool_dir)
@@ -85,7 +78,6 @@ int syndic__textstore_new(syndic_textstore **out, const char *spool_dir)
 void syndic__textstore_free(syndic_textstore *s)
 {
     if (!s) return;
-    if (s->map) munmap((void *)(uintptr_t)s->map, s->map_len);
     if (s->fd >= 0) close(s->fd);
     syndic__arena_free(&s->arena);
     syndic__free(s->ptrs);
@@ -152,38 +144,10 @@ int syndic__textstore_put(syndic_textstore *s, size_t i, const char *text, size_
 
 int syndic__textstore_seal(syndic_textstore *s)
 {
-    if (s->fd < 0) return SYNDIC_OK;
-    if (s->pending.len) {
-        int rc = write_pending(s);
-        syndic__buf_free(&s->pending);
-        if (rc < 0) return rc;
-    }
-    if (s->map && s->map_len == s->end) return SYNDIC_OK;
-    if (s->map) munmap((void *)(uintptr_t)s->map, s->map_len);
-    s->map = NULL;
-    s->map_len = 0;
-    if (s->end == 0 || s->end > SIZE_MAX || syndic__textstore_no_map) return SYNDIC_OK;
-    void *m = mmap(NULL, (size_t)s->end, PROT_READ, MAP_SHARED, s->fd, 0);
-    if (m != MAP_FAILED) { /* else: texts are read with pread */
-        s->map = m;
-        s->map_len = (size_t)s->end;
-    }
-    return SYNDIC_OK;
-}
-
-const char *syndic__textstore_view(const syndic_textstore *s, size_t i)
-{
-    if (i >= s->count) return NULL;
-    if (s->fd < 0) return s->ptrs[i];
-    if (!s->map || s->offs[i] + s->lens[i] > s->map_len) return NULL;
-    return s->map + s->offs[i];
-}
-
-bool syndic__textstore_in_place(const syndic_textstore *s) { return s->fd < 0 || s->map; }
-
-void syndic__textstore_release(const syndic_textstore *s)
-{
-    if (s->map) (void)madvise((void *)(uintptr_t)s->map, s->map_len, MADV_DONTNEED);
+    if (s->fd < 0 || !s->pending.len) return SYNDIC_OK;
+    int rc = write_pending(s);
+    syndic__buf_free(&s->pending);
+    return rc;
 }
 
 size_t syndic__textstore_len(const syndic_textstore *s, size_t i)

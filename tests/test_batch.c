@@ -367,8 +367,7 @@ static void add_docs(syndic_batch *b, int count, int *status)
 
 /* Texts spooled to a temporary file give the analysis of texts kept in
  * memory, story by story and diff by diff, whether analysed whole or one
- * cluster at a time, on one thread or two, read through the file's mapping
- * or (where it cannot be mapped) with pread. */
+ * cluster at a time, on one thread or two. */
 static void same_story(const syndic_story *x, const syndic_story *y)
 {
     ck_assert_uint_eq(x->cluster, y->cluster);
@@ -394,9 +393,7 @@ static void same_story(const syndic_story *x, const syndic_story *y)
 START_TEST(test_spooled_texts)
 {
     syndic_params p = SYNDIC_PARAMS_INIT;
-    for (unsigned run = 0; run < 4; run++) {
-        unsigned threads = 1 + run % 2;
-        syndic__textstore_no_map = run >= 2; /* the pread fallback */
+    for (unsigned threads = 1; threads <= 2; threads++) {
         syndic_batch *mem, *spool;
         ck_assert_int_eq(syndic_batch_new(&mem, &p), SYNDIC_OK);
         ck_assert_int_eq(syndic_batch_new(&spool, &p), SYNDIC_OK);
@@ -438,7 +435,6 @@ START_TEST(test_spooled_texts)
         syndic_batch_free(mem);
         syndic_batch_free(spool);
     }
-    syndic__textstore_no_map = false;
     /* A directory that cannot hold the file: an error naming it. */
     syndic_batch *b;
     ck_assert_int_eq(syndic_batch_new(&b, &p), SYNDIC_OK);

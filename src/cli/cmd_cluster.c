@@ -391,7 +391,7 @@ static void print_summary(const run *r, int inputs, const syndic_quality *q,
             (unsigned long long)s->clusters, (unsigned long long)s->clustered_docs,
             (unsigned long long)s->largest_cluster);
     fprintf(e, "time on %u thread%s: templates %.2f s, read+sketch %.2f s (sketch %.2f%s),"
-               " candidates %.2f s, verify %.2f s, cluster %.2f s, analysis %.2f s,"
+               " candidates+verify %.2f s, link %.2f s, cluster %.2f s, analysis %.2f s,"
                " write %.2f s; peak memory %.1f MiB\n",
             r->threads, r->threads == 1 ? "" : "s", r->templates_s, read_s - r->templates_s,
             s->seconds_sketch, r->threads > 1 ? " summed over threads" : "",
