@@ -613,24 +613,43 @@ static int load_texts(syndic_analysis *a, const syndic_batch *b, const syndic_te
             total += len;
         }
     }
-    if (spooled && !(a->text_buf = syndic__malloc(total ? total : 1))) return syndic__oom();
+    if (!spooled) {
+        pos = 0;
+        for (size_t i = a->first; i < a->first + a->story_count; i++) {
+            const syndic_cluster *cl = syndic_batch_cluster_at(b, i);
+            for (uint32_t k = 0; k < cl->size; k++, pos++)
+                a->text[pos] = syndic__textstore_peek(ts, cl->members[k].doc, NULL);
+        }
+        return SYNDIC_OK;
+    }
+    /* Spooled: each member's place in text_buf, then the reads in document
+     * (= file) order, all of them asked for first, so that texts not in the
+     * page cache come from the disk many at a time and in order. */
+    uint64_t *by_doc = syndic__reallocarray(NULL, members, sizeof *by_doc);
+    a->text_buf = syndic__malloc(total ? total : 1);
+    if (!by_doc || !a->text_buf) {
+        syndic__free(by_doc);
+        return syndic__oom();
+    }
     size_t at = 0;
     pos = 0;
     for (size_t i = a->first; i < a->first + a->story_count; i++) {
         const syndic_cluster *cl = syndic_batch_cluster_at(b, i);
         for (uint32_t k = 0; k < cl->size; k++, pos++) {
-            uint32_t doc = cl->members[k].doc;
-            if (!spooled) {
-                a->text[pos] = syndic__textstore_peek(ts, doc, NULL);
-                continue;
-            }
-            int rc = syndic__textstore_read(ts, doc, a->text_buf + at);
-            if (rc < 0) return rc;
             a->text[pos] = a->text_buf + at;
             at += a->text_len[pos];
+            by_doc[pos] = (uint64_t)cl->members[k].doc << 32 | pos;
         }
     }
-    return SYNDIC_OK;
+    int rc = syndic__sort_u64(by_doc, members);
+    for (size_t m = 0; rc == SYNDIC_OK && m < members; m++)
+        syndic__textstore_prefetch(ts, (size_t)(by_doc[m] >> 32));
+    for (size_t m = 0; rc == SYNDIC_OK && m < members; m++) {
+        size_t doc = (size_t)(by_doc[m] >> 32), at_pos = (uint32_t)by_doc[m];
+        rc = syndic__textstore_read(ts, doc, (char *)(uintptr_t)a->text[at_pos]);
+    }
+    syndic__free(by_doc);
+    return rc;
 }
 
 int syndic_analysis_new(syndic_analysis **out, const syndic_batch *b)

@@ -225,6 +225,8 @@ size_t syndic__textstore_len(const syndic_textstore *s, size_t i);
 const char *syndic__textstore_peek(const syndic_textstore *s, size_t i, size_t *len);
 /* Copies text i (syndic__textstore_len bytes, no NUL) to dst. */
 int syndic__textstore_read(const syndic_textstore *s, size_t i, char *dst);
+/* Spooled: starts reading text i from the disk in the background. */
+void syndic__textstore_prefetch(const syndic_textstore *s, size_t i);
 
 /* The batch's kept texts (NULL when not kept), every queued document sketched. */
 const syndic_textstore *syndic__batch_texts(const syndic_batch *b);

@@ -8,7 +8,11 @@
  * an unlinked temporary file as it is sketched, and read back with pread()
  * when a range of stories is analysed: the batch keeps 12 bytes per
  * document, and the page cache (not the process) holds the rest while memory
- * allows. (Mapping the file and pointing into it was tried: every text then
+ * allows. When it does not (10 million articles: a 21 GB file), the texts
+ * of a range come from the disk: syndic__textstore_prefetch asks for all of
+ * them at once (POSIX_FADV_WILLNEED), so the disk sees many requests in
+ * flight instead of one 2 KB read at a time (4 MB/s, an hour at 10M).
+ * (Mapping the file and pointing into it was tried: every text then
  * kept its 4 KiB pages resident, with the kernel's fault-around 64 KiB, even
  * under MADV_RANDOM: +150 MiB of peak memory at 100k documents; dropping
  * the pages with MADV_DONTNEED often enough cost more than the pread()s.)
@@ -22,6 +26,7 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,6 +165,12 @@ const char *syndic__textstore_peek(const syndic_textstore *s, size_t i, size_t *
     if (s->fd >= 0 || i >= s->count) return NULL;
     if (len) *len = s->lens[i];
     return s->ptrs[i];
+}
+
+void syndic__textstore_prefetch(const syndic_textstore *s, size_t i)
+{
+    if (s->fd >= 0 && i < s->count && s->lens[i])
+        (void)posix_fadvise(s->fd, (off_t)s->offs[i], (off_t)s->lens[i], POSIX_FADV_WILLNEED);
 }
 
 int syndic__textstore_read(const syndic_textstore *s, size_t i, char *dst)
