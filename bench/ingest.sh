@@ -127,7 +127,7 @@ State after the batched run: $(( bytes / docs )) bytes per article ($(( bytes / 
 opening it for writing (rebuilding the in-memory LSH index, id index and template counts) takes
 ${open_s} s; \`state verify\` $(printf '%.1f' "$verify_s") s. Submit latency is the writing thread's part (lookup,
 verification, writes); verdict latency runs from reading the record to printing its verdict,
-commit and fsync included (on a saturated run it is mostly the wait in the 256-record queue).
+commit and fsync included (on a saturated run it is mostly the wait in the 1024-record queue).
 CPU/article is each thread's CPU time over the articles: the rate two idle cores would allow
 is about 1 / (main CPU + commit time per article) when the reader keeps up. Load average when
 the table was made: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores.

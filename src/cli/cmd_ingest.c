@@ -142,7 +142,7 @@ typedef struct item {
     double t_prep;         /* seconds its preparation took */
 } item;
 
-#define QUEUE 256
+#define QUEUE 1024 /* about 30 ms of preparing: the reader goes on through a commit */
 
 typedef struct run {
     syndic_state *state;
