@@ -764,7 +764,7 @@ typedef struct syndic_ingest_verdict {
  * Open (or create) the state in directory `dir` (created when missing). A
  * writer rebuilds its in-memory index (LSH postings, ids, the articles'
  * signatures, template counts) from the stored articles: time and memory
- * grow with the state (about 11 s and 1.5 GB for 1M articles on the bench
+ * grow with the state (about 11 s and 1.8 GB for 1M articles on the bench
  * machine; docs/ingest.md). States of an older format are refused.
  * @param params  the matching parameters (resolved and compared with the
  *                state's); NULL with read_only to take the state's.

@@ -25,18 +25,20 @@ total=$(grep -c '"text": "' "$tmp/input.jsonl" || true)
 
 # Crash and restart. Small batches and fsync'd commits make the runs long
 # enough for the kills to land anywhere: before, inside and after commits.
+crash_runs() { # mode, ingest args...
+mode=$1; shift
+rm -rf "$tmp/st"
 : > "$tmp/printed"
 killed=0
 for i in $(seq 1 "$kills"); do
-  "$syndic" ingest -q --state "$tmp/st" --commit-every 7 --commit-ms 5 "$tmp/input.jsonl" \
-    >> "$tmp/printed" 2>/dev/null &
+  "$syndic" ingest -q --state "$tmp/st" "$@" "$tmp/input.jsonl" >> "$tmp/printed" 2>/dev/null &
   pid=$!
   sleep "0.$(printf '%03d' $((RANDOM % 150)))"
   if kill -9 "$pid" 2>/dev/null; then killed=$((killed + 1)); fi
   wait "$pid" 2>/dev/null || true
 done
 # And a last run to the end.
-"$syndic" ingest -q --state "$tmp/st" --commit-every 7 "$tmp/input.jsonl" >> "$tmp/printed"
+"$syndic" ingest -q --state "$tmp/st" "$@" "$tmp/input.jsonl" >> "$tmp/printed"
 "$syndic" state "$tmp/st" verify > /dev/null || fail "state verify failed"
 "$syndic" state "$tmp/st" export --singletons > "$tmp/st.export"
 
@@ -62,4 +64,9 @@ grep -o '"id":"[^"]*","verdict":"\(new\|copy\)","story":[0-9]*' "$tmp/ref.verdic
   > "$tmp/ref.first"
 extra=$(comm -23 "$tmp/printed.first" "$tmp/ref.first" | wc -l)
 [ "$extra" -eq 0 ] || fail "$extra verdicts differ from the uninterrupted run"
-echo "ingest_crash: ok ($killed kills of $kills runs, $total articles, $(wc -l < "$tmp/printed.ids") printed ids)"
+echo "ingest_crash: $mode ok ($killed kills of $kills runs, $total articles, $(wc -l < "$tmp/printed.ids") printed ids)"
+}
+
+crash_runs batched --commit-every 7 --commit-ms 5
+# A transaction per article, made durable by the sync thread (group commit).
+crash_runs group-commit --commit-every 1
