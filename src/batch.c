@@ -111,6 +111,10 @@ struct syndic_batch {
     /* Open-addressing set of document indices keyed by id (for duplicates). */
     uint32_t *id_slots;      /* index + 1; 0 = empty */
     size_t id_slot_count;    /* a power of two */
+    /* Outlets repeat in every document: one copy of each (open addressing,
+     * a power of two; NULL = empty). */
+    const char **outlet_slots;
+    size_t outlet_slot_count, outlet_count;
     /* Results. */
     bool clustered;
     syndic_member *members;  /* all members, cluster by cluster */
@@ -163,6 +167,7 @@ void syndic_batch_free(syndic_batch *b)
     syndic__textstore_free(b->texts);
     syndic__buf_free(&b->content);
     syndic__free(b->id_slots);
+    syndic__free(b->outlet_slots);
     syndic__free(b->members);
     syndic__free(b->clusters);
     syndic__free(b);
@@ -492,6 +497,36 @@ const syndic_textstore *syndic__batch_texts(const syndic_batch *b)
 
 static uint64_t id_hash(const char *s, size_t len) { return XXH3_64bits(s, len); }
 
+/* The batch's one copy of an outlet name (NULL: out of memory). A feed has
+ * hundreds of outlets and millions of documents: 20-odd bytes per document
+ * saved. */
+static const char *intern_outlet(syndic_batch *b, const char *s, size_t len)
+{
+    if ((b->outlet_count + 1) * 2 > b->outlet_slot_count) {
+        size_t count = b->outlet_slot_count ? b->outlet_slot_count * 2 : 64;
+        const char **slots = syndic__calloc(count, sizeof *slots);
+        if (!slots) return NULL;
+        for (size_t i = 0; i < b->outlet_slot_count; i++) {
+            const char *o = b->outlet_slots[i];
+            if (!o) continue;
+            size_t j = (size_t)id_hash(o, strlen(o)) & (count - 1);
+            while (slots[j]) j = (j + 1) & (count - 1);
+            slots[j] = o;
+        }
+        syndic__free(b->outlet_slots);
+        b->outlet_slots = slots;
+        b->outlet_slot_count = count;
+    }
+    size_t mask = b->outlet_slot_count - 1, j = (size_t)id_hash(s, len) & mask;
+    for (const char *o; (o = b->outlet_slots[j]); j = (j + 1) & mask)
+        if (strlen(o) == len && memcmp(o, s, len) == 0) return o;
+    const char *copy = syndic__arena_strndup(&b->strings, s, len);
+    if (!copy) return NULL;
+    b->outlet_slots[j] = copy;
+    b->outlet_count++;
+    return copy;
+}
+
 /* Finds the slot for id; *found tells whether it holds that id. */
 static size_t id_slot(const syndic_batch *b, const char *id, size_t len, bool *found)
 {
@@ -588,8 +623,9 @@ int syndic_batch_add(syndic_batch *b, const syndic_doc *doc)
                       measure(doc->url, doc->url_len)};
     const char *copies[5];
     for (int i = 0; i < 5; i++) {
-        copies[i] = syndic__arena_strndup(&b->strings, fields[i] ? fields[i] : "",
-                                          fields[i] ? lens[i] : 0);
+        copies[i] = i == 1 ? intern_outlet(b, fields[1] ? fields[1] : "", fields[1] ? lens[1] : 0)
+                           : syndic__arena_strndup(&b->strings, fields[i] ? fields[i] : "",
+                                                   fields[i] ? lens[i] : 0);
         if (!copies[i]) return syndic__oom();
     }
     /* The last step that can fail: nothing of the document is kept before. */
