@@ -13,12 +13,13 @@ set xlabel "documents"
 set ylabel "documents per second"
 set y2label "peak RSS (MiB)"
 set yrange [0:*]
-set y2range [1:*]
+set y2range [10:*]
 set ytics nomirror
 set y2tics
 set grid xtics ytics
 set key bottom left opaque box
-set xrange [5000:2000000]
+stats datafile using 1 nooutput
+set xrange [5000:STATS_max * 2]
 plot datafile using 1:2 axes x1y1 with linespoints lw 2 pt 7 title "documents/s (left)", \
      datafile using 1:2:(sprintf("%.0f MB/s", $3)) axes x1y1 with labels offset 0,-1.2 notitle, \
      datafile using 1:4 axes x1y2 with linespoints lw 2 pt 5 dt 2 title "peak RSS MiB (right, log)"
