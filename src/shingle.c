@@ -29,8 +29,10 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
-int syndic__shingle(uint64_t **hashes, size_t *count, size_t *cap,
-                    const syndic_words *w, unsigned k, uint64_t seed)
+/* Every shingle's hash, in text order and with repeats, into *hashes;
+ * *count of them (0 for a text without words). */
+static int hash_all(uint64_t **hashes, size_t *count, size_t *cap, const syndic_words *w,
+                    unsigned k, uint64_t seed)
 {
     *count = 0;
     if (w->count == 0) return SYNDIC_OK;
@@ -46,6 +48,18 @@ int syndic__shingle(uint64_t **hashes, size_t *count, size_t *cap,
             h[i] = XXH3_64bits_withSeed(w->text + a, b - a, seed);
         }
     }
+    *count = n;
+    return SYNDIC_OK;
+}
+
+int syndic__shingle(uint64_t **hashes, size_t *count, size_t *cap,
+                    const syndic_words *w, unsigned k, uint64_t seed)
+{
+    size_t n;
+    int rc = hash_all(hashes, &n, cap, w, k, seed);
+    *count = 0;
+    if (rc < 0 || n == 0) return rc;
+    uint64_t *h = *hashes;
     if ((rc = syndic__sort_hashes(h, n)) < 0) return rc;
     size_t m = 1;
     for (size_t i = 1; i < n; i++)
@@ -58,22 +72,14 @@ int syndic__shingle_bag(uint64_t **hashes, size_t *count, size_t *cap,
                         const syndic_words *w, unsigned k, uint64_t seed,
                         uint64_t **table, size_t *table_cap, size_t *distinct)
 {
-    *count = *distinct = 0;
-    if (w->count == 0) return SYNDIC_OK;
-    size_t n = w->count >= k ? w->count - k + 1 : 1;
-    int rc = syndic__grow(hashes, cap, n, sizeof **hashes);
-    if (rc < 0) return rc;
-    uint64_t *h = *hashes;
-    if (w->count < k) {
-        h[0] = XXH3_64bits_withSeed(w->text, w->len, seed);
-        *count = *distinct = 1;
-        return SYNDIC_OK;
+    *distinct = 0;
+    int rc = hash_all(hashes, count, cap, w, k, seed);
+    size_t n = *count;
+    if (rc < 0 || n <= 1) {
+        *distinct = n;
+        return rc;
     }
-    for (size_t i = 0; i < n; i++) {
-        uint32_t a = w->start[i], b = w->end[i + k - 1];
-        h[i] = XXH3_64bits_withSeed(w->text + a, b - a, seed);
-    }
-    *count = n;
+    const uint64_t *h = *hashes;
     /* Open addressing at load <= 1/2; 0 marks a free slot, so a zero hash
      * is counted on the side. */
     size_t slots = 64;
