@@ -379,22 +379,28 @@ static int release(run *r, uint64_t upto)
     return 0;
 }
 
+/* Commits the pending articles, timed for the summary. */
+static int commit_pending(run *r)
+{
+    if (!r->pending) return 0;
+    double t0 = cli_now();
+    if (syndic_state_commit(r->state) < 0) {
+        cli_error("commit: %s", syndic_last_error());
+        return -1;
+    }
+    double t = cli_now() - t0;
+    r->commit_seconds += t;
+    if (t > r->commit_max) r->commit_max = t;
+    r->commits++;
+    r->pending = 0;
+    return 0;
+}
+
 /* Batched mode: commit (LMDB syncs in it), then release every held verdict. */
 static int commit(run *r)
 {
     if (r->hv_count == r->hv_done && r->pending == 0) return 0;
-    if (r->pending) {
-        double t0 = cli_now();
-        if (syndic_state_commit(r->state) < 0) {
-            cli_error("commit: %s", syndic_last_error());
-            return -1;
-        }
-        double t = cli_now() - t0;
-        r->commit_seconds += t;
-        if (t > r->commit_max) r->commit_max = t;
-        r->commits++;
-        r->pending = 0;
-    }
+    if (commit_pending(r) < 0) return -1;
     return release(r, UINT64_MAX);
 }
 
@@ -495,18 +501,7 @@ static int handle(run *r, item *it, cli_json *line)
     uint64_t ticket = 0;
     if (v.kind != SYNDIC_INGEST_DUPLICATE) r->pending++;
     if (r->group) {
-        if (r->pending) {
-            double c0 = cli_now();
-            if (syndic_state_commit(r->state) < 0) {
-                cli_error("commit: %s", syndic_last_error());
-                return -1;
-            }
-            double t = cli_now() - c0;
-            r->commit_seconds += t;
-            if (t > r->commit_max) r->commit_max = t;
-            r->commits++;
-            r->pending = 0;
-        }
+        if (commit_pending(r) < 0) return -1;
         ticket = committed(r);
     }
     return hold(r, line, ticket, it->t_read);
