@@ -289,7 +289,10 @@ typedef struct syndic_batch_stats {
     double seconds_sketch, seconds_candidates, seconds_verify,
         seconds_cluster; /**< seconds_sketch: with threads, the sum of
                               the sketching threads' times (it can exceed
-                              the time the adds took) */
+                              the time the adds took); seconds_candidates
+                              includes the verification of the candidates
+                              (done as they are found); seconds_verify is
+                              the linking with the chaining guard */
 } syndic_batch_stats;
 
 typedef struct syndic_batch syndic_batch;
