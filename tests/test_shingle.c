@@ -180,6 +180,28 @@ START_TEST(test_sort_hashes)
 }
 END_TEST
 
+/* The "seen" filter of the template learner (seen.c): no false negatives,
+ * across its growth from one filter to several, and few false positives. */
+START_TEST(test_seen_filter)
+{
+    syndic_seen *seen;
+    ck_assert_int_eq(syndic__seen_new(&seen), SYNDIC_OK);
+    const uint64_t n = 4400000; /* past the first filter's 4M capacity */
+    uint64_t false_pos = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        int rc = syndic__seen_check_add(seen, XXH3_64bits(&i, sizeof i));
+        ck_assert_int_ge(rc, 0);
+        false_pos += (uint64_t)rc;
+    }
+    ck_assert_msg(false_pos < n / 50, "%llu false positives in %llu new keys",
+                  (unsigned long long)false_pos, (unsigned long long)n);
+    for (uint64_t i = 0; i < n; i += 7)
+        ck_assert_int_eq(syndic__seen_check_add(seen, XXH3_64bits(&i, sizeof i)), 1);
+    ck_assert_uint_gt(syndic__seen_bytes(seen), (size_t)7 << 20); /* two filters */
+    syndic__seen_free(seen);
+}
+END_TEST
+
 START_TEST(test_short_and_empty)
 {
     shingled s = {0};
@@ -284,6 +306,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_dedup);
     tcase_add_test(tc, test_bag_matches_set);
     tcase_add_test(tc, test_sort_hashes);
+    tcase_add_test(tc, test_seen_filter);
     tcase_add_test(tc, test_short_and_empty);
     tcase_add_test(tc, test_hash_definition);
     tcase_add_test(tc, test_determinism_and_seed);
