@@ -5,12 +5,13 @@
 # uses sudo when that works without a password prompt; otherwise it prints the
 # exact command to run and exits 1.
 #   scripts/install-deps.sh          build + test dependencies
-#   scripts/install-deps.sh --browser  also chromium (HTML report tests)
+#   scripts/install-deps.sh --browser  also what the tests need beyond the build:
+#                                      chromium (HTML report test) and jq (CLI tests)
 set -euo pipefail
 
 packages=(gcc make cmake pkg-config libxxhash-dev zlib1g-dev libutf8proc-dev
           libjansson-dev libjsmn-dev check libsubunit-dev liblmdb-dev)
-if [[ "${1:-}" == "--browser" ]]; then packages+=(chromium); fi
+if [[ "${1:-}" == "--browser" ]]; then packages+=(chromium jq); fi
 
 missing=()
 for p in "${packages[@]}"; do
