@@ -293,6 +293,16 @@ typedef struct syndic_batch_stats {
                               includes the verification of the candidates
                               (done as they are found); seconds_verify is
                               the linking with the chaining guard */
+    uint64_t normalizations;  /**< document texts normalized (each is
+                                   normalized once: templates and the
+                                   analysis work from its record) */
+    double normalizations_per_doc; /**< normalizations / documents, set by
+                                   syndic_batch_cluster(): 1.0 */
+    uint64_t resketched;      /**< documents sketched again, from their
+                                   records, without the template lines
+                                   learned in the pass */
+    double seconds_templates; /**< deciding the learned templates and
+                                   sketching those documents again */
 } syndic_batch_stats;
 
 typedef struct syndic_batch syndic_batch;
@@ -549,10 +559,43 @@ const syndic_template_line *syndic_templates_at(const syndic_templates *t, size_
 
 /**
  * Drop these template lines from every document added from now on. The
- * templates must be finished and must outlive the batch.
+ * templates must be finished and must outlive the batch. Replaces
+ * syndic_batch_learn_templates().
  * @return SYNDIC_OK, or SYNDIC_EINVAL after documents were added.
  */
 int syndic_batch_use_templates(syndic_batch *b, const syndic_templates *t);
+
+/**
+ * Learn the template lines from the batch's own documents, in the same pass
+ * that sketches them (the input is read once), and drop them before
+ * clustering: a line is a template when it is seen in `min_docs` documents
+ * of one outlet whose contents differ (see syndic_templates_new). The
+ * decision is made in syndic_batch_cluster(), after the last document, so
+ * the clusters do not depend on the input order; documents with template
+ * lines are then sketched again from their records (no text is read or
+ * normalized twice). The records are kept in memory unless
+ * syndic_batch_set_spool() or syndic_batch_spool_texts() says where to
+ * spool them. Replaces syndic_batch_use_templates().
+ * @param min_docs documents of one outlet (>= 2; 3 is the CLI's default);
+ *                 0 turns learning off.
+ * @return SYNDIC_OK, SYNDIC_EINVAL after documents were added,
+ *         SYNDIC_ENOMEM.
+ */
+int syndic_batch_learn_templates(syndic_batch *b, unsigned min_docs);
+
+/** The template lines the batch drops: those given to
+ *  syndic_batch_use_templates(), or those learned, once the batch is
+ *  clustered (NULL before, and when there are none to use). Borrowed. */
+const syndic_templates *syndic_batch_templates(const syndic_batch *b);
+
+/**
+ * Keep the batch's per-document records (what learning templates and the
+ * analysis need) in an unlinked temporary file in `dir` (NULL or "":
+ * $TMPDIR, else /tmp) instead of memory, without keeping texts for the
+ * analysis. @return SYNDIC_OK, SYNDIC_EINVAL after documents were added,
+ * SYNDIC_EIO when the file cannot be created.
+ */
+int syndic_batch_set_spool(syndic_batch *b, const char *dir);
 
 /**
  * Keep each document's text (with template lines dropped) for the analysis

@@ -28,7 +28,7 @@
  * member's sentences are split once per story. Stories are independent and
  * run on the batch's threads (analyse_threads, below).
  */
-#include "internal.h"
+#include "digest.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,16 +38,18 @@
 #include <xxhash.h>
 
 #define TIE 5 /* shingles: containments this close are equal */
-#define USE_J 0
 #define MAX_DIFF_SENTENCES 4000 /* beyond this, a diff is skipped (counts only) */
 
 struct syndic_analysis {
     syndic_story *stories;    /* clusters [first, first + story_count) */
     size_t first, story_count;
-    /* Each member's text, indexed like copies (story after story, members
-     * in cluster order): borrowed from the batch, or read into text_buf. */
-    const char **text;
-    uint32_t *text_len;
+    /* Each member's record (digest.c), indexed like copies (story after
+     * story, members in cluster order): borrowed from the batch's memory, or
+     * read into text_buf. Its slot in text_buf (as long as the record) then
+     * receives its kept text, which the diffs point into. */
+    const char **rec;
+    uint32_t *rec_len;
+    char **slot;
     char *text_buf;
     syndic_copy *copies;      /* all stories' copies, story after story */
     syndic_diff_item *items;  /* all diffs */
@@ -71,8 +73,11 @@ typedef struct sentence {
 } sentence;
 
 typedef struct scratch {
-    syndic_words words;
-    syndic_words whole;  /* a member's words, sentence after sentence */
+    syndic_words words;  /* titles */
+    syndic_digest digest; /* a member's record, unpacked */
+    syndic_buf content;  /* ... its kept text */
+    syndic_dsentence *ds; /* ... its sentences */
+    size_t ds_cap;
     uint64_t *shingles;  /* ... and its shingle set */
     size_t shingles_cap;
     sentence *sents;     /* the story's members' sentences, each split once */
@@ -108,83 +113,54 @@ static bool same_sentence(const scratch *sc, const sentence *x, const sentence *
     return (double)both >= SAME_SENTENCE * (double)(na + nb - both);
 }
 
-/* Cuts text into sentences: at . ! ? (and closing quotes) followed by white
- * space, and at blank lines. Each gets the hash of its normalized words;
- * sentences without words are skipped. They are appended to sc->sents
- * (from *first on, *count of them).
- *
- * The sentences' words are appended to sc->whole, which so ends up the words
- * of the whole text: a cut is always followed by white space, which separates
- * words anyway, so normalizing sentence by sentence gives the same words as
- * normalizing the text at once, and the shingles come from them without a
- * second pass over the text. */
-static int split_sentences(scratch *sc, const char *text, size_t len, size_t *first,
-                           size_t *count)
+/* A member's kept text, its sentences and its exact shingle set, from its
+ * record (digest.c): the lines the batch drops as templates left out, and
+ * nothing normalized again. The kept text is written to `slot` (as large as
+ * the record, which the text is never longer than), where the diffs point;
+ * the sentences are appended to sc->sents. */
+static int member_digest(scratch *sc, const syndic_batch *b, const char *rec, size_t rec_len,
+                         char *slot, const syndic_words **words, size_t *first, size_t *count)
 {
+    syndic_digest *d = &sc->digest;
+    int rc = syndic__digest_unpack(d, rec, rec_len);
+    if (rc < 0) return rc;
+    const syndic_templates *t = syndic__batch_drop_set(b);
+    if (t) syndic__digest_drop(d, syndic__templates_test, (void *)(uintptr_t)t);
+    sc->content.len = 0;
+    if ((rc = syndic__digest_content(d, &sc->content)) < 0) return rc;
+    if (sc->content.len >= rec_len) return syndic__error(SYNDIC_ERROR, "record shorter than its text");
+    memcpy(slot, sc->content.data, sc->content.len + 1);
+    const syndic_words *w;
+    if ((rc = syndic__digest_kept_words(d, &w)) < 0) return rc;
+    size_t n;
+    if ((rc = syndic__digest_sentences(d, slot, &sc->ds, &n, &sc->ds_cap)) < 0) return rc;
+    *words = w;
     *first = sc->sents_len;
     *count = 0;
-    sc->whole.len = 0;
-    sc->whole.count = 0;
-    size_t start = 0;
-    for (size_t i = 0; i <= len; i++) {
-        bool cut = i == len;
-        if (!cut && (text[i] == '.' || text[i] == '!' || text[i] == '?')) {
-            size_t j = i + 1;
-            while (j < len && (text[j] == '"' || text[j] == '\'' || text[j] == ')' ||
-                               ((unsigned char)text[j] == 0xe2 && j + 2 < len &&
-                                (unsigned char)text[j + 1] == 0x80 &&
-                                ((unsigned char)text[j + 2] == 0x9d ||
-                                 (unsigned char)text[j + 2] == 0x99))))
-                j += (unsigned char)text[j] == 0xe2 ? 3 : 1;
-            if (j >= len || text[j] == ' ' || text[j] == '\n' || text[j] == '\t') {
-                cut = true;
-                i = j - 1;
-            }
-        } else if (!cut && text[i] == '\n' && i + 1 < len && text[i + 1] == '\n') {
-            cut = true;
-        }
-        if (!cut) continue;
-        size_t end = i == len ? len : i + 1;
-        while (start < end && (text[start] == ' ' || text[start] == '\n' ||
-                               text[start] == '\t' || text[start] == '\r'))
-            start++;
-        size_t stop = end;
-        while (stop > start && (text[stop - 1] == ' ' || text[stop - 1] == '\n' ||
-                                text[stop - 1] == '\t' || text[stop - 1] == '\r'))
-            stop--;
-        if (stop > start) {
-            syndic_words *w = &sc->whole;
-            size_t w0 = w->count;
-            int rc = syndic__normalize_append(w, text + start, stop - start);
-            if (rc < 0) return rc;
-            if (w->count > w0) {
-                if ((rc = syndic__grow(&sc->sents, &sc->sents_cap, sc->sents_len + 1,
-                                       sizeof *sc->sents)) < 0)
-                    return rc;
-                size_t at = sc->hashes_len, nw = w->count - w0;
-                if ((rc = syndic__grow(&sc->hashes, &sc->hashes_cap, at + nw,
-                                       sizeof *sc->hashes)) < 0)
-                    return rc;
-                uint64_t *h = sc->hashes + at;
-                for (size_t k = 0; k < nw; k++)
-                    h[k] = XXH3_64bits(w->text + w->start[w0 + k],
-                                       w->end[w0 + k] - w->start[w0 + k]);
-                syndic__sort_hashes(h, nw);
-                size_t u = 0;
-                for (size_t k = 0; k < nw; k++)
-                    if (u == 0 || h[k] != h[u - 1]) h[u++] = h[k];
-                sc->hashes_len = at + u;
-                uint64_t mask = 0;
-                for (size_t k = 0; k < u; k++) mask |= UINT64_C(1) << (h[k] & 63);
-                sc->sents[sc->sents_len++] =
-                    (sentence){text + start, (uint32_t)(stop - start),
-                               XXH3_64bits(w->text + w->start[w0],
-                                           w->end[w->count - 1] - w->start[w0]),
-                               mask, at, u};
-                (*count)++;
-            }
-        }
-        start = end;
+    for (size_t i = 0; i < n; i++) {
+        const syndic_dsentence *ds = &sc->ds[i];
+        size_t w0 = ds->word_first, nw = ds->word_count;
+        if ((rc = syndic__grow(&sc->sents, &sc->sents_cap, sc->sents_len + 1,
+                               sizeof *sc->sents)) < 0)
+            return rc;
+        size_t at = sc->hashes_len;
+        if ((rc = syndic__grow(&sc->hashes, &sc->hashes_cap, at + nw, sizeof *sc->hashes)) < 0)
+            return rc;
+        uint64_t *h = sc->hashes + at;
+        for (size_t k = 0; k < nw; k++)
+            h[k] = XXH3_64bits(w->text + w->start[w0 + k], w->end[w0 + k] - w->start[w0 + k]);
+        syndic__sort_hashes(h, nw);
+        size_t u = 0;
+        for (size_t k = 0; k < nw; k++)
+            if (u == 0 || h[k] != h[u - 1]) h[u++] = h[k];
+        sc->hashes_len = at + u;
+        uint64_t mask = 0;
+        for (size_t k = 0; k < u; k++) mask |= UINT64_C(1) << (h[k] & 63);
+        sc->sents[sc->sents_len++] =
+            (sentence){slot + ds->off, ds->len,
+                       XXH3_64bits(w->text + w->start[w0], w->end[w0 + nw - 1] - w->start[w0]),
+                       mask, at, u};
+        (*count)++;
     }
     return SYNDIC_OK;
 }
@@ -215,7 +191,6 @@ typedef struct member {
     uint32_t doc;
     const char *text;  /* template lines dropped */
     size_t len;
-    bool split;        /* its sentences are sc->sents[sent_at, + sent_count) */
     size_t sent_at, sent_count;
     uint64_t *sh;      /* exact shingle set */
     size_t n;
@@ -228,37 +203,17 @@ static int cmp_member_key(const void *a, const void *b)
     return (x->key > y->key) - (x->key < y->key);
 }
 
-static double jaccard_of(const member *a, const member *b, size_t inter)
-{
-    size_t uni = a->n + b->n - inter;
-    return uni ? (double)inter / (double)uni : 0.0;
-}
-
 static double contained(const member *m, const member *in)
 {
     return m->n ? (double)intersect(m->sh, m->n, in->sh, in->n) / (double)m->n : 0.0;
-}
-
-/* A member's sentences, split the first time they are asked for: a member
- * that is the source of several copies is split once. */
-static int member_sentences(scratch *sc, const syndic_batch *b, member *m)
-{
-    (void)b;
-    if (m->split) return SYNDIC_OK;
-    int rc = split_sentences(sc, m->text, m->len, &m->sent_at, &m->sent_count);
-    if (rc < 0) return rc;
-    m->split = true;
-    return SYNDIC_OK;
 }
 
 /* The diff of copy c against source s, appended to *items. */
 static int diff(scratch *sc, const syndic_batch *b, member *s, member *c, syndic_copy *out,
                 syndic_diff_item **items, size_t *count, size_t *cap)
 {
+    (void)b;
     int rc;
-    if ((rc = member_sentences(sc, b, s)) < 0) return rc;
-    if ((rc = member_sentences(sc, b, c)) < 0) return rc;
-    /* Both split: sc->sents stopped moving. */
     const sentence *A = sc->sents + s->sent_at, *B = sc->sents + c->sent_at;
     size_t na = s->sent_count, nb = c->sent_count;
     out->kept = out->removed = out->added = out->edited = 0;
@@ -330,7 +285,7 @@ static int cmp_str(const void *a, const void *b)
 }
 
 static int analyse_story(scratch *sc, const syndic_batch *b, const syndic_cluster *cl,
-                         const char *const *texts, const uint32_t *text_lens,
+                         const char *const *recs, const uint32_t *rec_lens, char *const *slots,
                          syndic_story *st, syndic_copy *copies, syndic_diff_item **items,
                          size_t *item_count, size_t *item_cap)
 {
@@ -345,15 +300,18 @@ static int analyse_story(scratch *sc, const syndic_batch *b, const syndic_cluste
     for (uint32_t i = 0; i < m; i++) {
         uint32_t d = cl->members[i].doc;
         const syndic_doc_info *info = syndic_batch_doc(b, d);
-        /* Sentences and shingles from one normalization (split_sentences). */
+        /* Kept text, sentences and shingles from the record (member_digest). */
         mem[i].doc = d;
-        mem[i].text = texts[i];
-        mem[i].len = text_lens[i];
-        if ((rc = member_sentences(sc, b, &mem[i])) < 0) goto out;
+        const syndic_words *w = NULL;
+        if ((rc = member_digest(sc, b, recs[i], rec_lens[i], slots[i], &w, &mem[i].sent_at,
+                                &mem[i].sent_count)) < 0)
+            goto out;
+        mem[i].text = slots[i];
+        mem[i].len = sc->content.len;
         const syndic_params *p = syndic_batch_params(b);
         size_t n;
-        if ((rc = syndic__shingle(&sc->shingles, &n, &sc->shingles_cap, &sc->whole,
-                                  p->shingle_words, p->seed)) < 0)
+        if ((rc = syndic__shingle(&sc->shingles, &n, &sc->shingles_cap, w, p->shingle_words,
+                                  p->seed)) < 0)
             goto out;
         const uint64_t *h = sc->shingles;
         mem[i].n = n;
@@ -420,22 +378,17 @@ static int analyse_story(scratch *sc, const syndic_batch *b, const syndic_cluste
             c->edit = SYNDIC_EDIT_ORIGIN;
             continue;
         }
-        /* The earlier member that contains most of it; among those that
-         * contain as much (within TIE shingles), the closest version (the
-         * highest Jaccard), and the origin when that ties too. */
+        /* The earlier member that contains most of it: another member wins
+         * only by more than TIE shingles, so near ties go to the origin, then
+         * to the earliest. */
         int32_t best = 0;
         size_t best_n = intersect(mem[i].sh, mem[i].n, mem[0].sh, mem[0].n);
-        double best_j = jaccard_of(&mem[i], &mem[0], best_n);
         for (uint32_t j = 1; j < i; j++) {
             if (mem[j].key > mem[i].key) break;
             size_t nj = intersect(mem[i].sh, mem[i].n, mem[j].sh, mem[j].n);
-            double jj = jaccard_of(&mem[i], &mem[j], nj);
-            bool more = nj > best_n + TIE;
-            bool tie = nj + TIE >= best_n && nj <= best_n + TIE;
-            if (more || (tie && USE_J && jj > best_j + 1e-9)) {
+            if (nj > best_n + TIE) {
                 best = (int32_t)j;
                 best_n = nj;
-                best_j = jj;
             }
         }
         double best_c = mem[i].n ? (double)best_n / (double)mem[i].n : 0.0;
@@ -460,7 +413,9 @@ out:
 static void scratch_free(scratch *sc)
 {
     syndic__words_free(&sc->words);
-    syndic__words_free(&sc->whole);
+    syndic__digest_free(&sc->digest);
+    syndic__buf_free(&sc->content);
+    syndic__free(sc->ds);
     syndic__free(sc->shingles);
     syndic__free(sc->sents);
     syndic__free(sc->lcs);
@@ -478,7 +433,8 @@ static int analyse_range(scratch *sc, const syndic_batch *b, syndic_analysis *a,
         const syndic_cluster *cl = syndic_batch_cluster_at(b, i);
         syndic_story *st = &a->stories[i - a->first];
         st->cluster = (uint32_t)i;
-        int rc = analyse_story(sc, b, cl, a->text + pos, a->text_len + pos, st, a->copies + pos,
+        int rc = analyse_story(sc, b, cl, a->rec + pos, a->rec_len + pos, a->slot + pos, st,
+                               a->copies + pos,
                                items, item_count, item_cap);
         if (rc < 0) return rc;
         st->copies = (const syndic_copy *)(uintptr_t)pos;
@@ -594,37 +550,28 @@ done:
     return rc;
 }
 
-/* Each member's text, in copies order: borrowed from the batch's memory,
- * or read from its spool file into one buffer sized up front (the diffs
- * point into it, so it must not move). */
-static int load_texts(syndic_analysis *a, const syndic_batch *b, const syndic_textstore *ts,
-                      size_t members)
+/* Each member's record, in copies order, and its slot for the kept text:
+ * records are borrowed from the batch's memory, or read from its spool file
+ * into the slots (the record is unpacked before its kept text overwrites
+ * it). The slots are one buffer sized up front: the diffs point into it, so
+ * it must not move. */
+static int load_records(syndic_analysis *a, const syndic_batch *b, const syndic_textstore *ts,
+                        size_t members)
 {
-    a->text = syndic__reallocarray(NULL, members ? members : 1, sizeof *a->text);
-    a->text_len = syndic__reallocarray(NULL, members ? members : 1, sizeof *a->text_len);
-    if (!a->text || !a->text_len) return syndic__oom();
+    a->rec = syndic__reallocarray(NULL, members ? members : 1, sizeof *a->rec);
+    a->rec_len = syndic__reallocarray(NULL, members ? members : 1, sizeof *a->rec_len);
+    a->slot = syndic__reallocarray(NULL, members ? members : 1, sizeof *a->slot);
+    if (!a->rec || !a->rec_len || !a->slot) return syndic__oom();
     bool spooled = syndic__textstore_spooled(ts);
     size_t total = 0, pos = 0;
     for (size_t i = a->first; i < a->first + a->story_count; i++) {
         const syndic_cluster *cl = syndic_batch_cluster_at(b, i);
         for (uint32_t k = 0; k < cl->size; k++, pos++) {
             size_t len = syndic__textstore_len(ts, cl->members[k].doc);
-            a->text_len[pos] = (uint32_t)len;
+            a->rec_len[pos] = (uint32_t)len;
             total += len;
         }
     }
-    if (!spooled) {
-        pos = 0;
-        for (size_t i = a->first; i < a->first + a->story_count; i++) {
-            const syndic_cluster *cl = syndic_batch_cluster_at(b, i);
-            for (uint32_t k = 0; k < cl->size; k++, pos++)
-                a->text[pos] = syndic__textstore_peek(ts, cl->members[k].doc, NULL);
-        }
-        return SYNDIC_OK;
-    }
-    /* Spooled: each member's place in text_buf, then the reads in document
-     * (= file) order, all of them asked for first, so that texts not in the
-     * page cache come from the disk many at a time and in order. */
     uint64_t *by_doc = syndic__reallocarray(NULL, members, sizeof *by_doc);
     a->text_buf = syndic__malloc(total ? total : 1);
     if (!by_doc || !a->text_buf) {
@@ -636,17 +583,25 @@ static int load_texts(syndic_analysis *a, const syndic_batch *b, const syndic_te
     for (size_t i = a->first; i < a->first + a->story_count; i++) {
         const syndic_cluster *cl = syndic_batch_cluster_at(b, i);
         for (uint32_t k = 0; k < cl->size; k++, pos++) {
-            a->text[pos] = a->text_buf + at;
-            at += a->text_len[pos];
+            a->slot[pos] = a->text_buf + at;
+            at += a->rec_len[pos];
+            a->rec[pos] = spooled ? a->slot[pos] : syndic__textstore_peek(ts, cl->members[k].doc, NULL);
             by_doc[pos] = (uint64_t)cl->members[k].doc << 32 | pos;
         }
     }
+    if (!spooled) {
+        syndic__free(by_doc);
+        return SYNDIC_OK;
+    }
+    /* Spooled: the reads in document (= file) order, all of them asked for
+     * first, so that records not in the page cache come from the disk many
+     * at a time and in order. */
     int rc = syndic__sort_u64(by_doc, members);
     for (size_t m = 0; rc == SYNDIC_OK && m < members; m++)
         syndic__textstore_prefetch(ts, (size_t)(by_doc[m] >> 32));
     for (size_t m = 0; rc == SYNDIC_OK && m < members; m++) {
         size_t doc = (size_t)(by_doc[m] >> 32), at_pos = (uint32_t)by_doc[m];
-        rc = syndic__textstore_read(ts, doc, (char *)(uintptr_t)a->text[at_pos]);
+        rc = syndic__textstore_read(ts, doc, a->slot[at_pos]);
     }
     syndic__free(by_doc);
     return rc;
@@ -664,7 +619,7 @@ int syndic_analysis_new_range(syndic_analysis **out, const syndic_batch *b, size
     size_t n = syndic_batch_cluster_count(b);
     if (syndic_batch_doc_count(b) && !n)
         return syndic__error(SYNDIC_EINVAL, "the batch is not clustered");
-    const syndic_textstore *ts = syndic__batch_texts(b);
+    const syndic_textstore *ts = syndic__batch_records(b);
     if (syndic_batch_doc_count(b) && !ts)
         return syndic__error(SYNDIC_EINVAL, "the batch did not keep its texts");
     if (first > n || count > n - first)
@@ -682,7 +637,7 @@ int syndic_analysis_new_range(syndic_analysis **out, const syndic_batch *b, size
     a->stories = syndic__calloc(count ? count : 1, sizeof *a->stories);
     a->copies = syndic__calloc(members + 1, sizeof *a->copies);
     if (!a->stories || !a->copies) { rc = syndic__oom(); goto fail; }
-    if (members && (rc = load_texts(a, b, ts, members)) < 0) goto fail;
+    if (members && (rc = load_records(a, b, ts, members)) < 0) goto fail;
     unsigned workers = syndic_batch_threads(b);
     if (workers > 1 && count > 1) {
         if ((rc = analyse_threads(b, a, count, workers, &item_count, &item_cap)) < 0) goto fail;
@@ -713,8 +668,9 @@ void syndic_analysis_free(syndic_analysis *a)
     syndic__free(a->stories);
     syndic__free(a->copies);
     syndic__free(a->items);
-    syndic__free(a->text);
-    syndic__free(a->text_len);
+    syndic__free(a->rec);
+    syndic__free(a->rec_len);
+    syndic__free(a->slot);
     syndic__free(a->text_buf);
     syndic__free(a);
 }

@@ -33,7 +33,7 @@
  * worker are in flight (syndic_batch_add waits for one to come back), plus
  * the one being filled.
  */
-#include "internal.h"
+#include "digest.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -55,9 +55,13 @@ typedef struct chunk_doc {
     size_t title_off, title_len; /* in chunk.input; has_title */
     bool has_title;
     uint64_t salt;               /* of its outlet, for templates */
-    size_t kept_off, kept_len;   /* in chunk.kept (keep_texts) */
-    uint32_t shingles;
+    size_t rec_off, rec_len;     /* in chunk.records (b->records) */
+    size_t span_off, span_count; /* in chunk.spans (learning) */
+    uint32_t shingles, fp;
 } chunk_doc;
+
+/* A template key of a chunk's document, its line an offset in the input. */
+typedef struct chunk_span { uint64_t key; size_t off, len; } chunk_span;
 
 typedef struct sketch_chunk {
     syndic_job job;              /* first: the pool hands back &job */
@@ -67,14 +71,19 @@ typedef struct sketch_chunk {
     uint32_t *sigs;              /* chunk_docs * K values */
     syndic_numbers *numbers;
     title_words *titles;
-    syndic_buf kept;             /* kept texts, back to back */
+    syndic_buf records;          /* documents' records, back to back */
+    uint64_t normalized;         /* texts the worker normalized for it */
+    chunk_span *spans;           /* documents' template keys (learning) */
+    size_t span_count, span_cap;
     double seconds;              /* the worker's time on it */
 } sketch_chunk;
 
+/* What sketching a document needs beside the batch: one per thread. */
 typedef struct sketch_worker {
-    syndic_sketcher *sketcher;
+    syndic_digest digest;
     syndic_words title;
-    syndic_buf content;
+    syndic_key_span *spans;
+    size_t span_count, span_cap;
 } sketch_worker;
 
 typedef struct batch_threads {
@@ -93,7 +102,8 @@ typedef struct batch_threads {
 
 struct syndic_batch {
     syndic_params params;
-    syndic_sketcher *sketcher;
+    sketch_worker own;       /* the caller's thread's */
+    syndic_buf rec;          /* scratch: one record */
     syndic_arena strings;
     syndic_doc_info *docs;
     size_t doc_count, doc_cap;
@@ -101,11 +111,19 @@ struct syndic_batch {
     size_t sig_cap;          /* in documents */
     syndic_numbers *numbers; /* figures of each document */
     title_words *titles;     /* word hashes of each title (short texts) */
-    syndic_words title_scratch;
     const syndic_templates *templates; /* lines to drop, or NULL */
-    bool keep_texts;
-    syndic_textstore *texts; /* kept texts, when keep_texts */
-    syndic_buf content;      /* scratch: the text without template lines */
+    syndic_templates *learner; /* learning in this pass (owned), or NULL */
+    syndic_textstore *keys;  /* each document's template keys (learning) */
+    uint64_t *key_scratch;
+    size_t key_scratch_cap;
+    bool keep_texts;         /* records hold the raw text, for the analysis */
+    bool spool;              /* records go to a file in spool_dir */
+    char *spool_dir;
+    /* Each document's digest record (digest.c), when kept texts or
+     * learning need them after the pass; NULL otherwise. */
+    syndic_textstore *records;
+    syndic_arena text_cache; /* syndic_batch_text's kept texts */
+    const char **text_cached;
     uint8_t *active;         /* 1 when the document has words */
     size_t active_cap;
     /* Open-addressing set of document indices keyed by id (for duplicates). */
@@ -124,6 +142,8 @@ struct syndic_batch {
     /* Threads; NULL = sketch on the caller's thread. */
     batch_threads *thr;
     unsigned threads;
+    int status;              /* a failure that leaves the batch unusable */
+    char message[512];
     size_t chunk_docs, chunk_bytes; /* 0 = CHUNK_DOCS, CHUNK_BYTES */
 };
 
@@ -142,7 +162,6 @@ int syndic_batch_new(syndic_batch **out, const syndic_params *params)
     b->params = *params;
     int rc = syndic_params_resolve(&b->params);
     if (rc < 0) goto fail;
-    if ((rc = syndic_sketcher_new(&b->sketcher, &b->params)) < 0) goto fail;
     *out = b;
     return SYNDIC_OK;
 fail:
@@ -151,21 +170,27 @@ fail:
 }
 
 static void threads_free(batch_threads *t);
+static void worker_free(sketch_worker *w);
 
 void syndic_batch_free(syndic_batch *b)
 {
     if (!b) return;
     threads_free(b->thr);
-    syndic_sketcher_free(b->sketcher);
+    worker_free(&b->own);
+    syndic__buf_free(&b->rec);
+    syndic_templates_free(b->learner);
+    syndic__textstore_free(b->keys);
+    syndic__free(b->key_scratch);
+    syndic__free(b->spool_dir);
+    syndic__textstore_free(b->records);
+    syndic__arena_free(&b->text_cache);
+    syndic__free(b->text_cached);
     syndic__arena_free(&b->strings);
     syndic__free(b->docs);
     syndic__free(b->sigs);
     syndic__free(b->active);
     syndic__free(b->numbers);
     syndic__free(b->titles);
-    syndic__words_free(&b->title_scratch);
-    syndic__textstore_free(b->texts);
-    syndic__buf_free(&b->content);
     syndic__free(b->id_slots);
     syndic__free(b->outlet_slots);
     syndic__free(b->members);
@@ -173,20 +198,35 @@ void syndic_batch_free(syndic_batch *b)
     syndic__free(b);
 }
 
-/* Everything kept of one document's text: signature and shingle count,
- * figures, headline words, and (with `content`) the text without template
- * lines. The one definition for the caller's thread and the workers, so
- * that both give the same bytes. */
-static int sketch_one(syndic_sketcher *sk, syndic_words *title_scratch,
-                      const syndic_templates *templates, syndic_buf *content,
-                      const char *text, size_t len, uint64_t salt, const char *title,
-                      size_t title_len, uint32_t *sig, uint32_t *shingles,
-                      syndic_numbers *numbers, syndic_title_words *headline)
+static void worker_free(sketch_worker *w)
 {
-    int rc = syndic__sketcher_sketch_doc(sk, text, len, salt, templates, content, sig, shingles);
+    syndic__digest_free(&w->digest);
+    syndic__words_free(&w->title);
+    syndic__free(w->spans);
+}
+
+/* Everything kept of one document's text, from one digest (digest.c):
+ * signature and shingle count, figures, headline words; with `rec`, its
+ * record (appended: the raw text too when the batch keeps texts); with
+ * `spans`, its template keys (the worker's spans) for the learner. The one
+ * definition for the caller's thread and the workers, so that both give
+ * the same bytes. */
+static int sketch_one(const syndic_batch *b, sketch_worker *w, const char *text, size_t len,
+                      uint64_t salt, const char *title, size_t title_len, uint32_t *sig,
+                      uint32_t *shingles, uint32_t *fp, syndic_numbers *numbers,
+                      syndic_title_words *headline, syndic_buf *rec, bool spans)
+{
+    syndic_digest *d = &w->digest;
+    int rc = syndic__digest_text(d, text, len, salt, b->learner || b->templates);
     if (rc < 0) return rc;
-    syndic__sketcher_numbers(sk, numbers);
-    return syndic__title_fingerprint(title_scratch, title, title_len, headline);
+    if (b->templates) syndic__digest_drop(d, syndic__templates_test, (void *)(uintptr_t)b->templates);
+    if ((rc = syndic__digest_sketch(d, &b->params, sig, shingles, numbers)) < 0) return rc;
+    *fp = d->fingerprint;
+    if (rec && (rc = syndic__digest_pack(d, b->keep_texts, rec)) < 0) return rc;
+    w->span_count = 0;
+    if (spans && (rc = syndic__digest_key_spans(d, &w->spans, &w->span_count, &w->span_cap)) < 0)
+        return rc;
+    return syndic__title_fingerprint(&w->title, title, title_len, headline);
 }
 
 /* ---- threads ---- */
@@ -196,16 +236,13 @@ static void threads_free(batch_threads *t)
     if (!t) return;
     syndic__pool_free(t->pool); /* joins the workers first */
     if (t->worker)
-        for (unsigned i = 0; i < t->workers; i++) {
-            syndic_sketcher_free(t->worker[i].sketcher);
-            syndic__words_free(&t->worker[i].title);
-            syndic__buf_free(&t->worker[i].content);
-        }
+        for (unsigned i = 0; i < t->workers; i++) worker_free(&t->worker[i]);
     if (t->chunks)
         for (unsigned i = 0; i < 2 * t->workers + 1; i++) {
             sketch_chunk *c = &t->chunks[i];
             syndic__buf_free(&c->input);
-            syndic__buf_free(&c->kept);
+            syndic__buf_free(&c->records);
+            syndic__free(c->spans);
             syndic__free(c->docs);
             syndic__free(c->sigs);
             syndic__free(c->numbers);
@@ -226,26 +263,35 @@ static int sketch_chunk_run(void *ctx, unsigned worker, syndic_job *job)
     sketch_worker *w = &t->worker[worker];
     /* Fixed once the first document is added (before any chunk exists). */
     const syndic_batch *b = t->owner;
-    const syndic_templates *templates = b->templates;
-    const bool keep = b->keep_texts;
+    const bool keep = b->records != NULL, learn = b->learner != NULL;
     const size_t k = b->params.num_hashes;
     double t0 = now_seconds();
     int rc = SYNDIC_OK;
-    c->kept.len = 0;
+    uint64_t normalized = w->digest.normalizations;
+    c->records.len = 0;
+    c->span_count = 0;
     for (uint32_t i = 0; i < c->count; i++) {
         chunk_doc *d = &c->docs[i];
-        if ((rc = sketch_one(w->sketcher, &w->title, templates, keep ? &w->content : NULL,
-                             c->input.data + d->text_off, d->text_len, d->salt,
+        const char *text = c->input.data + d->text_off;
+        d->rec_off = c->records.len;
+        if ((rc = sketch_one(b, w, text, d->text_len, d->salt,
                              d->has_title ? c->input.data + d->title_off : NULL, d->title_len,
-                             c->sigs + i * k, &d->shingles, &c->numbers[i], &c->titles[i])) < 0)
+                             c->sigs + i * k, &d->shingles, &d->fp, &c->numbers[i],
+                             &c->titles[i], keep ? &c->records : NULL, learn)) < 0)
             break;
-        if (keep) {
-            d->kept_off = c->kept.len;
-            d->kept_len = w->content.len;
-            if ((rc = syndic__buf_append(&c->kept, w->content.data, w->content.len)) < 0) break;
-        }
+        d->rec_len = c->records.len - d->rec_off;
+        /* The spans point into the input: keep offsets (the input moves). */
+        if ((rc = syndic__grow(&c->spans, &c->span_cap, c->span_count + w->span_count,
+                               sizeof *c->spans)) < 0)
+            break;
+        d->span_off = c->span_count;
+        d->span_count = w->span_count;
+        for (size_t j = 0; j < w->span_count; j++)
+            c->spans[c->span_count++] = (chunk_span){
+                w->spans[j].key, (size_t)(w->spans[j].line - c->input.data), w->spans[j].len};
     }
     c->seconds = now_seconds() - t0;
+    c->normalized = w->digest.normalizations - normalized;
     return rc;
 }
 
@@ -260,6 +306,40 @@ static void fail_threads(batch_threads *t, int status, const char *what, uint32_
     t->status = status;
     snprintf(t->message, sizeof t->message, "%.300s (sketching document %lu, \"%.80s\")", what,
              (unsigned long)doc + 1, t->owner->docs[doc].id);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The in-order part of keeping document x, on the caller's thread: its
+ * record stored, and when learning, its template keys counted (in input
+ * order, so that the templates are the same for any number of threads) and
+ * listed for the decision after the last document. */
+static int keep_doc(syndic_batch *b, size_t x, const char *outlet, const char *rec,
+                    size_t rec_len, const syndic_key_span *spans, size_t nspans, uint32_t fp)
+{
+    int rc;
+    if (b->records && (rc = syndic__textstore_put(b->records, x, rec, rec_len)) < 0) return rc;
+    if (!b->learner) return SYNDIC_OK;
+    if ((rc = syndic__templates_count(b->learner, spans, nspans, fp, outlet, strlen(outlet))) < 0) {
+        /* The counts are half done: the batch cannot learn any more. */
+        b->status = rc;
+        snprintf(b->message, sizeof b->message, "%.400s (learning templates)", syndic_last_error());
+        return rc;
+    }
+    if ((rc = syndic__grow(&b->key_scratch, &b->key_scratch_cap, nspans ? nspans : 1,
+                           sizeof *b->key_scratch)) < 0)
+        return rc;
+    uint64_t *keys = b->key_scratch;
+    size_t n = 0;
+    for (size_t i = 0; i < nspans; i++) keys[i] = spans[i].key;
+    if (nspans > 1) qsort(keys, nspans, sizeof *keys, cmp_u64);
+    for (size_t i = 0; i < nspans; i++)
+        if (n == 0 || keys[i] != keys[n - 1]) keys[n++] = keys[i];
+    return syndic__textstore_put(b->keys, x, (const char *)keys, n * sizeof *keys);
 }
 
 /* On the caller's thread: copy a finished chunk's results into its
@@ -287,20 +367,24 @@ static void integrate(syndic_batch *b, sketch_chunk *c)
         b->docs[x].shingles = shingles;
         b->active[x] = shingles > 0;
         if (shingles == 0) b->stats.empty++;
-        if (b->keep_texts) {
-            int rc = syndic__textstore_put(b->texts, x, ok ? c->kept.data + d->kept_off : "",
-                                           ok ? d->kept_len : 0);
-            if (rc < 0) {
-                fail_threads(t, rc, syndic_last_error(), (uint32_t)x);
-                (void)syndic__textstore_put(b->texts, x, "", 0);
-            }
+        if (!ok || t->status < 0) continue;
+        size_t n = d->span_count;
+        int rc = syndic__grow(&b->own.spans, &b->own.span_cap, n ? n : 1, sizeof *b->own.spans);
+        for (size_t j = 0; rc == SYNDIC_OK && j < n; j++) {
+            const chunk_span *sp = &c->spans[d->span_off + j];
+            b->own.spans[j] = (syndic_key_span){sp->key, c->input.data + sp->off, sp->len};
         }
+        if (rc == SYNDIC_OK)
+            rc = keep_doc(b, x, b->docs[x].outlet, c->records.data + d->rec_off, d->rec_len,
+                          b->own.spans, n, d->fp);
+        if (rc < 0) fail_threads(t, rc, syndic_last_error(), (uint32_t)x);
     }
     b->stats.seconds_sketch += c->seconds;
+    b->stats.normalizations += c->normalized;
     c->count = 0;
     /* A huge document made the buffers grow: give the memory back. */
     if (c->input.cap > 2 * t->chunk_bytes) syndic__buf_free(&c->input);
-    if (c->kept.cap > 2 * t->chunk_bytes) syndic__buf_free(&c->kept);
+    if (c->records.cap > 4 * t->chunk_bytes) syndic__buf_free(&c->records);
     t->spare[t->spare_count++] = c;
 }
 
@@ -326,8 +410,6 @@ int syndic_batch_set_threads(syndic_batch *b, unsigned n)
     t->spare = syndic__calloc(nchunks, sizeof *t->spare);
     int rc = SYNDIC_OK;
     if (!t->worker || !t->chunks || !t->spare) { rc = syndic__oom(); goto fail; }
-    for (unsigned i = 0; i < n; i++)
-        if ((rc = syndic_sketcher_new(&t->worker[i].sketcher, &b->params)) < 0) goto fail;
     for (size_t i = 0; i < nchunks; i++) {
         sketch_chunk *c = &t->chunks[i];
         c->docs = syndic__reallocarray(NULL, t->chunk_docs, sizeof *c->docs);
@@ -370,8 +452,11 @@ int syndic_batch_flush(syndic_batch *b)
         while ((job = syndic__pool_wait_oldest(t->pool))) integrate(b, (sketch_chunk *)job);
         if (t->status < 0) return threads_error(t);
     }
-    /* Spooled texts: what is buffered goes to the file, for the readers. */
-    return b->keep_texts ? syndic__textstore_seal(b->texts) : SYNDIC_OK;
+    if (b->status < 0) return syndic__error(b->status, "%s", b->message);
+    /* Spooled records: what is buffered goes to the file, for the readers. */
+    int rc = b->records ? syndic__textstore_seal(b->records) : SYNDIC_OK;
+    if (rc == SYNDIC_OK && b->keys) rc = syndic__textstore_seal(b->keys);
+    return rc;
 }
 
 /* Accessors that read what the workers compute wait for them first. */
@@ -408,8 +493,9 @@ static int queue_doc(syndic_batch *b, uint32_t n, const char *text, size_t text_
         c->input.len = before;
         return rc;
     }
-    c->docs[c->count++] = (chunk_doc){before, text_len, before + text_len, title_len,
-                                      title != NULL, salt, 0, 0, 0};
+    c->docs[c->count++] = (chunk_doc){.text_off = before, .text_len = text_len,
+                                      .title_off = before + text_len, .title_len = title_len,
+                                      .has_title = title != NULL, .salt = salt};
     return SYNDIC_OK;
 }
 
@@ -451,48 +537,133 @@ int syndic_batch_use_templates(syndic_batch *b, const syndic_templates *t)
 {
     if (b->doc_count)
         return syndic__error(SYNDIC_EINVAL, "templates must be set before documents are added");
+    syndic_templates_free(b->learner);
+    b->learner = NULL;
     /* An unfinished or empty learner has nothing to drop. */
     b->templates = t && syndic_templates_count(t) ? t : NULL;
     return SYNDIC_OK;
 }
 
-static int keep_texts_in(syndic_batch *b, bool keep, const char *spool_dir)
+int syndic_batch_learn_templates(syndic_batch *b, unsigned min_docs)
+{
+    if (b->doc_count)
+        return syndic__error(SYNDIC_EINVAL, "templates must be set before documents are added");
+    syndic_templates *t = NULL;
+    if (min_docs) {
+        int rc = syndic_templates_new(&t, &b->params, min_docs);
+        if (rc < 0) return rc;
+    }
+    syndic_templates_free(b->learner);
+    b->learner = t;
+    b->templates = NULL;
+    return SYNDIC_OK;
+}
+
+const syndic_templates *syndic_batch_templates(const syndic_batch *b)
+{
+    return b->learner ? (b->clustered ? b->learner : NULL) : b->templates;
+}
+
+/* Where records go: memory, or a file in spool_dir ("" = $TMPDIR or /tmp).
+ * The store is made here, so that a bad directory is reported now. */
+static int set_records(syndic_batch *b, bool keep, bool spool, const char *dir)
 {
     if (b->doc_count)
         return syndic__error(SYNDIC_EINVAL, "keep_texts must be set before documents are added");
+    char *copy = NULL;
     syndic_textstore *store = NULL;
-    if (keep) {
-        int rc = syndic__textstore_new(&store, spool_dir);
-        if (rc < 0) return rc;
+    if (spool && !(copy = syndic__strndup(dir ? dir : "", dir ? strlen(dir) : 0)))
+        return syndic__oom();
+    int rc = syndic__textstore_new(&store, spool ? copy : NULL);
+    if (rc < 0) {
+        syndic__free(copy);
+        return rc;
     }
-    syndic__textstore_free(b->texts);
-    b->texts = store;
+    syndic__textstore_free(b->records);
+    syndic__free(b->spool_dir);
+    b->records = store;
+    b->spool = spool;
+    b->spool_dir = copy;
     b->keep_texts = keep;
     return SYNDIC_OK;
 }
 
 int syndic_batch_keep_texts(syndic_batch *b, int keep)
 {
-    return keep_texts_in(b, keep != 0, NULL);
+    if (!keep) {
+        if (b->doc_count)
+            return syndic__error(SYNDIC_EINVAL, "keep_texts must be set before documents are added");
+        syndic__textstore_free(b->records);
+        b->records = NULL;
+        b->keep_texts = false;
+        return SYNDIC_OK;
+    }
+    return set_records(b, true, b->spool, b->spool_dir);
 }
 
 int syndic_batch_spool_texts(syndic_batch *b, const char *dir)
 {
-    return keep_texts_in(b, true, dir ? dir : "");
+    return set_records(b, true, true, dir ? dir : "");
 }
 
+int syndic_batch_set_spool(syndic_batch *b, const char *dir)
+{
+    return set_records(b, b->keep_texts, true, dir ? dir : "");
+}
+
+/* The stores the settings ask for, before the first document: records for
+ * learning (where set_records said, else memory) and each document's keys. */
+static int open_stores(syndic_batch *b)
+{
+    if (!b->learner) return SYNDIC_OK;
+    const char *dir = b->spool ? b->spool_dir : NULL;
+    int rc;
+    if (!b->records && (rc = syndic__textstore_new(&b->records, dir)) < 0) return rc;
+    if (!b->keys && (rc = syndic__textstore_new(&b->keys, dir)) < 0) return rc;
+    return SYNDIC_OK;
+}
+
+/* Kept text i: materialized from its record the first time it is asked
+ * for (texts in memory only). */
 const char *syndic_batch_text(const syndic_batch *b, size_t i, size_t *len)
 {
-    if (!b->keep_texts || i >= b->doc_count) return NULL;
+    if (!b->keep_texts || i >= b->doc_count || syndic__textstore_spooled(b->records)) return NULL;
+    if (b->learner && !b->clustered) return NULL; /* the templates are not known yet */
     settle(b);
-    return syndic__textstore_peek(b->texts, i, len);
+    syndic_batch *m = (syndic_batch *)(uintptr_t)b; /* a cache, invisible to the caller */
+    if (!m->text_cached) {
+        m->text_cached = syndic__calloc(b->doc_count, sizeof *m->text_cached);
+        if (!m->text_cached) return NULL;
+    }
+    if (!m->text_cached[i]) {
+        size_t rlen;
+        const char *rec = syndic__textstore_peek(b->records, i, &rlen);
+        syndic_digest d = {0};
+        syndic_buf content = {0};
+        int rc = syndic__digest_unpack(&d, rec, rlen);
+        if (rc == SYNDIC_OK && b->templates) 
+            syndic__digest_drop(&d, syndic__templates_test, (void *)(uintptr_t)b->templates);
+        if (rc == SYNDIC_OK) rc = syndic__digest_content(&d, &content);
+        if (rc == SYNDIC_OK)
+            m->text_cached[i] = syndic__arena_strndup(&m->text_cache, content.data, content.len);
+        syndic__digest_free(&d);
+        syndic__buf_free(&content);
+        if (!m->text_cached[i]) return NULL;
+    }
+    if (len) *len = strlen(m->text_cached[i]);
+    return m->text_cached[i];
 }
 
-const syndic_textstore *syndic__batch_texts(const syndic_batch *b)
+const syndic_textstore *syndic__batch_records(const syndic_batch *b)
 {
     if (!b->keep_texts) return NULL;
     settle(b);
-    return b->texts;
+    return b->records;
+}
+
+const syndic_templates *syndic__batch_drop_set(const syndic_batch *b)
+{
+    return b->templates;
 }
 
 static uint64_t id_hash(const char *s, size_t len) { return XXH3_64bits(s, len); }
@@ -566,6 +737,7 @@ int syndic_batch_add(syndic_batch *b, const syndic_doc *doc)
     if (b->clustered)
         return syndic__error(SYNDIC_EINVAL, "documents cannot be added after clustering");
     if (b->thr && b->thr->status < 0) return threads_error(b->thr);
+    if (b->status < 0) return syndic__error(b->status, "%s", b->message);
     if (!doc || !doc->id || !doc->text)
         return syndic__error(SYNDIC_EINVAL, "a document needs an id and a text");
     if (b->doc_count >= UINT32_MAX - 1)
@@ -575,6 +747,7 @@ int syndic_batch_add(syndic_batch *b, const syndic_doc *doc)
     if (id_len == 0)
         return syndic__error(SYNDIC_EINVAL, "a document id must not be empty");
     int rc;
+    if (!b->doc_count && (rc = open_stores(b)) < 0) return rc;
     if ((b->doc_count + 1) * 2 > b->id_slot_count && (rc = id_rehash(b)) < 0) return rc;
     bool found;
     size_t slot = id_slot(b, doc->id, id_len, &found);
@@ -602,21 +775,19 @@ int syndic_batch_add(syndic_batch *b, const syndic_doc *doc)
     }
     syndic_doc_info *info = &b->docs[n];
     memset(info, 0, sizeof *info);
-    uint32_t shingles = 0;
+    uint32_t shingles = 0, fp = 0;
     size_t outlet_len = measure(doc->outlet, doc->outlet_len);
     size_t title_len = measure(doc->title, doc->title_len);
-    uint64_t salt = b->templates ? syndic__outlet_salt(doc->outlet, outlet_len) : 0;
+    uint64_t salt = b->templates || b->learner ? syndic__outlet_salt(doc->outlet, outlet_len) : 0;
     if (!b->thr) { /* sketch here; with threads, a worker does (queue_doc) */
         double t0 = now_seconds();
-        if ((rc = sketch_one(b->sketcher, &b->title_scratch, b->templates,
-                             b->keep_texts ? &b->content : NULL, doc->text, text_len, salt,
-                             doc->title, title_len, b->sigs + n * k, &shingles,
-                             &b->numbers[n], &b->titles[n])) < 0)
-            return rc;
-        if (b->keep_texts &&
-            (rc = syndic__textstore_put(b->texts, n, b->content.data, b->content.len)) < 0)
+        b->rec.len = 0;
+        if ((rc = sketch_one(b, &b->own, doc->text, text_len, salt, doc->title, title_len,
+                             b->sigs + n * k, &shingles, &fp, &b->numbers[n], &b->titles[n],
+                             b->records ? &b->rec : NULL, b->learner != NULL)) < 0)
             return rc;
         b->stats.seconds_sketch += now_seconds() - t0;
+        b->stats.normalizations++;
     }
     const char *fields[5] = {doc->id, doc->outlet, doc->date, doc->title, doc->url};
     size_t lens[5] = {id_len, outlet_len, measure(doc->date, doc->date_len), title_len,
@@ -628,9 +799,13 @@ int syndic_batch_add(syndic_batch *b, const syndic_doc *doc)
                                                    fields[i] ? lens[i] : 0);
         if (!copies[i]) return syndic__oom();
     }
-    /* The last step that can fail: nothing of the document is kept before. */
+    /* The last step that can fail: nothing of the document is kept before
+     * (but the learner's counts, when they fail half done: see keep_doc). */
     if (b->thr && (rc = queue_doc(b, (uint32_t)n, doc->text, text_len, salt, doc->title,
                                   title_len)) < 0)
+        return rc;
+    if (!b->thr && (rc = keep_doc(b, n, copies[1], b->rec.data, b->rec.len, b->own.spans,
+                                  b->own.span_count, fp)) < 0)
         return rc;
     info->id = copies[0];
     info->outlet = copies[1];
@@ -916,11 +1091,150 @@ static uint32_t find(uint32_t *parent, uint32_t x)
     return x;
 }
 
+/* ---- templates learned in the pass ----
+ *
+ * The learner counted every document's short lines as they came (keep_doc);
+ * after the last one it decides which lines are templates, and every
+ * document with such a line is sketched again from its record (digest.c):
+ * its words without those lines, shingled and sketched, with no text read
+ * or normalized again. Deciding after the last document makes the result
+ * independent of the input order, as the batch promises. Jobs of
+ * consecutive documents run on the batch's threads; each writes only its
+ * own documents' slots. */
+#define RESKETCH_DOCS 256
+
+typedef struct resketch_job {
+    syndic_job job;   /* first: the pool hands back &job */
+    const uint32_t *docs;
+    size_t count;
+} resketch_job;
+
+typedef struct resketch_ctx {
+    syndic_batch *b;
+    sketch_worker *worker; /* one per thread */
+    syndic_buf *buf;
+} resketch_ctx;
+
+static int resketch_range(syndic_batch *b, sketch_worker *w, syndic_buf *buf,
+                          const uint32_t *docs, size_t count)
+{
+    const size_t k = b->params.num_hashes;
+    int rc = SYNDIC_OK;
+    for (size_t i = 0; i < count && rc == SYNDIC_OK; i++) {
+        size_t x = docs[i], len = syndic__textstore_len(b->records, x);
+        buf->len = 0;
+        if ((rc = syndic__grow(&buf->data, &buf->cap, len + 1, 1)) < 0) break;
+        if ((rc = syndic__textstore_read(b->records, x, buf->data)) < 0) break;
+        if ((rc = syndic__digest_unpack(&w->digest, buf->data, len)) < 0) break;
+        syndic__digest_drop(&w->digest, syndic__templates_test, (void *)(uintptr_t)b->templates);
+        uint32_t shingles;
+        if ((rc = syndic__digest_sketch(&w->digest, &b->params, b->sigs + x * k, &shingles,
+                                        &b->numbers[x])) < 0)
+            break;
+        b->docs[x].shingles = shingles;
+        b->active[x] = shingles > 0;
+    }
+    return rc;
+}
+
+static int resketch_job_run(void *ctx, unsigned worker, syndic_job *job)
+{
+    resketch_ctx *r = ctx;
+    resketch_job *j = (resketch_job *)job;
+    return resketch_range(r->b, &r->worker[worker], &r->buf[worker], j->docs, j->count);
+}
+
+static int resketch(syndic_batch *b, const uint32_t *docs, size_t count)
+{
+    unsigned workers = syndic_batch_threads(b);
+    syndic_buf one = {0};
+    if (workers == 1 || count <= RESKETCH_DOCS) {
+        int rc = resketch_range(b, &b->own, &one, docs, count);
+        syndic__buf_free(&one);
+        return rc;
+    }
+    resketch_ctx r = {b, syndic__calloc(workers, sizeof *r.worker),
+                      syndic__calloc(workers, sizeof *r.buf)};
+    const size_t njobs = 2 * (size_t)workers;
+    resketch_job *jobs = syndic__calloc(njobs, sizeof *jobs);
+    syndic_pool *pool = NULL;
+    int rc = SYNDIC_OK;
+    char message[sizeof jobs->job.message] = "";
+    if (!r.worker || !r.buf || !jobs) { rc = syndic__oom(); goto out; }
+    if ((rc = syndic__pool_new(&pool, workers, resketch_job_run, &r)) < 0) goto out;
+    size_t next = 0, submitted = 0;
+    for (;;) {
+        while (rc == SYNDIC_OK && next < count && syndic__pool_in_flight(pool) < njobs) {
+            resketch_job *j = &jobs[submitted++ % njobs];
+            j->docs = docs + next;
+            j->count = count - next < RESKETCH_DOCS ? count - next : RESKETCH_DOCS;
+            next += j->count;
+            syndic__pool_submit(pool, &j->job);
+        }
+        resketch_job *j = (resketch_job *)syndic__pool_wait_oldest(pool);
+        if (!j) break;
+        if (j->job.status < 0 && rc == SYNDIC_OK) {
+            rc = j->job.status;
+            snprintf(message, sizeof message, "%s", j->job.message);
+        }
+    }
+out:
+    syndic__pool_free(pool);
+    if (r.worker)
+        for (unsigned i = 0; i < workers; i++) worker_free(&r.worker[i]);
+    if (r.buf)
+        for (unsigned i = 0; i < workers; i++) syndic__buf_free(&r.buf[i]);
+    syndic__free(r.worker);
+    syndic__free(r.buf);
+    syndic__free(jobs);
+    if (rc < 0 && message[0]) return syndic__error(rc, "%s", message);
+    return rc;
+}
+
+static int apply_templates(syndic_batch *b)
+{
+    double t0 = now_seconds();
+    int rc = syndic_templates_finish(b->learner);
+    if (rc < 0) return rc;
+    b->templates = syndic_templates_count(b->learner) ? b->learner : NULL;
+    uint32_t *todo = NULL;
+    size_t ntodo = 0, cap = 0;
+    uint64_t *keys = NULL;
+    size_t key_cap = 0;
+    for (size_t x = 0; b->templates && x < b->doc_count; x++) {
+        size_t n = syndic__textstore_len(b->keys, x) / sizeof *keys;
+        if (!n) continue;
+        if ((rc = syndic__grow(&keys, &key_cap, n, sizeof *keys)) < 0) goto out;
+        if ((rc = syndic__textstore_read(b->keys, x, (char *)keys)) < 0) goto out;
+        bool hit = false;
+        for (size_t i = 0; i < n && !hit; i++) hit = syndic__templates_has(b->templates, keys[i]);
+        if (!hit) continue;
+        if ((rc = syndic__grow(&todo, &cap, ntodo + 1, sizeof *todo)) < 0) goto out;
+        todo[ntodo++] = (uint32_t)x;
+    }
+    if (ntodo && (rc = resketch(b, todo, ntodo)) < 0) goto out;
+    b->stats.resketched = ntodo;
+    b->stats.empty = 0;
+    for (size_t x = 0; x < b->doc_count; x++) b->stats.empty += !b->active[x];
+out:
+    if (rc == SYNDIC_OK) { /* each document's keys are no longer needed */
+        syndic__textstore_free(b->keys);
+        b->keys = NULL;
+    }
+    syndic__free(todo);
+    syndic__free(keys);
+    b->stats.seconds_templates = now_seconds() - t0;
+    return rc;
+}
+
 int syndic_batch_cluster(syndic_batch *b)
 {
     if (b->clustered) return syndic__error(SYNDIC_EINVAL, "the batch is already clustered");
     int rc = syndic_batch_flush(b);
     if (rc < 0) return rc;
+    if (b->learner && b->keys && (rc = apply_templates(b)) < 0) return rc;
+    b->stats.normalizations_per_doc =
+        b->doc_count ? (double)b->stats.normalizations / (double)b->doc_count : 0.0;
     const uint32_t n = (uint32_t)b->doc_count;
     const unsigned k = b->params.num_hashes;
     const syndic_params *p = &b->params;

@@ -92,8 +92,8 @@
  * a copy older than the window's reach finds nothing and starts a story.
  */
 #define _DEFAULT_SOURCE /* flock */
+#include "digest.h"
 #include "ingest_index.h"
-#include "internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -114,7 +114,6 @@
 #define STATE_MAGIC "SYNDICST"
 #define STATE_FORMAT 2
 #define MAX_ID_KEY 400        /* longest id kept whole in a story record */
-#define MAX_TEMPLATE_WORDS 40 /* as templates.c */
 #define MAX_BANDS 1024
 
 typedef struct header {
@@ -184,9 +183,8 @@ struct syndic_state_prep {
     uint64_t *line_keys;   /* its short lines' keys, in line order */
     uint8_t *line_tpl;     /* ... each a template when sketched? */
     size_t line_key_count, line_key_cap, line_tpl_cap;
-    syndic_words words, title_scratch;
-    uint64_t *hashes;
-    size_t hash_count, hash_cap;
+    syndic_digest digest;  /* the text, normalized once (digest.c) */
+    syndic_words title_scratch;
     syndic_tset *tset;     /* during a sketch */
     bool failed;
 };
@@ -336,9 +334,8 @@ void syndic_state_prep_free(syndic_state_prep *p)
     syndic__free(p->keys);
     syndic__free(p->line_keys);
     syndic__free(p->line_tpl);
-    syndic__words_free(&p->words);
+    syndic__digest_free(&p->digest);
     syndic__words_free(&p->title_scratch);
-    syndic__free(p->hashes);
     syndic__free(p);
 }
 
@@ -785,53 +782,41 @@ static int evict(syndic_state *s)
 
 static size_t measure(const char *s, size_t len) { return s && len == 0 ? strlen(s) : len; }
 
-/* Line filter: drop the lines that are templates now; remember every short
- * line's keys (and whether each was a template) for counting and for the
- * writer's check that the templates it sees agree. */
-static bool prep_line(void *ctx, const syndic_line *line)
+/* Template test for a digest's lines: a key is dropped when it is a
+ * template now; every short line's keys are remembered with their status,
+ * for counting and for the writer's check that the templates it sees
+ * agree. */
+static bool prep_key(void *ctx, uint64_t key)
 {
     syndic_state_prep *p = ctx;
-    if (p->failed || line->words > MAX_TEMPLATE_WORDS) return true;
-    bool keep = true;
-    for (int i = 0; i < LINE_KEYS; i++) {
-        uint64_t key = line->keys[i];
-        if (!key) continue;
-        if (syndic__grow(&p->line_keys, &p->line_key_cap, p->line_key_count + 1,
-                         sizeof *p->line_keys) < 0 ||
-            syndic__grow(&p->line_tpl, &p->line_tpl_cap, p->line_key_count + 1,
-                         sizeof *p->line_tpl) < 0) {
-            p->failed = true;
-            return true;
-        }
-        bool tpl = syndic__tset_has(p->tset, key);
-        p->line_keys[p->line_key_count] = key;
-        p->line_tpl[p->line_key_count++] = tpl;
-        if (tpl) keep = false;
+    if (p->failed) return false;
+    if (syndic__grow(&p->line_keys, &p->line_key_cap, p->line_key_count + 1,
+                     sizeof *p->line_keys) < 0 ||
+        syndic__grow(&p->line_tpl, &p->line_tpl_cap, p->line_key_count + 1,
+                     sizeof *p->line_tpl) < 0) {
+        p->failed = true;
+        return false;
     }
-    return keep;
+    bool tpl = syndic__tset_has(p->tset, key);
+    p->line_keys[p->line_key_count] = key;
+    p->line_tpl[p->line_key_count++] = tpl;
+    return tpl;
 }
 
-/* Normalize (dropping template lines), shingle, sketch, band keys. */
+/* Drop the lines that are templates now, then shingle, sketch and band
+ * keys: from the digest, so a second call (templates changed) normalizes
+ * nothing again. */
 static int sketch(syndic_state *s, syndic_state_prep *p)
 {
     const syndic_params *par = &s->params;
-    int rc;
     p->line_key_count = 0;
     p->failed = false;
     p->tset = &s->tset;
     p->gen = syndic__tset_gen(&s->tset);
-    if (s->opts.template_docs)
-        rc = syndic__normalize_lines(&p->words, p->f[5], p->lens[5], p->salt, prep_line, p, NULL);
-    else
-        rc = syndic__normalize(&p->words, p->f[5], p->lens[5]);
-    if (rc < 0) return rc;
+    syndic__digest_drop(&p->digest, s->opts.template_docs ? prep_key : NULL, p);
     if (p->failed) return syndic__oom();
-    if ((rc = syndic__shingle(&p->hashes, &p->hash_count, &p->hash_cap, &p->words,
-                              par->shingle_words, par->seed)) < 0)
-        return rc;
-    syndic_sketch_hashes(par, p->hashes, p->hash_count, p->sig);
-    p->shingles = p->hash_count > UINT32_MAX ? UINT32_MAX : (uint32_t)p->hash_count;
-    syndic__numbers_extract(&p->numbers, &p->words, par->seed);
+    int rc = syndic__digest_sketch(&p->digest, par, p->sig, &p->shingles, &p->numbers);
+    if (rc < 0) return rc;
     for (unsigned b = 0; b < par->bands; b++)
         p->keys[b] = syndic__band_key(p->sig, b, par->rows, par->seed);
     return SYNDIC_OK;
@@ -874,9 +859,12 @@ int syndic_state_prepare(syndic_state *s, syndic_state_prep *p, const syndic_doc
     p->has_time = p->lens[2] && syndic_date_parse(&p->time, p->f[2], p->lens[2]) == SYNDIC_OK;
     if (!p->has_time) p->time = 0;
     p->salt = syndic__outlet_salt(p->f[1], p->lens[1]);
-    p->fp = s->opts.template_docs ? syndic__text_fingerprint(p->f[5], p->lens[5]) : 0;
-    int rc = syndic__title_fingerprint(&p->title_scratch, p->f[3], p->lens[3], &p->title);
+    int rc = syndic__digest_text(&p->digest, p->f[5], p->lens[5], p->salt,
+                                 s->opts.template_docs != 0);
     if (rc < 0) return rc;
+    p->fp = s->opts.template_docs ? p->digest.fingerprint : 0;
+    if ((rc = syndic__title_fingerprint(&p->title_scratch, p->f[3], p->lens[3], &p->title)) < 0)
+        return rc;
     if ((rc = sketch(s, p)) < 0) return rc;
     p->ok = true;
     return SYNDIC_OK;

@@ -81,14 +81,6 @@ void syndic__numbers_extract(syndic_numbers *out, const syndic_words *w, uint64_
 /* Share of the numbers of the text with fewer that the other also has;
  * 1.0 when that text has none. */
 double syndic__numbers_agreement(const syndic_numbers *a, const syndic_numbers *b);
-/* Sketch a document's text, dropping its outlet's template lines (salt from
- * syndic__outlet_salt) when templates is not NULL, and copying the kept raw
- * text to content when that is not NULL. */
-int syndic__sketcher_sketch_doc(syndic_sketcher *s, const char *text, size_t len,
-                                uint64_t salt, const syndic_templates *templates,
-                                syndic_buf *content, uint32_t *signature, uint32_t *shingles);
-/* Fingerprint of the text last given to syndic_sketcher_sketch(). */
-void syndic__sketcher_numbers(const syndic_sketcher *s, syndic_numbers *out);
 
 /* ---- evidence.c: the verification of one candidate pair (batch and ingest).
  * A document as verification sees it; every pointer is borrowed. */
@@ -119,29 +111,19 @@ double syndic__containment(double j, uint32_t na, uint32_t nb);
 syndic_verdict syndic__verify(const syndic_params *p, const syndic_evdoc *x,
                               const syndic_evdoc *y, uint32_t *same);
 
-/* ---- templates.c */
-/* A line of a text as the template learner sees it. keys[] identify it
- * (0 = no such key): [0] the exact normalized line; [1] its shape, for date
- * lines (figures, month and weekday names replaced by placeholders); [2] its
- * lead-in, for "Read more: ..." style lines (the words before a colon). */
+/* ---- templates.c: counting lines and deciding which are templates (the
+ * keys come from digest.c). A line has up to LINE_KEYS keys (0 = none): [0]
+ * the exact normalized line; [1] its shape, for date lines (figures, month
+ * and weekday names replaced by placeholders); [2] its lead-in, for "Read
+ * more: ..." style lines (the words before a colon). */
 #define LINE_KEYS 3
-typedef struct syndic_line {
-    uint64_t keys[LINE_KEYS];
-    size_t words;
-    const char *raw;
-    size_t raw_len;
-} syndic_line;
-/* Called for each line with words: return false to drop it. */
-typedef bool (*syndic__line_filter)(void *ctx, const syndic_line *line);
-/* Normalizes text a line at a time; keys are XXH3 of a line's normalized
- * words seeded with `salt` (odd, never 0). With `content`, the raw lines kept
- * (with their newlines) are copied there. */
-int syndic__normalize_lines(syndic_words *w, const char *text, size_t len, uint64_t salt,
-                            syndic__line_filter keep, void *ctx, syndic_buf *content);
+/* A key with the raw line it came from (an example for the listing). */
+typedef struct syndic_key_span { uint64_t key; const char *line; size_t len; } syndic_key_span;
 uint64_t syndic__outlet_salt(const char *outlet, size_t len);
-/* A document's content fingerprint for the template rule: the hash of its
- * longest raw line (re-sends of one story share it). */
-uint32_t syndic__text_fingerprint(const char *text, size_t len);
+/* Counts one document's keys (spans in line order, each key with its line;
+ * a key repeated within the document counts once), as observe does. */
+int syndic__templates_count(syndic_templates *t, const syndic_key_span *spans, size_t count,
+                            uint32_t fingerprint, const char *outlet, size_t outlet_len);
 bool syndic__templates_has(const syndic_templates *t, uint64_t key);
 
 /* ---- lsh.c */
@@ -228,8 +210,11 @@ int syndic__textstore_read(const syndic_textstore *s, size_t i, char *dst);
 /* Spooled: starts reading text i from the disk in the background. */
 void syndic__textstore_prefetch(const syndic_textstore *s, size_t i);
 
-/* The batch's kept texts (NULL when not kept), every queued document sketched. */
-const syndic_textstore *syndic__batch_texts(const syndic_batch *b);
+/* The batch's per-document records with their raw texts (digest.c; NULL
+ * when texts are not kept), every queued document sketched; and the
+ * template lines its documents drop (NULL: none). */
+const syndic_textstore *syndic__batch_records(const syndic_batch *b);
+const syndic_templates *syndic__batch_drop_set(const syndic_batch *b);
 
 /* ---- seen.c: a growing blocked Bloom filter of 64-bit keys (hashes). */
 typedef struct syndic_seen syndic_seen;

@@ -26,7 +26,7 @@
  * An empty set gives all UINT32_MAX; callers must not compare it (a text with
  * no words is a singleton that never matches).
  */
-#include "internal.h"
+#include "digest.h"
 
 #include <string.h>
 
@@ -85,13 +85,12 @@ double syndic_signature_jaccard(const uint32_t *a, const uint32_t *b,
     return num_hashes ? (double)same / num_hashes : 0.0;
 }
 
+/* The public sketcher is a user of the per-document core (digest.c). */
 struct syndic_sketcher {
     syndic_params params;
-    syndic_words words;
+    syndic_digest digest;
     uint64_t *hashes;
     size_t hash_count, hash_cap;
-    uint64_t *table;          /* syndic__shingle_bag's scratch */
-    size_t table_cap;
 };
 
 int syndic_sketcher_new(syndic_sketcher **out, const syndic_params *params)
@@ -110,29 +109,28 @@ int syndic_sketcher_new(syndic_sketcher **out, const syndic_params *params)
 void syndic_sketcher_free(syndic_sketcher *s)
 {
     if (!s) return;
-    syndic__words_free(&s->words);
+    syndic__digest_free(&s->digest);
     syndic__free(s->hashes);
-    syndic__free(s->table);
     syndic__free(s);
 }
 
 int syndic_sketcher_normalize(syndic_sketcher *s, const char *text, size_t len,
                               const char **out, size_t *out_len, size_t *words)
 {
-    int rc = syndic__normalize(&s->words, text, len);
+    int rc = syndic__digest_text(&s->digest, text, len, 0, false);
     if (rc < 0) return rc;
-    *out = s->words.text;
-    *out_len = s->words.len;
-    if (words) *words = s->words.count;
+    *out = s->digest.words.text;
+    *out_len = s->digest.words.len;
+    if (words) *words = s->digest.words.count;
     return SYNDIC_OK;
 }
 
 int syndic_sketcher_shingles(syndic_sketcher *s, const char *text, size_t len,
                              const uint64_t **hashes, size_t *count)
 {
-    int rc = syndic__normalize(&s->words, text, len);
+    int rc = syndic__digest_text(&s->digest, text, len, 0, false);
     if (rc < 0) return rc;
-    rc = syndic__shingle(&s->hashes, &s->hash_count, &s->hash_cap, &s->words,
+    rc = syndic__shingle(&s->hashes, &s->hash_count, &s->hash_cap, &s->digest.words,
                          s->params.shingle_words, s->params.seed);
     if (rc < 0) return rc;
     *hashes = s->hashes;
@@ -143,45 +141,8 @@ int syndic_sketcher_shingles(syndic_sketcher *s, const char *text, size_t len,
 int syndic_sketcher_sketch(syndic_sketcher *s, const char *text, size_t len,
                            uint32_t *signature, uint32_t *shingles)
 {
-    const uint64_t *h;
-    size_t n;
-    int rc = syndic_sketcher_shingles(s, text, len, &h, &n);
+    syndic_numbers numbers;
+    int rc = syndic__digest_text(&s->digest, text, len, 0, false);
     if (rc < 0) return rc;
-    syndic_sketch_hashes(&s->params, h, n, signature);
-    *shingles = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
-    return SYNDIC_OK;
-}
-
-void syndic__sketcher_numbers(const syndic_sketcher *s, syndic_numbers *out)
-{
-    syndic__numbers_extract(out, &s->words, s->params.seed);
-}
-
-static bool not_template(void *ctx, const syndic_line *line)
-{
-    for (int k = 0; k < LINE_KEYS; k++)
-        if (line->keys[k] && syndic__templates_has(ctx, line->keys[k])) return false;
-    return true;
-}
-
-int syndic__sketcher_sketch_doc(syndic_sketcher *s, const char *text, size_t len,
-                                uint64_t salt, const syndic_templates *templates,
-                                syndic_buf *content, uint32_t *signature, uint32_t *shingles)
-{
-    int rc;
-    if (templates || content)
-        rc = syndic__normalize_lines(&s->words, text, len, salt,
-                                     templates ? not_template : NULL,
-                                     (void *)(uintptr_t)templates, content);
-    else
-        rc = syndic__normalize(&s->words, text, len);
-    if (rc < 0) return rc;
-    size_t distinct;
-    rc = syndic__shingle_bag(&s->hashes, &s->hash_count, &s->hash_cap, &s->words,
-                             s->params.shingle_words, s->params.seed, &s->table,
-                             &s->table_cap, &distinct);
-    if (rc < 0) return rc;
-    syndic_sketch_hashes(&s->params, s->hashes, s->hash_count, signature);
-    *shingles = distinct > UINT32_MAX ? UINT32_MAX : (uint32_t)distinct;
-    return SYNDIC_OK;
+    return syndic__digest_sketch(&s->digest, &s->params, signature, shingles, &numbers);
 }
