@@ -34,6 +34,7 @@
  * the one being filled.
  */
 #include "digest.h"
+#include "ingest_index.h" /* syndic_tset */
 
 #include <math.h>
 #include <stdio.h>
@@ -61,7 +62,7 @@ typedef struct chunk_doc {
 } chunk_doc;
 
 /* A template key of a chunk's document, its line an offset in the input. */
-typedef struct chunk_span { uint64_t key; size_t off, len; } chunk_span;
+typedef struct chunk_span { uint64_t key; size_t off, len; bool dropped; } chunk_span;
 
 typedef struct sketch_chunk {
     syndic_job job;              /* first: the pool hands back &job */
@@ -113,6 +114,8 @@ struct syndic_batch {
     title_words *titles;     /* word hashes of each title (short texts) */
     const syndic_templates *templates; /* lines to drop, or NULL */
     syndic_templates *learner; /* learning in this pass (owned), or NULL */
+    syndic_tset provisional; /* the lines that are templates by the counts so
+                                far: the workers drop them already */
     syndic_textstore *keys;  /* each document's template keys (learning) */
     uint64_t *key_scratch;
     size_t key_scratch_cap;
@@ -179,6 +182,7 @@ void syndic_batch_free(syndic_batch *b)
     worker_free(&b->own);
     syndic__buf_free(&b->rec);
     syndic_templates_free(b->learner);
+    syndic__tset_free(&b->provisional);
     syndic__textstore_free(b->keys);
     syndic__free(b->key_scratch);
     syndic__free(b->spool_dir);
@@ -197,6 +201,10 @@ void syndic_batch_free(syndic_batch *b)
     syndic__free(b->clusters);
     syndic__free(b);
 }
+
+static bool provisional_test(void *ctx, uint64_t key) { return syndic__tset_has(ctx, key); }
+
+static int provisional_add(void *ctx, uint64_t key) { return syndic__tset_add(ctx, key); }
 
 static void worker_free(sketch_worker *w)
 {
@@ -219,7 +227,10 @@ static int sketch_one(const syndic_batch *b, sketch_worker *w, const char *text,
     syndic_digest *d = &w->digest;
     int rc = syndic__digest_text(d, text, len, salt, b->learner || b->templates);
     if (rc < 0) return rc;
-    if (b->templates) syndic__digest_drop(d, syndic__templates_test, (void *)(uintptr_t)b->templates);
+    if (b->templates)
+        syndic__digest_drop(d, syndic__templates_test, (void *)(uintptr_t)b->templates);
+    else if (b->learner) /* the templates known so far (see apply_templates) */
+        syndic__digest_drop(d, provisional_test, (void *)(uintptr_t)&b->provisional);
     if ((rc = syndic__digest_sketch(d, &b->params, sig, shingles, numbers)) < 0) return rc;
     *fp = d->fingerprint;
     if (rec && (rc = syndic__digest_pack(d, b->keep_texts, rec)) < 0) return rc;
@@ -287,8 +298,9 @@ static int sketch_chunk_run(void *ctx, unsigned worker, syndic_job *job)
         d->span_off = c->span_count;
         d->span_count = w->span_count;
         for (size_t j = 0; j < w->span_count; j++)
-            c->spans[c->span_count++] = (chunk_span){
-                w->spans[j].key, (size_t)(w->spans[j].line - c->input.data), w->spans[j].len};
+            c->spans[c->span_count++] =
+                (chunk_span){w->spans[j].key, (size_t)(w->spans[j].line - c->input.data),
+                             w->spans[j].len, w->spans[j].dropped};
     }
     c->seconds = now_seconds() - t0;
     c->normalized = w->digest.normalizations - normalized;
@@ -324,7 +336,8 @@ static int keep_doc(syndic_batch *b, size_t x, const char *outlet, const char *r
     int rc;
     if (b->records && (rc = syndic__textstore_put(b->records, x, rec, rec_len)) < 0) return rc;
     if (!b->learner) return SYNDIC_OK;
-    if ((rc = syndic__templates_count(b->learner, spans, nspans, fp, outlet, strlen(outlet))) < 0) {
+    if ((rc = syndic__templates_count(b->learner, spans, nspans, fp, outlet, strlen(outlet),
+                                      provisional_add, &b->provisional)) < 0) {
         /* The counts are half done: the batch cannot learn any more. */
         b->status = rc;
         snprintf(b->message, sizeof b->message, "%.400s (learning templates)", syndic_last_error());
@@ -333,11 +346,15 @@ static int keep_doc(syndic_batch *b, size_t x, const char *outlet, const char *r
     if ((rc = syndic__grow(&b->key_scratch, &b->key_scratch_cap, nspans ? nspans : 1,
                            sizeof *b->key_scratch)) < 0)
         return rc;
+    /* Listed: the keys of the lines it kept. It was sketched without the
+     * lines that were templates by the counts then; as templates are never
+     * undone, it must be sketched again only if a line it kept becomes one. */
     uint64_t *keys = b->key_scratch;
-    size_t n = 0;
-    for (size_t i = 0; i < nspans; i++) keys[i] = spans[i].key;
-    if (nspans > 1) qsort(keys, nspans, sizeof *keys, cmp_u64);
+    size_t n = 0, m = 0;
     for (size_t i = 0; i < nspans; i++)
+        if (!spans[i].dropped) keys[m++] = spans[i].key;
+    if (m > 1) qsort(keys, m, sizeof *keys, cmp_u64);
+    for (size_t i = 0; i < m; i++)
         if (n == 0 || keys[i] != keys[n - 1]) keys[n++] = keys[i];
     return syndic__textstore_put(b->keys, x, (const char *)keys, n * sizeof *keys);
 }
@@ -372,7 +389,8 @@ static void integrate(syndic_batch *b, sketch_chunk *c)
         int rc = syndic__grow(&b->own.spans, &b->own.span_cap, n ? n : 1, sizeof *b->own.spans);
         for (size_t j = 0; rc == SYNDIC_OK && j < n; j++) {
             const chunk_span *sp = &c->spans[d->span_off + j];
-            b->own.spans[j] = (syndic_key_span){sp->key, c->input.data + sp->off, sp->len};
+            b->own.spans[j] =
+                (syndic_key_span){sp->key, c->input.data + sp->off, sp->len, sp->dropped};
         }
         if (rc == SYNDIC_OK)
             rc = keep_doc(b, x, b->docs[x].outlet, c->records.data + d->rec_off, d->rec_len,
@@ -1093,12 +1111,17 @@ static uint32_t find(uint32_t *parent, uint32_t x)
 
 /* ---- templates learned in the pass ----
  *
- * The learner counted every document's short lines as they came (keep_doc);
- * after the last one it decides which lines are templates, and every
- * document with such a line is sketched again from its record (digest.c):
- * its words without those lines, shingled and sketched, with no text read
- * or normalized again. Deciding after the last document makes the result
- * independent of the input order, as the batch promises. Jobs of
+ * The learner counts every document's short lines as they come, in input
+ * order (keep_doc). A line becomes a template once its counts satisfy the
+ * rule, and more counts never undo that; so the workers already drop the
+ * lines that are templates by the counts so far (`provisional`, a set they
+ * read while the caller's thread adds to it). After the last document the
+ * learner decides; a document whose kept lines include a line that became a
+ * template later than its sketch (the first documents of each outlet,
+ * mostly) is sketched again from its record (digest.c): its words without
+ * those lines, shingled and sketched, with no text read or normalized
+ * again. The result is that of deciding first and sketching after, whatever
+ * the order or the threads: the clusters do not depend on either. Jobs of
  * consecutive documents run on the batch's threads; each writes only its
  * own documents' slots. */
 #define RESKETCH_DOCS 256

@@ -53,7 +53,6 @@
 void syndic__digest_free(syndic_digest *d)
 {
     if (!d) return;
-    syndic__buf_free(&d->raw_own);
     syndic__words_free(&d->words);
     syndic__words_free(&d->kept);
     syndic__free(d->lines);
@@ -172,33 +171,66 @@ static bool is_closer(const char *s, size_t j, size_t n, size_t *step)
  * line's words, pieces and cut_end. A sentence ends after . ! or ?
  * (closing quotes and parentheses after it included) followed by white
  * space or the end of the line. */
+/* The next . ! or ? at or after `from` (n when none): three memchr's,
+ * each redone only once its last answer is passed. */
+typedef struct stops { size_t at[3]; } stops;
+static const char stop_chars[3] = {'.', '!', '?'};
+
+static size_t next_stop(stops *st, const char *s, size_t from, size_t n)
+{
+    size_t best = n;
+    for (int k = 0; k < 3; k++) {
+        if (st->at[k] < from) {
+            const char *p = from < n ? memchr(s + from, stop_chars[k], n - from) : NULL;
+            st->at[k] = p ? (size_t)(p - s) : n;
+        }
+        if (st->at[k] < best) best = st->at[k];
+    }
+    return best;
+}
+
+/* A piece s[start, end) of the line: its words appended to d. */
+static int add_piece(syndic_digest *d, const char *s, size_t start, size_t end)
+{
+    size_t before = d->words.count;
+    int rc = syndic__normalize_append(&d->words, s + start, end - start);
+    if (rc < 0) return rc;
+    if ((rc = syndic__grow(&d->pieces, &d->piece_cap, d->piece_count + 1, sizeof *d->pieces)) < 0)
+        return rc;
+    d->pieces[d->piece_count++] =
+        (syndic_dpiece){(uint32_t)(end - start), (uint32_t)(d->words.count - before)};
+    return SYNDIC_OK;
+}
+
+/* Appends the pieces of line s[0..n) to d, normalizing each; sets the
+ * line's words, pieces and cut_end. A sentence ends after . ! or ?
+ * (closing quotes and parentheses after it included) followed by white
+ * space or the end of the line. */
 static int digest_line(syndic_digest *d, syndic_dline *line, const char *s, size_t n)
 {
-    size_t start = 0, words0 = d->words.count, pieces0 = d->piece_count;
+    size_t start = 0, i = 0, words0 = d->words.count, pieces0 = d->piece_count;
+    stops st;
+    for (int k = 0; k < 3; k++) {
+        const char *p = n ? memchr(s, stop_chars[k], n) : NULL;
+        st.at[k] = p ? (size_t)(p - s) : n;
+    }
     int rc;
     line->cut_end = 0;
-    for (size_t i = 0; i <= n; i++) {
-        size_t cut = SIZE_MAX;
-        if (i == n) {
-            if (start < n) cut = n; /* the line's last piece, not a cut */
-        } else if (s[i] == '.' || s[i] == '!' || s[i] == '?') {
-            size_t j = i + 1, step;
-            while (j < n && is_closer(s, j, n, &step)) j += step;
-            if (j >= n || s[j] == ' ' || s[j] == '\t') {
-                cut = j;
-                i = j - 1;
-            }
+    for (;;) {
+        i = next_stop(&st, s, i, n);
+        if (i >= n) {
+            if (start < n && (rc = add_piece(d, s, start, n)) < 0) return rc; /* not a cut */
+            break;
         }
-        if (cut == SIZE_MAX) continue;
-        size_t before = d->words.count;
-        if ((rc = syndic__normalize_append(&d->words, s + start, cut - start)) < 0) return rc;
-        if ((rc = syndic__grow(&d->pieces, &d->piece_cap, d->piece_count + 1,
-                               sizeof *d->pieces)) < 0)
-            return rc;
-        d->pieces[d->piece_count++] =
-            (syndic_dpiece){(uint32_t)(cut - start), (uint32_t)(d->words.count - before)};
-        if (i < n && cut == n) line->cut_end = 1;
-        start = cut;
+        size_t j = i + 1, step;
+        while (j < n && is_closer(s, j, n, &step)) j += step;
+        if (j >= n || s[j] == ' ' || s[j] == '\t') {
+            if ((rc = add_piece(d, s, start, j)) < 0) return rc;
+            line->cut_end = j == n;
+            start = i = j;
+        } else {
+            i++;
+        }
     }
     line->words = (uint32_t)(d->words.count - words0);
     line->pieces = (uint32_t)(d->piece_count - pieces0);
@@ -425,7 +457,8 @@ int syndic__digest_key_spans(const syndic_digest *d, syndic_key_span **spans, si
             if (!l->keys[k]) continue;
             int rc = syndic__grow(spans, cap, *count + 1, sizeof **spans);
             if (rc < 0) return rc;
-            (*spans)[(*count)++] = (syndic_key_span){l->keys[k], d->raw + pos, l->raw_len};
+            (*spans)[(*count)++] =
+                (syndic_key_span){l->keys[k], d->raw + pos, l->raw_len, l->dropped != 0};
         }
         pos += l->raw_len + l->newline;
     }
@@ -470,6 +503,8 @@ static int corrupt(void) { return syndic__error(SYNDIC_EIO, "a spooled document 
 
 int syndic__digest_unpack(syndic_digest *d, const char *rec, size_t len)
 {
+    d->raw = "";
+    d->raw_len = 0;
     uint32_t head[REC_HEAD];
     if (len < sizeof head) return corrupt();
     memcpy(head, rec, sizeof head);
@@ -519,20 +554,22 @@ int syndic__digest_unpack(syndic_digest *d, const char *rec, size_t len)
     memcpy(w->text, rec + at, words_len);
     w->text[words_len] = '\0';
     w->len = words_len;
-    w->count = 0;
-    for (size_t i = 0; i < words_len;) {
-        if (w->count == word_count) return corrupt();
-        const char *sp = memchr(w->text + i, ' ', words_len - i);
-        size_t e = sp ? (size_t)(sp - w->text) : words_len;
-        w->start[w->count] = (uint32_t)i;
-        w->end[w->count++] = (uint32_t)e;
-        i = e + 1;
+    size_t c = 0;
+    if (words_len) {
+        const char *t = w->text;
+        w->start[0] = 0;
+        for (size_t i = 0; i < words_len; i++) {
+            if (t[i] != ' ') continue;
+            if (c + 1 >= word_count) return corrupt();
+            w->end[c++] = (uint32_t)i;
+            w->start[c] = (uint32_t)i + 1;
+        }
+        w->end[c++] = (uint32_t)words_len;
     }
-    if (w->count != word_count) return corrupt();
+    w->count = c;
+    if (c != word_count) return corrupt();
     at += words_len;
-    d->raw_own.len = 0;
-    if ((rc = syndic__buf_append(&d->raw_own, rec + at, raw_len)) < 0) return rc;
-    d->raw = d->raw_own.data;
+    d->raw = rec + at; /* borrowed from the record */
     d->raw_len = raw_len;
     return SYNDIC_OK;
 }

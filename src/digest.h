@@ -50,9 +50,8 @@ typedef struct syndic_dsentence {
 } syndic_dsentence;
 
 typedef struct syndic_digest {
-    const char *raw;       /* the text: borrowed, or raw_own's after unpack */
+    const char *raw;       /* the text, borrowed (from the record after unpack) */
     size_t raw_len;
-    syndic_buf raw_own;
     syndic_words words;    /* every line's words */
     syndic_dline *lines;
     size_t line_count, line_cap;
@@ -113,7 +112,7 @@ int syndic__digest_key_spans(const syndic_digest *d, syndic_key_span **spans, si
 /* A record of the digest (lines, pieces, keys, normalized words and, with
  * raw, the text), appended to out; unpack makes a digest equal to the one
  * packed (without raw: its raw text is empty and only the words and lines
- * are usable). */
+ * are usable). The unpacked digest borrows its raw text from rec. */
 int syndic__digest_pack(const syndic_digest *d, bool raw, syndic_buf *out);
 int syndic__digest_unpack(syndic_digest *d, const char *rec, size_t len);
 

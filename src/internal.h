@@ -117,13 +117,25 @@ syndic_verdict syndic__verify(const syndic_params *p, const syndic_evdoc *x,
  * and weekday names replaced by placeholders); [2] its lead-in, for "Read
  * more: ..." style lines (the words before a colon). */
 #define LINE_KEYS 3
-/* A key with the raw line it came from (an example for the listing). */
-typedef struct syndic_key_span { uint64_t key; const char *line; size_t len; } syndic_key_span;
+/* A key with the raw line it came from (an example for the listing), and
+ * whether that line was dropped as a template when the document was
+ * sketched. */
+typedef struct syndic_key_span {
+    uint64_t key;
+    const char *line;
+    size_t len;
+    bool dropped;
+} syndic_key_span;
 uint64_t syndic__outlet_salt(const char *outlet, size_t len);
 /* Counts one document's keys (spans in line order, each key with its line;
- * a key repeated within the document counts once), as observe does. */
+ * a key repeated within the document counts once), as observe does. When a
+ * key becomes a template by this count (the decision finish will make, which
+ * more counts never undo), became(ctx, key) is called; its failure is
+ * returned. became may be NULL. */
+typedef int (*syndic__key_fn)(void *ctx, uint64_t key);
 int syndic__templates_count(syndic_templates *t, const syndic_key_span *spans, size_t count,
-                            uint32_t fingerprint, const char *outlet, size_t outlet_len);
+                            uint32_t fingerprint, const char *outlet, size_t outlet_len,
+                            syndic__key_fn became, void *ctx);
 bool syndic__templates_has(const syndic_templates *t, uint64_t key);
 
 /* ---- lsh.c */

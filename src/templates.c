@@ -51,6 +51,7 @@ typedef struct entry {
     uint32_t docs;
     uint32_t fp_count;
     uint32_t fps[FINGERPRINTS];
+    bool became;           /* reported to syndic__templates_count's caller */
     const char *outlet, *text; /* an example, for the listing */
 } entry;
 
@@ -154,7 +155,8 @@ static const char *example_line(syndic_templates *t, const syndic_key_span *line
 }
 
 int syndic__templates_count(syndic_templates *t, const syndic_key_span *lines, size_t count,
-                            uint32_t fp, const char *outlet, size_t olen)
+                            uint32_t fp, const char *outlet, size_t olen, syndic__key_fn became,
+                            void *ctx)
 {
     if (t->finished) return syndic__error(SYNDIC_EINVAL, "templates are already learned");
     int rc = syndic__grow(&t->keys, &t->key_cap, count ? count : 1, sizeof *t->keys);
@@ -188,6 +190,10 @@ int syndic__templates_count(syndic_templates *t, const syndic_key_span *lines, s
         bool known = false;
         for (uint32_t f = 0; f < e->fp_count; f++) known |= e->fps[f] == fp;
         if (!known && e->fp_count < FINGERPRINTS) e->fps[e->fp_count++] = fp;
+        if (became && !e->became && e->docs >= t->min_docs && e->fp_count >= 2) {
+            e->became = true;
+            if ((rc = became(ctx, key)) < 0) return rc;
+        }
     }
     return SYNDIC_OK;
 }
@@ -214,7 +220,7 @@ int syndic_templates_observe(syndic_templates *t, const syndic_doc *doc)
         rc = syndic__digest_key_spans(&t->digest, &t->spans, &t->span_count, &t->span_cap);
     if (rc < 0) return rc;
     return syndic__templates_count(t, t->spans, t->span_count, t->digest.fingerprint,
-                                   doc->outlet, olen);
+                                   doc->outlet, olen, NULL, NULL);
 }
 
 static int cmp_line(const void *a, const void *b)

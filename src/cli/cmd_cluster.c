@@ -61,7 +61,7 @@ typedef struct run {
     uint64_t rejected_total, io_errors, records;
     unsigned long long max_warnings, warnings;
     bool strict, quiet, progress;
-    const syndic_templates *templates; /* learned in the first pass, or NULL */
+    const syndic_templates *templates; /* learned in the pass, or NULL */
     unsigned threads;
     double start, last_progress, templates_s, analysis_s;
     uint64_t bytes_done; /* bytes of finished inputs */
@@ -150,66 +150,6 @@ static int read_input(run *r, const char *path, const syndic_read_options *ro)
     r->bytes_done += syndic_reader_bytes(rd);
     syndic_reader_free(rd);
     return result;
-}
-
-/* Copies stdin to a temporary file so that it can be read twice. */
-static char *spool_stdin(void)
-{
-    const char *dir = getenv("TMPDIR");
-    size_t n = strlen(dir && *dir ? dir : "/tmp") + 32;
-    char *path = malloc(n);
-    if (!path) { cli_error("out of memory"); return NULL; }
-    snprintf(path, n, "%s/syndic-stdin-XXXXXX", dir && *dir ? dir : "/tmp");
-    int fd = mkstemp(path);
-    if (fd < 0) {
-        cli_error("%s: cannot create a temporary file for stdin", path);
-        free(path);
-        return NULL;
-    }
-    char buf[1 << 16];
-    ssize_t got;
-    bool ok = true;
-    while (ok && (got = read(0, buf, sizeof buf)) != 0) {
-        if (got < 0) { ok = errno == EINTR; continue; }
-        for (ssize_t off = 0; ok && off < got;) {
-            ssize_t w = write(fd, buf + off, (size_t)(got - off));
-            if (w < 0 && errno == EINTR) continue;
-            ok = w > 0;
-            off += w > 0 ? w : 0;
-        }
-    }
-    if (close(fd) != 0 || !ok) {
-        cli_error("%s: cannot spool stdin (disk full?)", path);
-        unlink(path);
-        free(path);
-        return NULL;
-    }
-    return path;
-}
-
-/* The first pass: count every record's lines. Bad records are skipped
- * quietly here; the second pass reports them. */
-static int learn_templates(syndic_templates *t, int n, char **paths, const char *spool,
-                           const syndic_read_options *ro)
-{
-    for (int i = 0; i < n; i++) {
-        syndic_read_options o = *ro;
-        if (spool && strcmp(paths[i], spool) == 0) o.display_name = "<stdin>";
-        syndic_reader *rd;
-        if (syndic_reader_open(&rd, paths[i], &o) < 0) return -1;
-        int rc;
-        syndic_doc doc;
-        syndic_reject why;
-        while ((rc = syndic_reader_next(rd, &doc, &why)) != 0) {
-            if (rc == 1 && (rc = syndic_templates_observe(t, &doc)) < 0) break;
-            if (rc == SYNDIC_EBADREC) continue;
-            if (rc == SYNDIC_EIO) { rc = 0; break; } /* reported in the second pass */
-            if (rc < 0) break;
-        }
-        syndic_reader_free(rd);
-        if (rc < 0) return -1;
-    }
-    return 0;
 }
 
 static long peak_rss_kib(void)
@@ -393,7 +333,7 @@ static void print_summary(const run *r, int inputs, const syndic_quality *q,
     fprintf(e, "time on %u thread%s: templates %.2f s, read+sketch %.2f s (sketch %.2f%s),"
                " candidates+verify %.2f s, link %.2f s, cluster %.2f s, analysis %.2f s,"
                " write %.2f s; peak memory %.1f MiB\n",
-            r->threads, r->threads == 1 ? "" : "s", r->templates_s, read_s - r->templates_s,
+            r->threads, r->threads == 1 ? "" : "s", r->templates_s, read_s,
             s->seconds_sketch, r->threads > 1 ? " summed over threads" : "",
             s->seconds_candidates,
             s->seconds_verify, s->seconds_cluster, r->analysis_s, write_s,
@@ -520,6 +460,8 @@ int cmd_cluster(int argc, char **argv)
      * temporary file can be made, they stay in memory. */
     if (analysis_on && syndic_batch_spool_texts(r.batch, NULL) < 0)
         syndic_batch_keep_texts(r.batch, 1);
+    /* Learning templates keeps records too (no texts): spooled likewise. */
+    if (!analysis_on && template_docs) (void)syndic_batch_set_spool(r.batch, NULL);
     if (syndic_batch_set_threads(r.batch, r.threads) < 0) {
         cli_error("%s", syndic_last_error());
         syndic_batch_free(r.batch);
@@ -530,36 +472,19 @@ int cmd_cluster(int argc, char **argv)
     cli_truth truth = {0};
     syndic_quality quality;
     bool have_quality = false;
-    syndic_templates *templates = NULL;
+    const syndic_templates *templates = NULL;
     syndic_analysis *analysis = NULL;
-    char *spool = NULL;
     r.progress = !r.quiet && isatty(2);
     r.start = cli_now();
     int inputs = argc - optind;
-    /* Both passes read the inputs; stdin is spooled to a file once. */
-    if (template_docs) {
-        for (int i = optind; i < argc; i++) {
-            if (strcmp(argv[i], "-") != 0) continue;
-            if (!spool && !(spool = spool_stdin())) goto out;
-            argv[i] = spool;
-        }
-        double t0 = cli_now();
-        if (syndic_templates_new(&templates, &params, template_docs) < 0 ||
-            syndic_templates_set_threads(templates, r.threads) < 0 ||
-            learn_templates(templates, argc - optind, argv + optind, spool, &ro) < 0 ||
-            syndic_templates_finish(templates) < 0 ||
-            syndic_batch_use_templates(r.batch, templates) < 0) {
-            cli_error("%s", syndic_last_error());
-            goto out;
-        }
-        r.templates_s = cli_now() - t0;
-        r.templates = templates;
+    /* Templates are learned in the pass that sketches (the input is read
+     * once) and decided when the batch clusters. */
+    if (template_docs && syndic_batch_learn_templates(r.batch, template_docs) < 0) {
+        cli_error("%s", syndic_last_error());
+        goto out;
     }
-    for (int i = optind; i < argc; i++) {
-        syndic_read_options o = ro;
-        if (spool && strcmp(argv[i], spool) == 0) o.display_name = "<stdin>";
-        if (read_input(&r, argv[i], &o) < 0) goto out;
-    }
+    for (int i = optind; i < argc; i++)
+        if (read_input(&r, argv[i], &ro) < 0) goto out;
     /* The last documents queued for the sketching threads. */
     if (syndic_batch_flush(r.batch) < 0) {
         cli_error("%s", syndic_last_error());
@@ -571,6 +496,8 @@ int cmd_cluster(int argc, char **argv)
         cli_error("%s", syndic_last_error());
         goto out;
     }
+    templates = r.templates = syndic_batch_templates(r.batch);
+    r.templates_s = syndic_batch_get_stats(r.batch)->seconds_templates;
     double t0 = cli_now();
     if (output && strcmp(output, "-") != 0 && !(out = fopen(output, "w"))) {
         cli_error("%s: cannot open for writing", output);
@@ -644,7 +571,5 @@ out:
     cli_truth_free(&truth);
     syndic_batch_free(r.batch);
     syndic_analysis_free(analysis);
-    syndic_templates_free(templates);
-    if (spool) { unlink(spool); free(spool); }
     return status;
 }
