@@ -217,6 +217,9 @@ static json_t *stats_json(const run *r, const syndic_quality *q, const char *tru
     put_int(cnt, "clusters", s->clusters);
     put_int(cnt, "clustered_documents", s->clustered_docs);
     put_int(cnt, "largest_cluster", s->largest_cluster);
+    put_int(cnt, "normalizations", s->normalizations);
+    put_real(cnt, "normalizations_per_document", s->normalizations_per_doc);
+    put_int(cnt, "resketched", s->resketched);
     json_object_set_new(o, "counts", cnt);
 
     put_real(sec, "read_and_sketch", read_s);
@@ -298,8 +301,9 @@ static void print_summary(const run *r, int inputs, const syndic_quality *q,
             (unsigned long long)p->seed, p->max_bucket);
     if (r->templates) {
         size_t n = syndic_templates_count(r->templates);
-        fprintf(e, "templates: %zu lines learned and dropped (%.2f s)%s", n, r->templates_s,
-                n ? ", e.g." : "\n");
+        fprintf(e, "templates: %zu lines learned in the pass and dropped (%.2f s, %llu documents"
+                   " sketched again)%s",
+                n, r->templates_s, (unsigned long long)s->resketched, n ? ", e.g." : "\n");
         for (size_t i = 0, shown = 0; i < n && shown < 3; i += n / 3 ? n / 3 : 1, shown++) {
             const syndic_template_line *l = syndic_templates_at(r->templates, i);
             fprintf(e, "%s %s: \"%.60s\" (%u documents)", shown ? ";" : "",
@@ -332,12 +336,12 @@ static void print_summary(const run *r, int inputs, const syndic_quality *q,
             (unsigned long long)s->largest_cluster);
     fprintf(e, "time on %u thread%s: templates %.2f s, read+sketch %.2f s (sketch %.2f%s),"
                " candidates+verify %.2f s, link %.2f s, cluster %.2f s, analysis %.2f s,"
-               " write %.2f s; peak memory %.1f MiB\n",
+               " write %.2f s; peak memory %.1f MiB; %.2f normalizations per document\n",
             r->threads, r->threads == 1 ? "" : "s", r->templates_s, read_s,
             s->seconds_sketch, r->threads > 1 ? " summed over threads" : "",
             s->seconds_candidates,
             s->seconds_verify, s->seconds_cluster, r->analysis_s, write_s,
-            (double)peak_rss_kib() / 1024.0);
+            (double)peak_rss_kib() / 1024.0, s->normalizations_per_doc);
     if (q) {
         fprintf(e, "quality against %s (%zu stories", truth, t->stories);
         if (t->missing) fprintf(e, ", %zu documents missing from it", t->missing);
