@@ -392,6 +392,20 @@ typedef struct syndic_evidence {
 const char *syndic_verdict_name(syndic_verdict v);
 
 /**
+ * The evidence for two documents, without a batch: each is normalized,
+ * sketched and fingerprinted as a batch does (dropping the template lines of
+ * `templates` when given), and the pair is verified as the batch verifies a
+ * candidate. This is what `syndic compare` shows.
+ * @param templates finished templates, or NULL.
+ * @return SYNDIC_OK, SYNDIC_EINVAL (params, or a document without text),
+ *         SYNDIC_ENOMEM.
+ */
+typedef struct syndic_templates syndic_templates; /* see "Template lines" */
+int syndic_evidence_compute(syndic_evidence *out, const syndic_params *params,
+                            const syndic_doc *a, const syndic_doc *b,
+                            const syndic_templates *templates);
+
+/**
  * The evidence for documents i and j of a batch (clustered or not), as the
  * verification step computes it. The chaining guard, which looks at whole
  * clusters, is not part of it.

@@ -886,19 +886,6 @@ static int cmp_edge(const void *a, const void *b)
 
 #define GUARD_CHECKS 512
 
-static uint32_t same_values(const uint32_t *sigs, unsigned k, uint32_t a, uint32_t b)
-{
-    return syndic__same_values(sigs + (size_t)a * k, sigs + (size_t)b * k, k);
-}
-
-/* Time evidence (see evidence.c), also used by the chaining guard. */
-static bool time_compatible(const syndic_params *p, const syndic_doc_info *x,
-                            const syndic_doc_info *y)
-{
-    return syndic__time_compatible(p, x->has_time, x->time, x->outlet, y->has_time, y->time,
-                                   y->outlet);
-}
-
 static syndic_evdoc evdoc(const syndic_batch *b, uint32_t x)
 {
     const syndic_doc_info *d = &b->docs[x];
@@ -1071,29 +1058,8 @@ int syndic_batch_explain(const syndic_batch *b, size_t i, size_t j, syndic_evide
         return syndic__error(SYNDIC_EINVAL, "document index out of range");
     settle(b);
     if (b->thr && b->thr->status < 0) return threads_error(b->thr);
-    const syndic_params *p = &b->params;
-    const unsigned k = p->num_hashes;
-    uint32_t same;
-    memset(out, 0, sizeof *out);
-    out->verdict = verify_pair(b, (uint32_t)i, (uint32_t)j, &same);
-    const syndic_doc_info *x = &b->docs[i], *y = &b->docs[j];
-    out->jaccard = (double)same / k;
-    if (b->active[i] && b->active[j]) {
-        double jj = out->jaccard;
-        out->shared = jj * ((double)x->shingles + y->shingles) / (1.0 + jj);
-        out->containment_ab = out->shared / x->shingles;
-        out->containment_ba = out->shared / y->shingles;
-        for (unsigned band = 0; band < p->bands; band++)
-            out->bands_shared += memcmp(b->sigs + i * k + band * p->rows,
-                                        b->sigs + j * k + band * p->rows,
-                                        p->rows * sizeof *b->sigs) == 0;
-    }
-    out->figures = syndic__numbers_agreement(&b->numbers[i], &b->numbers[j]);
-    out->figures_a = b->numbers[i].total;
-    out->figures_b = b->numbers[j].total;
-    out->gap = x->has_time && y->has_time ? (x->time > y->time ? x->time - y->time
-                                                               : y->time - x->time)
-                                          : -1;
+    syndic_evdoc x = evdoc(b, (uint32_t)i), y = evdoc(b, (uint32_t)j);
+    syndic__evidence(&b->params, &x, &y, out);
     return SYNDIC_OK;
 }
 
@@ -1326,20 +1292,21 @@ int syndic_batch_cluster(syndic_batch *b)
     edge_count = unique;
     b->stats.edges = edge_count;
     for (uint32_t i = 0; i < n; i++) { parent[i] = i; size[i] = 1; rep[i] = i; next[i] = i; }
-    const uint32_t guard_need = (uint32_t)ceil(p->guard * p->threshold * k - 1e-9);
     for (size_t i = 0; i < edge_count; i++) {
         uint32_t x = find(parent, order[edges[i].lo]), y = find(parent, order[edges[i].hi]);
         if (x == y) continue;
         /* The merged cluster keeps the earlier representative; every member
-         * of the other cluster must match it (at most GUARD_CHECKS of them
-         * are checked, in list order, to bound the cost on huge clusters). */
+         * of the other cluster must pass the chaining guard with it (at most
+         * GUARD_CHECKS of them are checked, in list order, to bound the cost
+         * on huge clusters). */
         uint32_t keep = rank[rep[x]] < rank[rep[y]] ? x : y, other = keep == x ? y : x;
         uint32_t r = rep[keep];
+        syndic_evdoc rd = evdoc(b, r);
         bool ok = true;
         uint32_t m = other, checked = 0;
         do {
-            ok = time_compatible(p, &b->docs[r], &b->docs[m]) &&
-                 (guard_need == 0 || same_values(b->sigs, k, r, m) >= guard_need);
+            syndic_evdoc md = evdoc(b, m);
+            ok = syndic__guard_ok(p, &rd, &md);
             m = next[m];
         } while (ok && m != other && ++checked < GUARD_CHECKS);
         if (!ok) {

@@ -18,8 +18,15 @@
  * A document is seen through syndic_evdoc: pointers to what the caller keeps
  * (its signature, numbers and title fingerprint), so the batch passes its
  * arrays and ingest passes records read from its LMDB state, without copies.
+ *
+ * This module owns everything about a pair: the checks and the verdict
+ * (syndic__verify), the figures a report or `syndic compare` shows
+ * (syndic__evidence), and the chaining guard that batch linking and ingest's
+ * match choice apply to a cluster's representative (syndic__guard_ok). The
+ * public syndic_evidence_compute() runs the per-document core on two
+ * documents and weighs them, without a batch.
  */
-#include "internal.h"
+#include "digest.h"
 
 #include <math.h>
 #include <string.h>
@@ -142,4 +149,109 @@ syndic_verdict syndic__verify(const syndic_params *p, const syndic_evdoc *x,
         return SYNDIC_TOO_FAR_APART;
     if (!numbers_agree(p, x->numbers, y->numbers)) return SYNDIC_FIGURES_DISAGREE;
     return SYNDIC_MATCH;
+}
+
+uint32_t syndic__guard_need(const syndic_params *p)
+{
+    return (uint32_t)ceil(p->guard * p->threshold * p->num_hashes - 1e-9);
+}
+
+/* The chaining guard: a document may join a cluster only when it is
+ * compatible with the cluster's representative - close enough in time, and
+ * similar at guard x threshold. Without the representative's signature (an
+ * evicted origin in ingest, or the representative itself) only time counts. */
+bool syndic__guard_ok(const syndic_params *p, const syndic_evdoc *rep, const syndic_evdoc *m)
+{
+    if (!syndic__time_compatible(p, rep->has_time, rep->time, rep->outlet, m->has_time, m->time,
+                                 m->outlet))
+        return false;
+    uint32_t need = syndic__guard_need(p);
+    return need == 0 || !rep->sig || !m->sig ||
+           syndic__same_values(rep->sig, m->sig, p->num_hashes) >= need;
+}
+
+void syndic__evidence(const syndic_params *p, const syndic_evdoc *x, const syndic_evdoc *y,
+                      syndic_evidence *out)
+{
+    const unsigned k = p->num_hashes;
+    uint32_t same;
+    memset(out, 0, sizeof *out);
+    out->verdict = syndic__verify(p, x, y, &same);
+    out->jaccard = (double)same / k;
+    if (x->shingles && y->shingles) {
+        double j = out->jaccard;
+        out->shared = j * ((double)x->shingles + y->shingles) / (1.0 + j);
+        out->containment_ab = out->shared / x->shingles;
+        out->containment_ba = out->shared / y->shingles;
+        for (unsigned band = 0; band < p->bands; band++)
+            out->bands_shared += memcmp(x->sig + band * p->rows, y->sig + band * p->rows,
+                                        p->rows * sizeof *x->sig) == 0;
+    }
+    out->figures = syndic__numbers_agreement(x->numbers, y->numbers);
+    out->figures_a = x->numbers->total;
+    out->figures_b = y->numbers->total;
+    out->gap = x->has_time && y->has_time ? (x->time > y->time ? x->time - y->time
+                                                               : y->time - x->time)
+                                          : -1;
+}
+
+static size_t measure(const char *s, size_t len) { return s && len == 0 ? strlen(s) : len; }
+
+/* One side of syndic_evidence_compute: what the batch keeps of a document. */
+typedef struct side {
+    syndic_digest digest;
+    syndic_words title_words;
+    uint32_t *sig;
+    syndic_numbers numbers;
+    syndic_title_words title;
+    syndic_evdoc ev;
+    char *outlet;
+} side;
+
+static int digest_side(side *s, const syndic_params *p, const syndic_doc *d,
+                       const syndic_templates *t)
+{
+    if (!d || !d->text) return syndic__error(SYNDIC_EINVAL, "a document needs a text");
+    size_t olen = measure(d->outlet, d->outlet_len), tlen = measure(d->title, d->title_len);
+    size_t dlen = measure(d->date, d->date_len);
+    uint64_t salt = t ? syndic__outlet_salt(d->outlet, olen) : 0;
+    int rc = syndic__digest_text(&s->digest, d->text, measure(d->text, d->text_len), salt, t != NULL);
+    if (rc < 0) return rc;
+    if (t) syndic__digest_drop(&s->digest, syndic__templates_test, (void *)(uintptr_t)t);
+    if (!(s->sig = syndic__reallocarray(NULL, p->num_hashes, sizeof *s->sig))) return syndic__oom();
+    uint32_t shingles;
+    if ((rc = syndic__digest_sketch(&s->digest, p, s->sig, &shingles, &s->numbers)) < 0) return rc;
+    if ((rc = syndic__title_fingerprint(&s->title_words, d->title, tlen, &s->title)) < 0) return rc;
+    if (!(s->outlet = syndic__strndup(d->outlet ? d->outlet : "", d->outlet ? olen : 0)))
+        return syndic__oom();
+    int64_t time = 0;
+    bool has_time = dlen && syndic_date_parse(&time, d->date, dlen) == SYNDIC_OK;
+    s->ev = (syndic_evdoc){s->sig, shingles, has_time, has_time ? time : 0, s->outlet,
+                           &s->numbers, &s->title};
+    return SYNDIC_OK;
+}
+
+static void side_free(side *s)
+{
+    syndic__digest_free(&s->digest);
+    syndic__words_free(&s->title_words);
+    syndic__free(s->sig);
+    syndic__free(s->outlet);
+}
+
+int syndic_evidence_compute(syndic_evidence *out, const syndic_params *params,
+                            const syndic_doc *a, const syndic_doc *b,
+                            const syndic_templates *templates)
+{
+    syndic_params p = *params;
+    int rc = syndic_params_resolve(&p);
+    if (rc < 0) return rc;
+    if (templates && !syndic_templates_count(templates)) templates = NULL;
+    side x = {0}, y = {0};
+    if ((rc = digest_side(&x, &p, a, templates)) == SYNDIC_OK &&
+        (rc = digest_side(&y, &p, b, templates)) == SYNDIC_OK)
+        syndic__evidence(&p, &x.ev, &y.ev, out);
+    side_free(&x);
+    side_free(&y);
+    return rc;
 }

@@ -1113,7 +1113,6 @@ static int submit(syndic_state *s, syndic_state_prep *pr, syndic_ingest_verdict 
     }
 
     /* 5. The first verified candidate whose story passes the guard. */
-    const uint32_t guard_need = (uint32_t)ceil(p->guard * p->threshold * k - 1e-9);
     story_copy st;
     bool copy = false;
     loaded match;
@@ -1124,12 +1123,14 @@ static int submit(syndic_state *s, syndic_state_prep *pr, syndic_ingest_verdict 
         if (!m) continue;
         if ((rc = read_story(s, m->story, &st)) < 0) goto out;
         if (rc == 0) continue;
-        bool ok = syndic__time_compatible(p, st.rec.origin_has_time != 0, st.rec.origin_time,
-                                          st.outlet, me.has_time, me.time, me.outlet);
-        if (ok && guard_need && st.rec.origin_seq != best[i].seq &&
-            syndic__vtab_get(&s->vt, st.rec.origin_seq))
-            ok = syndic__same_values(pr->sig, syndic__vtab_sig(&s->vt, st.rec.origin_seq), k) >=
-                 guard_need;
+        /* The story's origin as the guard sees it: its signature only when
+         * it is still in the window and is not the match itself. */
+        bool origin_sig = st.rec.origin_seq != best[i].seq &&
+                          syndic__vtab_get(&s->vt, st.rec.origin_seq);
+        syndic_evdoc origin = {origin_sig ? syndic__vtab_sig(&s->vt, st.rec.origin_seq) : NULL,
+                               0, st.rec.origin_has_time != 0, st.rec.origin_time, st.outlet,
+                               NULL, NULL};
+        bool ok = syndic__guard_ok(p, &origin, &me);
         if (!ok) continue;
         copy = true;
         match_same = best[i].same;

@@ -110,6 +110,14 @@ double syndic__containment(double j, uint32_t na, uint32_t nb);
  * order; `same` gets the number of equal signature values. */
 syndic_verdict syndic__verify(const syndic_params *p, const syndic_evdoc *x,
                               const syndic_evdoc *y, uint32_t *same);
+/* Everything verification weighs for a pair, as syndic_evidence reports it. */
+void syndic__evidence(const syndic_params *p, const syndic_evdoc *x, const syndic_evdoc *y,
+                      syndic_evidence *out);
+/* The chaining guard (see evidence.c): equal signature values a member needs
+ * with its cluster's representative, and the whole check; a NULL sig in
+ * either evdoc skips the similarity part. */
+uint32_t syndic__guard_need(const syndic_params *p);
+bool syndic__guard_ok(const syndic_params *p, const syndic_evdoc *rep, const syndic_evdoc *m);
 
 /* ---- templates.c: counting lines and deciding which are templates (the
  * keys come from digest.c). A line has up to LINE_KEYS keys (0 = none): [0]

@@ -5,7 +5,7 @@
  * documents, the exact Jaccard of their shingle sets next to the MinHash
  * estimate, containment both ways, the shared shingles, the figures and
  * dates, how many LSH bands they share, and the verdict the batch's
- * verification gives the pair (syndic_batch_explain).
+ * verification gives the pair (syndic_evidence_compute).
  */
 #include "cli.h"
 #include "options.h"
@@ -175,40 +175,31 @@ int cmd_compare(int argc, char **argv)
     if (syndic_sketcher_new(&sk, &p) < 0) { cli_error("%s", syndic_last_error()); goto out; }
     if (analyse(&a, sk, &p) < 0 || analyse(&b, sk, &p) < 0) goto out;
 
-    /* The verdict comes from a batch of the two documents, so it is the
-     * decision `cluster` would make for this pair. */
-    syndic_batch *batch = NULL;
+    /* The verdict is the library's evidence for the pair, the decision
+     * `cluster` makes for it. With --in, the outlets' template lines are
+     * learned from that corpus and dropped, as `cluster` does. */
     syndic_evidence ev;
-    if (syndic_batch_new(&batch, &p) < 0) { cli_error("%s", syndic_last_error()); goto out; }
-    /* With --in, the outlets' template lines are learned from that corpus
-     * and dropped, as `cluster` does. */
     if (in && template_docs) {
         if (syndic_templates_new(&templates, &p, template_docs) < 0 ||
-            learn_from(templates, in, &ro) < 0 || syndic_templates_finish(templates) < 0 ||
-            syndic_batch_use_templates(batch, templates) < 0) {
+            learn_from(templates, in, &ro) < 0 || syndic_templates_finish(templates) < 0) {
             cli_error("%s", syndic_last_error());
-            syndic_batch_free(batch);
             goto out;
         }
     }
+    syndic_doc docs[2] = {SYNDIC_DOC_INIT, SYNDIC_DOC_INIT};
     side *sides[2] = {&a, &b};
     for (int i = 0; i < 2; i++) {
-        syndic_doc d = SYNDIC_DOC_INIT;
-        d.id = i == 0 ? "A" : "B";
-        d.text = sides[i]->text;
-        d.text_len = sides[i]->len ? sides[i]->len : 1;
-        if (sides[i]->len == 0) d.text = " ";
-        d.date = sides[i]->date;
-        d.outlet = sides[i]->outlet;
-        d.id_len = 1;
-        if (syndic_batch_add(batch, &d) < 0) {
-            cli_error("%s", syndic_last_error());
-            syndic_batch_free(batch);
-            goto out;
-        }
+        syndic_doc *d = &docs[i];
+        d->id = i == 0 ? "A" : "B";
+        d->text = sides[i]->len ? sides[i]->text : " "; /* a length of 0 means "measure" */
+        d->text_len = sides[i]->len ? sides[i]->len : 1;
+        d->date = sides[i]->date;
+        d->outlet = sides[i]->outlet;
     }
-    syndic_batch_explain(batch, 0, 1, &ev);
-    syndic_batch_free(batch);
+    if (syndic_evidence_compute(&ev, &p, &docs[0], &docs[1], templates) < 0) {
+        cli_error("%s", syndic_last_error());
+        goto out;
+    }
 
     size_t shared = 0;
     for (size_t i = 0, j = 0; i < a.count && j < b.count;) {
