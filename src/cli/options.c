@@ -4,6 +4,11 @@
  * "--threshold 0.5x" or "--num-hashes -3" are usage errors, never silently
  * read as something else: strtoull/strtod are checked for trailing junk,
  * signs, range and overflow.
+ *
+ * The matching parameters' long options, parsing, help section, error
+ * messages, summary line and stats object are built from the library's
+ * parameter table (syndic_param_at): no name, range or default of a
+ * parameter is written in the CLI.
  */
 #include "cli.h"
 #include "options.h"
