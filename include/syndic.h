@@ -84,7 +84,10 @@ const char *syndic_last_error(void);
 /**
  * Every parameter that changes which documents match. Initialise with
  * SYNDIC_PARAMS_INIT, change fields, then pass to syndic_params_resolve()
- * (the batch constructor calls it for you).
+ * (the batch constructor calls it for you). Each field's bounds, default
+ * and CLI option can be queried: syndic_param_at(). (A new field needs its
+ * row in the library's parameter table, src/params.def, and its default in
+ * SYNDIC_PARAMS_INIT; the tests check both.)
  */
 typedef struct syndic_params {
     unsigned version;       /**< SYNDIC_PARAMS_VERSION */
@@ -151,10 +154,124 @@ typedef struct syndic_params {
      SYNDIC_DEFAULT_NUMBERS,  SYNDIC_DEFAULT_CONTAINMENT, 0.0}
 
 /**
- * Validate parameters and fill bands and rows when they are 0.
- * @return SYNDIC_OK, or SYNDIC_EINVAL with a message naming the bad field.
+ * Validate parameters and fill bands and rows when they are 0 (and
+ * lsh_threshold). Every field is checked against its bounds in the table
+ * below, then the rules between fields: bands and rows are given together,
+ * and bands x rows <= num_hashes.
+ * @return SYNDIC_OK, or SYNDIC_EINVAL with a message naming the bad field and
+ *         its range, e.g. "shingle_words 17 is outside 1..16".
  */
 int syndic_params_resolve(syndic_params *params);
+
+/*
+ * The parameters as a table, after zstd's queryable bounds: one entry per
+ * field of syndic_params (version excepted), with its CLI option, default,
+ * bounds and help. The library validates with it and a state records every
+ * entry; a program can build its options, help and reports from it.
+ *
+ * Example: print every parameter of p.
+ *
+ *     for (size_t i = 0; i < syndic_param_count(); i++) {
+ *         const syndic_param_info *in = syndic_param_at(i);
+ *         uint64_t u;
+ *         double d;
+ *         if (in->kind == SYNDIC_PARAM_FRACTION && syndic_param_get_real(&d, &p, i) == 0)
+ *             printf("%s %g\n", in->name, d);
+ *         else if (syndic_param_get_uint(&u, &p, i) == 0)
+ *             printf("%s %llu\n", in->name, (unsigned long long)u);
+ *     }
+ */
+
+/** The kind of value a parameter takes, and which get/set pair reads it. */
+typedef enum syndic_param_kind {
+    SYNDIC_PARAM_COUNT = 0, /**< a whole number (an unsigned or uint32_t
+                                 field): syndic_param_get_uint/_set_uint */
+    SYNDIC_PARAM_SEED,      /**< any 64-bit value (a uint64_t field): _uint */
+    SYNDIC_PARAM_SECONDS,   /**< a duration in seconds (an int64_t field):
+                                 _uint */
+    SYNDIC_PARAM_FRACTION   /**< a real number (a double field): _real */
+} syndic_param_kind;
+
+/**
+ * One parameter. Its accepted values: min..max for the whole kinds,
+ * (min, max] for SYNDIC_PARAM_FRACTION (min itself excluded), and 0 as well
+ * when `zero` is not NULL. Only the bounds of its kind are set: the _uint
+ * ones for COUNT, SEED and SECONDS, the _real ones for FRACTION; the others
+ * are 0.
+ */
+typedef struct syndic_param_info {
+    const char *name;    /**< the field of syndic_params, e.g. "shingle_words" */
+    const char *option;  /**< the CLI long option without "--", e.g. "shingle" */
+    const char *metavar; /**< placeholder of the value in help, e.g. "N" */
+    const char *help;    /**< one line, lower case, no final period */
+    const char *zero;    /**< what 0 means ("off", "no limit", ...) when it is
+                              accepted besides the range; NULL otherwise */
+    syndic_param_kind kind;
+    uint64_t default_uint, min_uint, max_uint;
+    double default_real, min_real, max_real;
+} syndic_param_info;
+
+/** @return the number of parameters (entries of the table). */
+size_t syndic_param_count(void);
+
+/**
+ * The description of parameter i.
+ * @param i  0 .. syndic_param_count() - 1, in the order of the table.
+ * @return the entry (static, never freed), or NULL when i is out of range.
+ */
+const syndic_param_info *syndic_param_at(size_t i);
+
+/**
+ * Find a parameter by its field name ("max_gap") or its option ("max-gap").
+ * @param index  set to its index when found.
+ * @param name   NUL-terminated.
+ * @return SYNDIC_OK, or SYNDIC_EINVAL when no parameter has that name.
+ */
+int syndic_param_find(size_t *index, const char *name);
+
+/**
+ * Write the values parameter i accepts, as the library's messages show
+ * them: "1..16", "0..1024" (0 accepted besides 1..1024), "(0, 1]", "[0, 1]"
+ * (0 accepted besides (0, 1]), "2..2^31".
+ * @param out  receives the text, NUL-terminated and truncated to fit.
+ * @param cap  bytes at out; 32 is always enough.
+ * @return SYNDIC_OK, or SYNDIC_EINVAL when i is out of range.
+ */
+int syndic_param_range(char *out, size_t cap, size_t i);
+
+/**
+ * Read a whole-number parameter (COUNT, SEED, SECONDS).
+ * @param out  set to the value.
+ * @param params  the parameters to read; not validated.
+ * @param i    the parameter's index.
+ * @return SYNDIC_OK; SYNDIC_EINVAL when i is out of range, names a FRACTION,
+ *         or names a duration holding a negative value.
+ */
+int syndic_param_get_uint(uint64_t *out, const syndic_params *params, size_t i);
+
+/**
+ * Set a whole-number parameter (COUNT, SEED, SECONDS), checking its bounds.
+ * @return SYNDIC_OK (the field is set); SYNDIC_EINVAL when i is out of
+ *         range, names a FRACTION, or value is not accepted (the message
+ *         names the field and its range; the field is left unchanged).
+ */
+int syndic_param_set_uint(syndic_params *params, size_t i, uint64_t value);
+
+/**
+ * Read a FRACTION parameter.
+ * @param out  set to the value.
+ * @return SYNDIC_OK; SYNDIC_EINVAL when i is out of range or names a whole
+ *         kind.
+ */
+int syndic_param_get_real(double *out, const syndic_params *params, size_t i);
+
+/**
+ * Set a FRACTION parameter, checking its bounds (NaN is never accepted).
+ * @return SYNDIC_OK (the field is set); SYNDIC_EINVAL when i is out of
+ *         range, names a whole kind, or value is not accepted (the message
+ *         names the field and its range; the field is left unchanged).
+ */
+int syndic_param_set_real(syndic_params *params, size_t i, double value);
 
 /**
  * Probability that two documents with Jaccard similarity s share at least

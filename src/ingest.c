@@ -119,15 +119,14 @@
 typedef struct header {
     char magic[8];
     uint32_t format, params_version;
-    uint32_t shingle_words, num_hashes, bands, rows;
-    double threshold;
-    uint64_t seed;
-    uint32_t max_bucket, min_shared;
-    int64_t max_gap, same_outlet_gap;
-    double guard, numbers, containment, lsh_threshold;
+    syndic_params_record params; /* every row of params.def, in its order */
     uint32_t template_docs, pad;
     int64_t window;
 } header;
+/* The format 2 layout: a parameter added to params.def makes the header
+ * longer, so it needs a new STATE_FORMAT (and these numbers). */
+_Static_assert(sizeof(header) == 120 && offsetof(header, template_docs) == 104,
+               "the state header changed: bump STATE_FORMAT");
 
 typedef struct counters {
     uint64_t next_seq, next_story, evicted;
@@ -248,41 +247,14 @@ static void make_header(header *h, const syndic_params *p, const syndic_state_op
     memcpy(h->magic, STATE_MAGIC, 8);
     h->format = STATE_FORMAT;
     h->params_version = p->version;
-    h->shingle_words = p->shingle_words;
-    h->num_hashes = p->num_hashes;
-    h->bands = p->bands;
-    h->rows = p->rows;
-    h->threshold = p->threshold;
-    h->seed = p->seed;
-    h->max_bucket = p->max_bucket;
-    h->min_shared = p->min_shared;
-    h->max_gap = p->max_gap;
-    h->same_outlet_gap = p->same_outlet_gap;
-    h->guard = p->guard;
-    h->numbers = p->numbers;
-    h->containment = p->containment;
-    h->lsh_threshold = p->lsh_threshold;
+    syndic__params_record_make(&h->params, p);
     h->template_docs = o->template_docs;
     h->window = o->window;
 }
 
 static void params_of_header(syndic_params *p, const header *h)
 {
-    *p = (syndic_params)SYNDIC_PARAMS_INIT;
-    p->shingle_words = h->shingle_words;
-    p->num_hashes = h->num_hashes;
-    p->bands = h->bands;
-    p->rows = h->rows;
-    p->threshold = h->threshold;
-    p->seed = h->seed;
-    p->max_bucket = h->max_bucket;
-    p->min_shared = h->min_shared;
-    p->max_gap = h->max_gap;
-    p->same_outlet_gap = h->same_outlet_gap;
-    p->guard = h->guard;
-    p->numbers = h->numbers;
-    p->containment = h->containment;
-    p->lsh_threshold = h->lsh_threshold;
+    syndic__params_record_read(p, &h->params);
 }
 
 /* Names the first field where the stored header and the wanted one differ. */
@@ -298,17 +270,16 @@ static int compare_header(const char *dir, const header *have, const header *wan
         return syndic__error(SYNDIC_EINVAL, "state %s was made with %s %lld, not %lld "   \
                              "(a state keeps its parameters)", dir, #f,                 \
                              (long long)have->f, (long long)want->f);
-#define CMP_D(f)                                                                       \
-    if (memcmp(&have->f, &want->f, sizeof have->f) != 0)                               \
-        return syndic__error(SYNDIC_EINVAL, "state %s was made with %s %g, not %g "       \
-                             "(a state keeps its parameters)", dir, #f, have->f, want->f);
-    CMP_U(params_version) CMP_U(shingle_words) CMP_U(num_hashes) CMP_U(bands) CMP_U(rows)
-    CMP_D(threshold) CMP_U(seed) CMP_U(max_bucket) CMP_U(min_shared) CMP_I(max_gap)
-    CMP_I(same_outlet_gap) CMP_D(guard) CMP_D(numbers) CMP_D(containment)
-    CMP_D(lsh_threshold) CMP_U(template_docs) CMP_I(window)
+    CMP_U(params_version)
+    char was[32], is[32];
+    int i = syndic__params_record_diff(&have->params, &want->params, was, is);
+    if (i >= 0)
+        return syndic__error(SYNDIC_EINVAL, "state %s was made with %s %s, not %s "
+                             "(a state keeps its parameters)", dir,
+                             syndic_param_at((size_t)i)->name, was, is);
+    CMP_U(template_docs) CMP_I(window)
 #undef CMP_U
 #undef CMP_I
-#undef CMP_D
     return SYNDIC_OK;
 }
 

@@ -252,4 +252,23 @@ typedef struct syndic_arena { syndic_arena_chunk *head; size_t used, size; } syn
 const char *syndic__arena_strndup(syndic_arena *a, const char *s, size_t len);
 void syndic__arena_free(syndic_arena *a);
 
+/* ---- params.c: the parameter table (params.def) as a state records it.
+ * The record has a field per row of the table, in its order, of the row's
+ * C type: with natural alignment, that is the layout of the parameters in
+ * the format 2 state header. */
+typedef struct syndic_params_record {
+#define SYNDIC_PARAM(field, option, metavar, kind, ctype, def, min, max, zero, help) \
+    ctype field;
+#include "params.def"
+#undef SYNDIC_PARAM
+} syndic_params_record;
+void syndic__params_record_make(syndic_params_record *r, const syndic_params *p);
+/* p = SYNDIC_PARAMS_INIT with every field of the record. */
+void syndic__params_record_read(syndic_params *p, const syndic_params_record *r);
+/* The index of the first parameter whose values differ (bit for bit), or
+ * -1 when they are equal; both values as text in have_text and want_text
+ * (32 bytes each). */
+int syndic__params_record_diff(const syndic_params_record *have, const syndic_params_record *want,
+                               char *have_text, char *want_text);
+
 #endif

@@ -51,9 +51,8 @@ static const char usage[] =
     "Templates:\n"
     "  --no-templates     do not learn and drop outlets' template lines\n"
     "  --template-docs N  a template line is seen in N documents of an outlet\n"
-    "                     with different contents (default 3)\n"
-    PARAM_HELP
-    "  -h, --help         this help\n";
+    "                     with different contents (default 3)\n";
+static const char usage_tail[] = "  -h, --help         this help\n";
 
 typedef struct run {
     syndic_batch *batch;
@@ -168,32 +167,16 @@ static json_t *stats_json(const run *r, const syndic_quality *q, const char *tru
 {
     const syndic_params *p = syndic_batch_params(r->batch);
     const syndic_batch_stats *s = syndic_batch_get_stats(r->batch);
-    json_t *o = json_object(), *par = json_object(), *cnt = json_object(),
+    json_t *o = json_object(), *par = cli_params_json(p), *cnt = json_object(),
            *skipped = json_object(), *sec = json_object();
     if (!o || !par || !cnt || !skipped || !sec) {
         json_decref(o); json_decref(par); json_decref(cnt); json_decref(skipped);
         json_decref(sec);
         return NULL;
     }
-    char seed[32];
-    snprintf(seed, sizeof seed, "0x%016llx", (unsigned long long)p->seed);
     json_object_set_new(o, "record", json_string("syndic.stats/1"));
     json_object_set_new(o, "version", json_string(syndic_version()));
 
-    put_int(par, "shingle_words", p->shingle_words);
-    put_int(par, "num_hashes", p->num_hashes);
-    put_int(par, "bands", p->bands);
-    put_int(par, "rows", p->rows);
-    put_real(par, "threshold", p->threshold);
-    json_object_set_new(par, "seed", json_string(seed));
-    put_int(par, "max_bucket", p->max_bucket);
-    put_int(par, "max_gap_seconds", (uint64_t)p->max_gap);
-    put_int(par, "same_outlet_gap_seconds", (uint64_t)p->same_outlet_gap);
-    put_real(par, "guard", p->guard);
-    put_int(par, "min_shared", p->min_shared);
-    put_real(par, "numbers", p->numbers);
-    put_real(par, "containment", p->containment);
-    put_real(par, "lsh_threshold", p->lsh_threshold);
     put_int(par, "threads", r->threads);
     json_object_set_new(o, "params", par);
 
@@ -295,10 +278,9 @@ static void print_summary(const run *r, int inputs, const syndic_quality *q,
     if (s->empty)
         fprintf(e, "%llu documents have no words and stay singletons\n",
                 (unsigned long long)s->empty);
-    fprintf(e, "params: %u-word shingles, %u hashes, threshold %.2f, containment %.2f,"
-               " %u bands x %u rows, seed 0x%016llx, max bucket %u\n",
-            p->shingle_words, p->num_hashes, p->threshold, p->containment, p->bands, p->rows,
-            (unsigned long long)p->seed, p->max_bucket);
+    fputs("params: ", e);
+    cli_params_line(e, p);
+    fputc('\n', e);
     if (r->templates) {
         size_t n = syndic_templates_count(r->templates);
         fprintf(e, "templates: %zu lines learned in the pass and dropped (%.2f s, %llu documents"
@@ -315,10 +297,6 @@ static void print_summary(const run *r, int inputs, const syndic_quality *q,
     for (int i = 1; i <= 9; i++)
         fprintf(e, " %.1f:%.2f", i / 10.0, syndic_lsh_probability(i / 10.0, p->bands, p->rows));
     fputc('\n', e);
-    fprintf(e, "evidence: max gap %.1f h, same outlet %.1f h; chaining guard %.2f;"
-               " min shared shingles %u; figures agreement %.2f\n",
-            (double)p->max_gap / 3600.0, (double)p->same_outlet_gap / 3600.0, p->guard,
-            p->min_shared, p->numbers);
     fprintf(e, "candidates %llu, verified edges %llu (refused: %llu too far apart in time,"
                " %llu too little shared text, %llu figures disagree,"
                " %llu merges by the chaining guard)",
@@ -353,7 +331,7 @@ static void print_summary(const run *r, int inputs, const syndic_quality *q,
 
 int cmd_cluster(int argc, char **argv)
 {
-    static const struct option longopts[] = {
+    static const struct option own[] = {
         {"output", required_argument, NULL, 'o'},
         {"format", required_argument, NULL, OPT_FORMAT},
         {"singletons", no_argument, NULL, OPT_SINGLETONS},
@@ -370,8 +348,9 @@ int cmd_cluster(int argc, char **argv)
         {"template-docs", required_argument, NULL, OPT_TEMPLATE_DOCS},
         {"threads", required_argument, NULL, OPT_THREADS},
         {"help", no_argument, NULL, 'h'},
-        PARAM_LONG_OPTIONS,
         {NULL, 0, NULL, 0}};
+    const struct option *longopts = cli_long_options(own);
+    if (!longopts) return EXIT_RUNTIME;
     syndic_params params = SYNDIC_PARAMS_INIT;
     syndic_read_options ro = SYNDIC_READ_OPTIONS_INIT;
     run r = {0};
@@ -442,8 +421,8 @@ int cmd_cluster(int argc, char **argv)
                 return EXIT_USAGE;
             }
             break;
-        case 'h': fputs(usage, stdout); return EXIT_OK;
-        default: fputs(usage, stderr); return EXIT_USAGE;
+        case 'h': cli_usage(stdout, usage, usage_tail); return EXIT_OK;
+        default: cli_usage(stderr, usage, usage_tail); return EXIT_USAGE;
         }
     }
     if (format == FORMAT_HTML && !analysis_on) {
@@ -452,7 +431,7 @@ int cmd_cluster(int argc, char **argv)
     }
     if (optind >= argc) {
         cli_error("cluster: no input given (use '-' for stdin)");
-        fputs(usage, stderr);
+        cli_usage(stderr, usage, usage_tail);
         return EXIT_USAGE;
     }
     if (syndic_batch_new(&r.batch, &params) < 0) {

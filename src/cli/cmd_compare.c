@@ -23,9 +23,8 @@ static const char usage[] =
     "  --in FILE          look A and B up as ids in FILE (JSON Lines, gzip ok)\n"
     "  --field NAME=KEY   JSON key for id or text, as for cluster\n"
     "  --json             print one JSON object instead of text\n"
-    "  --no-templates     with --in: keep the template lines learned from FILE\n"
-    PARAM_HELP
-    "  -h, --help         this help\n";
+    "  --no-templates     with --in: keep the template lines learned from FILE\n";
+static const char usage_tail[] = "  -h, --help         this help\n";
 
 typedef struct side {
     const char *name;
@@ -126,14 +125,15 @@ static int analyse(side *s, syndic_sketcher *sk, const syndic_params *p)
 
 int cmd_compare(int argc, char **argv)
 {
-    static const struct option longopts[] = {
+    static const struct option own[] = {
         {"in", required_argument, NULL, OPT_IN},
         {"field", required_argument, NULL, OPT_FIELD},
         {"json", no_argument, NULL, OPT_JSON},
         {"no-templates", no_argument, NULL, OPT_NO_TEMPLATES},
         {"help", no_argument, NULL, 'h'},
-        PARAM_LONG_OPTIONS,
         {NULL, 0, NULL, 0}};
+    const struct option *longopts = cli_long_options(own);
+    if (!longopts) return EXIT_RUNTIME;
     syndic_params p = SYNDIC_PARAMS_INIT;
     syndic_read_options ro = SYNDIC_READ_OPTIONS_INIT;
     const char *in = NULL;
@@ -155,13 +155,13 @@ int cmd_compare(int argc, char **argv)
             break;
         case OPT_JSON: as_json = true; break;
         case OPT_NO_TEMPLATES: template_docs = 0; break;
-        case 'h': fputs(usage, stdout); return EXIT_OK;
-        default: fputs(usage, stderr); return EXIT_USAGE;
+        case 'h': cli_usage(stdout, usage, usage_tail); return EXIT_OK;
+        default: cli_usage(stderr, usage, usage_tail); return EXIT_USAGE;
         }
     }
     if (argc - optind != 2) {
         cli_error("compare: expected two documents, got %d", argc - optind);
-        fputs(usage, stderr);
+        cli_usage(stderr, usage, usage_tail);
         return EXIT_USAGE;
     }
     if (syndic_params_resolve(&p) < 0) { cli_error("%s", syndic_last_error()); return EXIT_USAGE; }

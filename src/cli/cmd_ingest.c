@@ -71,8 +71,8 @@ static const char usage[] =
     "Templates:\n"
     "  --no-templates     do not learn and drop outlets' template lines\n"
     "  --template-docs N  a template line is seen in N articles of an outlet with\n"
-    "                     different contents (default 3)\n"
-    PARAM_HELP
+    "                     different contents (default 3)\n";
+static const char usage_tail[] =
     "The state keeps the matching parameters, --window and the template setting\n"
     "it was made with, and refuses others.\n"
     "  -q, --quiet        no summary on stderr\n"
@@ -629,7 +629,7 @@ static void summary(run *r, double seconds)
 
 int cmd_ingest(int argc, char **argv)
 {
-    static const struct option longopts[] = {
+    static const struct option own[] = {
         {"state", required_argument, NULL, OPT_STATE},
         {"commit-every", required_argument, NULL, OPT_COMMIT_EVERY},
         {"commit-ms", required_argument, NULL, OPT_COMMIT_MS},
@@ -642,8 +642,9 @@ int cmd_ingest(int argc, char **argv)
         {"template-docs", required_argument, NULL, OPT_TEMPLATE_DOCS},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
-        PARAM_LONG_OPTIONS,
         {NULL, 0, NULL, 0}};
+    const struct option *longopts = cli_long_options(own);
+    if (!longopts) return EXIT_RUNTIME;
     syndic_params params = SYNDIC_PARAMS_INIT;
     syndic_read_options ro = SYNDIC_READ_OPTIONS_INIT;
     syndic_state_options so = SYNDIC_STATE_OPTIONS_INIT;
@@ -711,13 +712,13 @@ int cmd_ingest(int argc, char **argv)
             so.template_docs = (unsigned)u;
             break;
         case 'q': quiet = true; break;
-        case 'h': fputs(usage, stdout); return EXIT_OK;
-        default: fputs(usage, stderr); return EXIT_USAGE;
+        case 'h': cli_usage(stdout, usage, usage_tail); return EXIT_OK;
+        default: cli_usage(stderr, usage, usage_tail); return EXIT_USAGE;
         }
     }
     if (!dir) {
         cli_error("ingest needs --state DIR");
-        fputs(usage, stderr);
+        cli_usage(stderr, usage, usage_tail);
         return EXIT_USAGE;
     }
     /* A commit per article, durable: group commit through a sync thread. */

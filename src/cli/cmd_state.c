@@ -7,6 +7,7 @@
  * replaces data.mdb with a compacted copy.
  */
 #include "cli.h"
+#include "options.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -211,6 +212,7 @@ static int do_stats(syndic_state *st, const char *dir, int argc, char **argv)
         json_object_set_new(o, "file_bytes", json_integer((json_int_t)s.file_bytes));
         json_object_set_new(o, "used_bytes", json_integer((json_int_t)s.used_bytes));
         json_object_set_new(o, "newest", newest[0] ? json_string(newest) : json_null());
+        json_object_set_new(o, "params", cli_params_json(p));
         json_dumpf(o, stdout, JSON_COMPACT);
         json_decref(o);
         fputc('\n', stdout);
@@ -230,8 +232,9 @@ static int do_stats(syndic_state *st, const char *dir, int argc, char **argv)
     printf("size       %.1f MiB on disk, %.1f MiB in use (%.0f bytes per article)\n",
            (double)s.file_bytes / 1048576.0, (double)s.used_bytes / 1048576.0,
            s.documents ? (double)s.used_bytes / (double)s.documents : 0.0);
-    printf("params     %u-word shingles, %u hashes, threshold %g, seed 0x%016llx\n",
-           p->shingle_words, p->num_hashes, p->threshold, (unsigned long long)p->seed);
+    fputs("params     ", stdout);
+    cli_params_line(stdout, p);
+    fputc('\n', stdout);
     return EXIT_OK;
 }
 

@@ -65,6 +65,13 @@ bad_values=(
     "--bands 40 --rows 4|bands"
     "--max-bucket 1|max-bucket"
     "--seed pi|seed"
+    "--max-gap 3x|max-gap"
+    "--same-outlet-gap -1|same-outlet-gap"
+    "--guard 1.5|guard"
+    "--numbers nan|numbers"
+    "--containment -0.1|containment"
+    "--lsh-threshold 2|lsh-threshold"
+    "--min-shared 2000000000|min-shared"
     "--format xml|format"
     "--field nonsense|field"
     "--field colour=c|field"
@@ -79,8 +86,19 @@ for entry in "${bad_values[@]}"; do
     expect_one_error_line "cluster $args" "$word"
     [ ! -s "$tmp/out" ] || fail "cluster $args: wrote to stdout: $(head -c 300 "$tmp/out")"
 done
+# Every matching parameter is in the help (it is built from the library's
+# table), and the message gives the range from the same table.
+run "$SYNDIC" cluster --help
+for opt in shingle num-hashes bands rows threshold seed max-bucket min-shared max-gap \
+           same-outlet-gap guard numbers containment lsh-threshold; do
+    grep -q -- "^  --$opt " "$tmp/out" || fail "cluster --help does not list --$opt"
+done
+run "$SYNDIC" cluster --shingle 17 "$tmp/in.jsonl"
+expect_one_error_line "cluster --shingle 17" "in 1\.\.16, got '17'"
+run "$SYNDIC" cluster --threshold 0 "$tmp/in.jsonl"
+expect_one_error_line "cluster --threshold 0" "in (0, 1\], got '0'"
 # The same parameters are checked by compare.
-for args in "--threshold 1.5" "--num-hashes 3" "--bands 5"; do
+for args in "--threshold 1.5" "--num-hashes 3" "--bands 5" "--max-gap 1y"; do
     # shellcheck disable=SC2086
     run "$SYNDIC" compare $args "$tmp/in.jsonl" "$tmp/in.jsonl"
     expect_rc 2 "compare $args"
