@@ -51,6 +51,8 @@ struct syndic_analysis {
     uint32_t *rec_len;
     char **slot;
     char *text_buf;
+    size_t text_cap;
+    const syndic_batch *batch; /* text_buf goes back to it (a reusable buffer) */
     syndic_copy *copies;      /* all stories' copies, story after story */
     syndic_diff_item *items;  /* all diffs */
 };
@@ -573,7 +575,7 @@ static int load_records(syndic_analysis *a, const syndic_batch *b, const syndic_
         }
     }
     uint64_t *by_doc = syndic__reallocarray(NULL, members, sizeof *by_doc);
-    a->text_buf = syndic__malloc(total ? total : 1);
+    a->text_buf = syndic__batch_buffer_take(b, total ? total : 1, &a->text_cap);
     if (!by_doc || !a->text_buf) {
         syndic__free(by_doc);
         return syndic__oom();
@@ -632,6 +634,7 @@ int syndic_analysis_new_range(syndic_analysis **out, const syndic_batch *b, size
     if (!a) return syndic__oom();
     a->first = first;
     a->story_count = count;
+    a->batch = b;
     for (size_t i = first; i < first + count; i++)
         members += syndic_batch_cluster_at(b, i)->size;
     a->stories = syndic__calloc(count ? count : 1, sizeof *a->stories);
@@ -671,7 +674,7 @@ void syndic_analysis_free(syndic_analysis *a)
     syndic__free(a->rec);
     syndic__free(a->rec_len);
     syndic__free(a->slot);
-    syndic__free(a->text_buf);
+    if (a->text_buf) syndic__batch_buffer_give(a->batch, a->text_buf, a->text_cap);
     syndic__free(a);
 }
 

@@ -37,6 +37,7 @@
 #include "ingest_index.h" /* syndic_tset */
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,6 +127,9 @@ struct syndic_batch {
      * learning need them after the pass; NULL otherwise. */
     syndic_textstore *records;
     syndic_arena text_cache; /* syndic_batch_text's kept texts */
+    pthread_mutex_t buffer_lock; /* the analysis' reusable buffer */
+    char *buffer;
+    size_t buffer_cap;
     const char **text_cached;
     uint8_t *active;         /* 1 when the document has words */
     size_t active_cap;
@@ -162,6 +166,7 @@ int syndic_batch_new(syndic_batch **out, const syndic_params *params)
     *out = NULL;
     syndic_batch *b = syndic__calloc(1, sizeof *b);
     if (!b) return syndic__oom();
+    pthread_mutex_init(&b->buffer_lock, NULL);
     b->params = *params;
     int rc = syndic_params_resolve(&b->params);
     if (rc < 0) goto fail;
@@ -188,6 +193,8 @@ void syndic_batch_free(syndic_batch *b)
     syndic__free(b->spool_dir);
     syndic__textstore_free(b->records);
     syndic__arena_free(&b->text_cache);
+    syndic__free(b->buffer);
+    pthread_mutex_destroy(&b->buffer_lock);
     syndic__free(b->text_cached);
     syndic__arena_free(&b->strings);
     syndic__free(b->docs);
@@ -682,6 +689,41 @@ const syndic_textstore *syndic__batch_records(const syndic_batch *b)
 const syndic_templates *syndic__batch_drop_set(const syndic_batch *b)
 {
     return b->templates;
+}
+
+char *syndic__batch_buffer_take(const syndic_batch *b, size_t size, size_t *cap)
+{
+    syndic_batch *m = (syndic_batch *)(uintptr_t)b; /* the cache is not the batch's state */
+    pthread_mutex_lock(&m->buffer_lock);
+    char *buf = m->buffer;
+    size_t have = m->buffer_cap;
+    m->buffer = NULL;
+    m->buffer_cap = 0;
+    pthread_mutex_unlock(&m->buffer_lock);
+    if (buf && have >= size) {
+        *cap = have;
+        return buf;
+    }
+    syndic__free(buf);
+    /* Some room to grow: the next range is rarely smaller by much. */
+    size_t want = size + size / 4;
+    if (!(buf = syndic__malloc(want))) return NULL;
+    *cap = want;
+    return buf;
+}
+
+void syndic__batch_buffer_give(const syndic_batch *b, char *buf, size_t cap)
+{
+    syndic_batch *m = (syndic_batch *)(uintptr_t)b;
+    pthread_mutex_lock(&m->buffer_lock);
+    if (!m->buffer || m->buffer_cap < cap) {
+        char *old = m->buffer;
+        m->buffer = buf;
+        m->buffer_cap = cap;
+        buf = old;
+    }
+    pthread_mutex_unlock(&m->buffer_lock);
+    syndic__free(buf);
 }
 
 static uint64_t id_hash(const char *s, size_t len) { return XXH3_64bits(s, len); }

@@ -376,6 +376,8 @@ int syndic__digest_sketch(syndic_digest *d, const syndic_params *p, uint32_t *si
 
 int syndic__digest_content(const syndic_digest *d, syndic_buf *out)
 {
+    if (!d->raw && d->line_count)
+        return syndic__error(SYNDIC_EINVAL, "a record without its text has no content");
     size_t pos = 0;
     for (size_t i = 0; i < d->line_count; i++) {
         const syndic_dline *l = &d->lines[i];
@@ -469,13 +471,43 @@ int syndic__digest_key_spans(const syndic_digest *d, syndic_key_span **spans, si
  *
  *   u32 raw_len (0 without the raw text), u32 words_len, u32 word_count,
  *   u32 line_count, u32 piece_count, u32 fingerprint, u32 has_raw, u32 0
- *   per line:  u32 raw_len, u32 words, u32 pieces, u32 flags
- *              (bit 0 newline, 1 cut_end, 2 keyed), then for keyed lines
- *              the LINE_KEYS keys (u64)
- *   per piece: u32 raw_len, u32 words
+ *   per line:  varints raw_len, words, pieces, flags (bit 0 newline, 1
+ *              cut_end, 2..4 which of the LINE_KEYS keys follow), then
+ *              those keys (u64 each)
+ *   per piece: varints raw_len, words
  *   the words joined by single spaces (words_len bytes), the raw text
+ * Varints (7 bits a byte, low first) and only the keys a line has keep the
+ * tables small: a news article's record is about its raw text plus its
+ * normalized words, and the analysis reads every clustered one back.
  */
 #define REC_HEAD 8
+#define VARINT_MAX 5 /* bytes of a 32-bit varint */
+
+static size_t put_varint(unsigned char *p, uint32_t v)
+{
+    size_t n = 0;
+    while (v >= 0x80) {
+        p[n++] = (unsigned char)(v | 0x80);
+        v >>= 7;
+    }
+    p[n++] = (unsigned char)v;
+    return n;
+}
+
+static bool get_varint(const char *rec, size_t len, size_t *at, uint32_t *out)
+{
+    uint32_t v = 0;
+    for (unsigned shift = 0; shift < 35 && *at < len; shift += 7) {
+        unsigned char c = (unsigned char)rec[(*at)++];
+        if (shift == 28 && c > 0x0f) return false;
+        v |= (uint32_t)(c & 0x7f) << shift;
+        if (!(c & 0x80)) {
+            *out = v;
+            return true;
+        }
+    }
+    return false;
+}
 
 int syndic__digest_pack(const syndic_digest *d, bool raw, syndic_buf *out)
 {
@@ -484,16 +516,27 @@ int syndic__digest_pack(const syndic_digest *d, bool raw, syndic_buf *out)
                                (uint32_t)w->count, (uint32_t)d->line_count,
                                (uint32_t)d->piece_count, d->fingerprint, raw, 0};
     int rc = syndic__buf_append(out, (const char *)head, sizeof head);
+    unsigned char tmp[4 * VARINT_MAX + LINE_KEYS * 8];
     for (size_t i = 0; rc == SYNDIC_OK && i < d->line_count; i++) {
         const syndic_dline *l = &d->lines[i];
-        uint32_t v[4] = {l->raw_len, l->words, l->pieces,
-                         (uint32_t)(l->newline | l->cut_end << 1 | l->keyed << 2)};
-        rc = syndic__buf_append(out, (const char *)v, sizeof v);
-        if (rc == SYNDIC_OK && l->keyed)
-            rc = syndic__buf_append(out, (const char *)l->keys, sizeof l->keys);
+        unsigned mask = 0;
+        for (int k = 0; l->keyed && k < LINE_KEYS; k++) mask |= (unsigned)(l->keys[k] != 0) << k;
+        size_t n = put_varint(tmp, l->raw_len);
+        n += put_varint(tmp + n, l->words);
+        n += put_varint(tmp + n, l->pieces);
+        n += put_varint(tmp + n, (uint32_t)(l->newline | l->cut_end << 1 | mask << 2));
+        for (int k = 0; k < LINE_KEYS; k++)
+            if (mask >> k & 1) {
+                memcpy(tmp + n, &l->keys[k], 8);
+                n += 8;
+            }
+        rc = syndic__buf_append(out, (const char *)tmp, n);
     }
-    if (rc == SYNDIC_OK && d->piece_count)
-        rc = syndic__buf_append(out, (const char *)d->pieces, d->piece_count * sizeof *d->pieces);
+    for (size_t i = 0; rc == SYNDIC_OK && i < d->piece_count; i++) {
+        size_t n = put_varint(tmp, d->pieces[i].raw_len);
+        n += put_varint(tmp + n, d->pieces[i].words);
+        rc = syndic__buf_append(out, (const char *)tmp, n);
+    }
     if (rc == SYNDIC_OK) rc = syndic__buf_append(out, w->text ? w->text : "", w->len);
     if (rc == SYNDIC_OK && raw) rc = syndic__buf_append(out, d->raw, d->raw_len);
     return rc;
@@ -515,16 +558,19 @@ int syndic__digest_unpack(syndic_digest *d, const char *rec, size_t len)
     d->dropped = 0;
     d->kept_ready = false;
     d->line_count = d->piece_count = 0;
+    /* A line takes 4 bytes at least, a piece 2: no huge allocation for a
+     * damaged count. */
+    if (lines > len / 4 || pieces > len / 2 || head[6] > 1 || (!head[6] && raw_len)) return corrupt();
     int rc;
     if ((rc = syndic__grow(&d->lines, &d->line_cap, lines ? lines : 1, sizeof *d->lines)) < 0 ||
         (rc = syndic__grow(&d->pieces, &d->piece_cap, pieces ? pieces : 1, sizeof *d->pieces)) < 0)
         return rc;
-    size_t words = 0, piece_sum = 0;
+    size_t words = 0, piece_sum = 0, raw_sum = 0;
     for (size_t i = 0; i < lines; i++) {
         uint32_t v[4];
-        if (len - at < sizeof v) return corrupt();
-        memcpy(v, rec + at, sizeof v);
-        at += sizeof v;
+        for (int k = 0; k < 4; k++)
+            if (!get_varint(rec, len, &at, &v[k])) return corrupt();
+        if (v[3] >> 5) return corrupt();
         syndic_dline *l = &d->lines[i];
         memset(l, 0, sizeof *l);
         l->raw_len = v[0];
@@ -532,21 +578,35 @@ int syndic__digest_unpack(syndic_digest *d, const char *rec, size_t len)
         l->pieces = v[2];
         l->newline = v[3] & 1;
         l->cut_end = v[3] >> 1 & 1;
-        l->keyed = v[3] >> 2 & 1;
-        if (l->keyed) {
-            if (len - at < sizeof l->keys) return corrupt();
-            memcpy(l->keys, rec + at, sizeof l->keys);
-            at += sizeof l->keys;
+        l->keyed = (v[3] >> 2) != 0;
+        for (int k = 0; k < LINE_KEYS; k++) {
+            if (!(v[3] >> (2 + k) & 1)) continue;
+            if (len - at < 8) return corrupt();
+            memcpy(&l->keys[k], rec + at, 8);
+            at += 8;
         }
+        if (l->pieces > l->raw_len) return corrupt();
         words += l->words;
         piece_sum += l->pieces;
+        raw_sum += (size_t)l->raw_len + l->newline;
     }
     d->line_count = lines;
-    if (words != word_count || piece_sum != pieces || len - at < pieces * sizeof *d->pieces)
+    if (words != word_count || piece_sum != pieces || (head[6] && raw_sum != raw_len))
         return corrupt();
-    if (pieces) memcpy(d->pieces, rec + at, pieces * sizeof *d->pieces);
+    for (size_t i = 0; i < pieces; i++)
+        if (!get_varint(rec, len, &at, &d->pieces[i].raw_len) ||
+            !get_varint(rec, len, &at, &d->pieces[i].words))
+            return corrupt();
     d->piece_count = pieces;
-    at += pieces * sizeof *d->pieces;
+    /* Each line's pieces lie inside it and hold its words. */
+    for (size_t i = 0, p = 0; i < lines; i++) {
+        uint64_t bytes = 0, in_words = 0;
+        for (uint32_t k = 0; k < d->lines[i].pieces; k++, p++) {
+            bytes += d->pieces[p].raw_len;
+            in_words += d->pieces[p].words;
+        }
+        if (bytes > d->lines[i].raw_len || in_words != d->lines[i].words) return corrupt();
+    }
     if (len - at != words_len + raw_len) return corrupt();
     /* The words: boundaries from the single spaces between them. */
     syndic_words *w = &d->words;
@@ -569,7 +629,7 @@ int syndic__digest_unpack(syndic_digest *d, const char *rec, size_t len)
     w->count = c;
     if (c != word_count) return corrupt();
     at += words_len;
-    d->raw = rec + at; /* borrowed from the record */
+    d->raw = head[6] ? rec + at : NULL; /* borrowed from the record */
     d->raw_len = raw_len;
     return SYNDIC_OK;
 }

@@ -235,6 +235,12 @@ void syndic__textstore_prefetch(const syndic_textstore *s, size_t i);
  * template lines its documents drop (NULL: none). */
 const syndic_textstore *syndic__batch_records(const syndic_batch *b);
 const syndic_templates *syndic__batch_drop_set(const syndic_batch *b);
+/* A buffer of at least `size` bytes (*cap set to its size), reused from the
+ * last one given back: an analysis of one range after another reads its
+ * records into memory already touched (a fresh buffer costs a page fault per
+ * 4 KiB). Thread-safe; give back what was taken. */
+char *syndic__batch_buffer_take(const syndic_batch *b, size_t size, size_t *cap);
+void syndic__batch_buffer_give(const syndic_batch *b, char *buf, size_t cap);
 
 /* ---- seen.c: a growing blocked Bloom filter of 64-bit keys (hashes). */
 typedef struct syndic_seen syndic_seen;
