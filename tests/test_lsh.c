@@ -50,6 +50,10 @@ START_TEST(test_probability_closed_form)
         {0.75, 2, 2, 0.80859375},
         {0.5, 1, 3, 0.125},
         {0.5, 25, 5, 0.5478392215509674},
+        /* Small ones keep their digits (relative error). */
+        {0.5, 1, 60, 0x1p-60},
+        {0.01, 1, 16, 1e-32},
+        {0.001, 2, 4, 1.999999999999e-12},
     };
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
         const prob_case *c = &table[i];
@@ -76,7 +80,7 @@ START_TEST(test_probability_shape)
                 double more_bands = syndic_lsh_probability(s, b + 1, r);
                 double more_rows = syndic_lsh_probability(s, b, r + 1);
                 ck_assert(more_bands >= p && more_rows <= p);
-                if (p > 1e-9 && p < 1 - 1e-9) /* where the rounding leaves a step */
+                if (p < 1 - 1e-9) /* below where 1 - tiny rounds to 1 */
                     ck_assert_msg(more_bands > p && more_rows < p, "s=%g b=%u r=%u", s, b, r);
             }
         }
@@ -139,6 +143,23 @@ START_TEST(test_choose_is_the_minimum)
         ck_assert_msg(got <= best + 1e-5,
                       "K=%u t=%g w=%g/%g: chose b=%u r=%u (%.9f), b=%u r=%u is %.9f", c->k,
                       c->t, c->wfp, c->wfn, b, r, got, bb, br, best);
+    }
+}
+END_TEST
+
+START_TEST(test_choose_one_sided_weights)
+{
+    /* Only false positives count: the lowest curve, one band of all K rows.
+     * Only false negatives: the highest, K bands of one row. */
+    static const unsigned ks[] = {8, 16, 100, 128};
+    for (size_t i = 0; i < sizeof ks / sizeof ks[0]; i++) {
+        unsigned b = 0, r = 0;
+        ck_assert_int_eq(syndic_lsh_choose(&b, &r, 0.5, ks[i], 1.0, 0.0), SYNDIC_OK);
+        ck_assert_uint_eq(b, 1);
+        ck_assert_uint_eq(r, ks[i]);
+        ck_assert_int_eq(syndic_lsh_choose(&b, &r, 0.5, ks[i], 0.0, 1.0), SYNDIC_OK);
+        ck_assert_uint_eq(b, ks[i]);
+        ck_assert_uint_eq(r, 1);
     }
 }
 END_TEST
@@ -642,6 +663,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_probability_shape);
     tcase_add_test(tc, test_choose_header_example);
     tcase_add_test(tc, test_choose_is_the_minimum);
+    tcase_add_test(tc, test_choose_one_sided_weights);
     tcase_add_test(tc, test_choose_invalid);
     tcase_add_test(tc, test_band_key);
     tcase_add_test(tc, test_candidates_by_hand);
