@@ -219,7 +219,8 @@ START_TEST(test_band_key)
         for (unsigned prev = 0; prev < band; prev++) ck_assert_uint_ne(keys[prev], keys[band]);
     }
     /* The seed matters; the rows too. */
-    ck_assert_uint_ne(syndic__band_key(a, 0, ROWS, seed), syndic__band_key(a, 0, ROWS, seed ^ 0xff00));
+    ck_assert_uint_ne(syndic__band_key(a, 0, ROWS, seed),
+                      syndic__band_key(a, 0, ROWS, seed ^ 0xff00));
     ck_assert_uint_ne(syndic__band_key(a, 0, ROWS, seed), syndic__band_key(a, 0, ROWS + 1, seed));
     /* A pure function. */
     ck_assert_uint_eq(syndic__band_key(a, 3, ROWS, seed), syndic__band_key(a, 3, ROWS, seed));
