@@ -162,6 +162,10 @@ int syndic__lsh_candidates(syndic_candidates *out, const uint32_t *signatures,
                            const uint8_t *active, uint32_t n, const syndic_params *p,
                            syndic__pairs_fn fn, void *ctx);
 
+/* ---- analysis.c: a copy's edit label from its sentence counts against
+ * its source (the rules at syndic_edit in syndic.h). */
+syndic_edit syndic__edit_label(uint32_t kept, uint32_t removed, uint32_t added, uint32_t edited);
+
 /* ---- sort.c: LSD radix sorts (stable, O(n)). */
 int syndic__sort_u64(uint64_t *v, size_t n);
 /* The same result for uniformly random keys (hashes), in fewer passes; on
