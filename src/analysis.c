@@ -317,7 +317,7 @@ static int diff(scratch *sc, const syndic_batch *b, member *s, member *c, syndic
 
 syndic_edit syndic__edit_label(uint32_t kept, uint32_t removed, uint32_t added, uint32_t edited)
 {
-    if (edited * 3 >= kept + added && edited) return SYNDIC_EDIT_REWRITTEN;
+    if (edited && (uint64_t)edited * 3 >= kept) return SYNDIC_EDIT_REWRITTEN;
     if (!removed && !added) return edited ? SYNDIC_EDIT_REWRITTEN : SYNDIC_EDIT_VERBATIM;
     if (!added) return SYNDIC_EDIT_TRIMMED;
     if (!removed) return SYNDIC_EDIT_EXTENDED;

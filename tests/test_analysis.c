@@ -48,14 +48,21 @@ static const label_case cases[] = {
     /* the boundary: a third or more of the kept ones edited */
     {9, 1, 0, 3, R, "removed, 3 of 9 kept edited: a third"},
     {10, 1, 0, 3, T, "removed, 3 of 10 kept edited: under a third"},
+    {9, 0, 1, 3, R, "added, 3 of 9 kept edited: a third"},
     {10, 0, 1, 3, E, "added, 3 of 10 kept edited: under a third"},
     {6, 2, 0, 2, R, "removed, 2 of 6 kept edited: a third"},
     {7, 2, 0, 2, T, "removed, 2 of 7 kept edited: under a third"},
+    {3, 0, 30, 1, R, "added many, 1 of 3 kept edited: a third"},
     {4, 0, 30, 1, E, "added many, 1 of 4 kept edited: under a third"},
     {3, 30, 0, 1, R, "removed many, 1 of 3 kept edited: a third"},
     {4, 30, 0, 1, T, "removed many, 1 of 4 kept edited: under a third"},
     {12, 5, 0, 12, R, "removed, every kept one edited"},
+    {99, 0, 7, 33, R, "added, 33 of 99 kept edited: a third"},
     {100, 0, 7, 33, E, "added, 33 of 100 kept edited: under a third"},
+    /* counts far past any real text: no overflow in "a third" */
+    {UINT32_MAX, 0, 5, UINT32_MAX / 3 + 1, R, "huge: a third"},
+    {UINT32_MAX, 5, 0, 0x60000000u, R, "huge: over a third (x3 overflows 32 bits)"},
+    {UINT32_MAX, 0, UINT32_MAX, 0, E, "huge: added"},
 };
 
 START_TEST(test_label_rules)
@@ -68,6 +75,33 @@ START_TEST(test_label_rules)
                       c->removed, c->added, c->edited, c->why, syndic_edit_name(got),
                       syndic_edit_name(c->want));
     }
+}
+END_TEST
+
+/* The same rules over every small count, stated the header's way round. */
+START_TEST(test_label_exhaustive)
+{
+    for (uint32_t kept = 0; kept <= 15; kept++)
+        for (uint32_t removed = 0; removed <= 4; removed++)
+            for (uint32_t added = 0; added <= 4; added++)
+                for (uint32_t edited = 0; edited <= kept; edited++) {
+                    bool many_edits = edited > 0 && 3 * edited >= kept;
+                    syndic_edit want;
+                    if ((removed && added) || many_edits ||
+                        (edited && !removed && !added))
+                        want = R;
+                    else if (removed)
+                        want = T;
+                    else if (added)
+                        want = E;
+                    else
+                        want = V;
+                    syndic_edit got = syndic__edit_label(kept, removed, added, edited);
+                    if (got != want)
+                        ck_abort_msg("kept %u removed %u added %u edited %u: %s, expected %s",
+                                     kept, removed, added, edited, syndic_edit_name(got),
+                                     syndic_edit_name(want));
+                }
 }
 END_TEST
 
@@ -96,6 +130,7 @@ static Suite *make_suite(void)
     Suite *s = suite_create("analysis");
     TCase *tc = tcase_create("labels");
     tcase_add_test(tc, test_label_rules);
+    tcase_add_test(tc, test_label_exhaustive);
     tcase_add_test(tc, test_edit_names);
     suite_add_tcase(s, tc);
     return s;
