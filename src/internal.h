@@ -147,8 +147,9 @@ bool syndic__templates_has(const syndic_templates *t, uint64_t key);
 /* ---- lsh.c */
 uint64_t syndic__band_key(const uint32_t *signature, unsigned band,
                           unsigned rows, uint64_t seed);
-/* Candidate pairs (a < b, packed a << 32 | b), sorted and distinct, from
- * documents whose `active` flag is set. */
+/* What syndic__lsh_candidates found among the documents whose `active` flag
+ * is set: the pairs it handed over, and the buckets over max_bucket it
+ * skipped (with their documents, counted once per band). */
 typedef struct syndic_candidates {
     uint64_t count;            /* pairs handed to the callback */
     uint64_t skipped_buckets, skipped_bucket_docs;
