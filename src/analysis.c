@@ -272,12 +272,12 @@ static int diff(scratch *sc, const syndic_batch *b, member *s, member *c, syndic
     return SYNDIC_OK;
 }
 
-static syndic_edit label(const syndic_copy *c)
+syndic_edit syndic__edit_label(uint32_t kept, uint32_t removed, uint32_t added, uint32_t edited)
 {
-    if (c->edited * 3 >= c->kept + c->added && c->edited) return SYNDIC_EDIT_REWRITTEN;
-    if (!c->removed && !c->added) return c->edited ? SYNDIC_EDIT_REWRITTEN : SYNDIC_EDIT_VERBATIM;
-    if (!c->added) return SYNDIC_EDIT_TRIMMED;
-    if (!c->removed) return SYNDIC_EDIT_EXTENDED;
+    if (edited && (uint64_t)edited * 3 >= kept) return SYNDIC_EDIT_REWRITTEN;
+    if (!removed && !added) return edited ? SYNDIC_EDIT_REWRITTEN : SYNDIC_EDIT_VERBATIM;
+    if (!added) return SYNDIC_EDIT_TRIMMED;
+    if (!removed) return SYNDIC_EDIT_EXTENDED;
     return SYNDIC_EDIT_REWRITTEN;
 }
 
@@ -402,7 +402,7 @@ static int analyse_story(scratch *sc, const syndic_batch *b, const syndic_cluste
         c->headline_changed = !same;
         if ((rc = diff(sc, b, &mem[best], &mem[i], c, items, item_count, item_cap)) < 0)
             goto out;
-        c->edit = label(c);
+        c->edit = syndic__edit_label(c->kept, c->removed, c->added, c->edited);
     }
 out:
     if (mem)

@@ -733,8 +733,20 @@ void syndic__vtab_free(syndic_vtab *t)
 int syndic__live_add(syndic_live *l, uint64_t story, int delta, uint32_t *now)
 {
     if (!l->count) l->base = story;
-    if (story < l->base) return syndic__error(SYNDIC_EINVAL, "story %llu is gone",
-                                              (unsigned long long)story);
+    if (story < l->base) {
+        /* A story below the window gains a member only in a rebuild (see
+         * the header): the window grows down to it. One that loses one is
+         * gone (its members were all counted out, then dropped). */
+        if (delta < 0 || l->base - story >= ((uint64_t)1 << 32) - l->count)
+            return syndic__error(SYNDIC_EINVAL, "story %llu is gone", (unsigned long long)story);
+        size_t front = (size_t)(l->base - story);
+        if (syndic__grow(&l->n, &l->cap, l->count + front, sizeof *l->n) < 0) return syndic__oom();
+        memmove(l->n + front, l->n, l->count * sizeof *l->n);
+        memset(l->n, 0, front * sizeof *l->n);
+        l->count += front;
+        l->base = story;
+        l->dead_prefix = 0; /* story, in front, is about to have a member */
+    }
     uint64_t at = story - l->base;
     if (at >= l->count) {
         if (delta < 0 || at >= ((uint64_t)1 << 32))

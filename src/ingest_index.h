@@ -161,8 +161,13 @@ const char *syndic__vtab_outlet(const syndic_vtab *t, const vdoc *d);
 void syndic__vtab_kill(syndic_vtab *t, uint64_t seq);
 void syndic__vtab_free(syndic_vtab *t);
 
-/* ---- live members per story, by story id (ids only grow): a window of
- * ids [base, base + count), the dead prefix dropped as it grows. */
+/* ---- live members per story, by story id: a window of ids
+ * [base, base + count), the dead prefix dropped as it grows. New stories
+ * come with growing ids, but a rebuild adds the stored articles in seq
+ * order, and a later article may belong to an older story whose earlier
+ * articles were evicted (eviction goes by time): a member added to a story
+ * below the window extends it down. Taking one from a story below the
+ * window is an error (the story is gone). */
 typedef struct syndic_live { uint32_t *n; uint64_t base; size_t count, cap, dead_prefix; } syndic_live;
 int syndic__live_add(syndic_live *l, uint64_t story, int delta, uint32_t *now);
 uint32_t syndic__live_get(const syndic_live *l, uint64_t story);

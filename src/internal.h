@@ -149,8 +149,9 @@ bool syndic__templates_has(const syndic_templates *t, uint64_t key);
 /* ---- lsh.c */
 uint64_t syndic__band_key(const uint32_t *signature, unsigned band,
                           unsigned rows, uint64_t seed);
-/* Candidate pairs (a < b, packed a << 32 | b), sorted and distinct, from
- * documents whose `active` flag is set. */
+/* What syndic__lsh_candidates found among the documents whose `active` flag
+ * is set: the pairs it handed over, and the buckets over max_bucket it
+ * skipped (with their documents, counted once per band). */
 typedef struct syndic_candidates {
     uint64_t count;            /* pairs handed to the callback */
     uint64_t skipped_buckets, skipped_bucket_docs;
@@ -163,6 +164,10 @@ typedef int (*syndic__pairs_fn)(void *ctx, const uint64_t *pairs, size_t count);
 int syndic__lsh_candidates(syndic_candidates *out, const uint32_t *signatures,
                            const uint8_t *active, uint32_t n, const syndic_params *p,
                            syndic__pairs_fn fn, void *ctx);
+
+/* ---- analysis.c: a copy's edit label from its sentence counts against
+ * its source (the rules at syndic_edit in syndic.h). */
+syndic_edit syndic__edit_label(uint32_t kept, uint32_t removed, uint32_t added, uint32_t edited);
 
 /* ---- sort.c: LSD radix sorts (stable, O(n)). */
 int syndic__sort_u64(uint64_t *v, size_t n);

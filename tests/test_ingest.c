@@ -1,8 +1,9 @@
 /*
  * test_ingest.c - feed ingest (ingest.c): verdicts, persistence across
  * reopen, parameters recorded and enforced, duplicate ids, bad input,
- * eviction by window (and what a late copy gets), read-only readers beside a
- * writer, integrity check, agreement with the batch on the bundled corpus
+ * eviction by window (and what a late copy gets), reopening after an
+ * eviction out of story order, read-only readers beside a writer,
+ * integrity check, agreement with the batch on the bundled corpus
  * in date order; the same verdicts when articles are prepared ahead of
  * their submission, when the state is closed and reopened (in-memory index
  * rebuilt) and with a transaction per article synced from another thread;
@@ -223,6 +224,50 @@ START_TEST(eviction)
     ck_assert_int_ne(v.kind, SYNDIC_INGEST_DUPLICATE);
     ck_assert_int_eq(syndic_state_commit(s), SYNDIC_OK);
     uint64_t problems;
+    ck_assert_int_eq(syndic_state_verify(s, &problems), SYNDIC_OK);
+    ck_assert_msg(problems == 0, "%s", syndic_last_error());
+    syndic_state_free(s);
+    remove_dir();
+}
+END_TEST
+
+/* Eviction goes by time, story ids by arrival: a1 (story 1) is evicted
+ * while b1 (story 2, a later seq) stays, and a2, a copy of a1 stored after
+ * b1, keeps story 1 alive. Reopening rebuilds the live counts in seq order,
+ * meeting story 2 before story 1; that must work. */
+START_TEST(reopen_after_eviction_out_of_story_order)
+{
+    static const char *const story_c =
+        "The museum will reopen in spring with a new wing dedicated to early "
+        "photography and a collection of glass plates donated by a local family "
+        "who had kept them in an attic for more than a century, the director said.";
+    make_dir();
+    syndic_params p = SYNDIC_PARAMS_INIT;
+    p.max_gap = 0;
+    p.same_outlet_gap = 0;
+    syndic_state *s = open_state(&p, 86400);
+    syndic_ingest_verdict v = submit(s, "a1", "2026-03-01T00:00:00Z", story_a);
+    ck_assert_uint_eq(v.story, 1);
+    v = submit(s, "b1", "2026-03-01T12:00:00Z", story_b);
+    ck_assert_uint_eq(v.story, 2);
+    v = submit(s, "a2", "2026-03-01T20:00:00Z", story_a);
+    ck_assert_int_eq(v.kind, SYNDIC_INGEST_COPY);
+    ck_assert_uint_eq(v.story, 1);
+    v = submit(s, "c1", "2026-03-02T06:00:00Z", story_c); /* a1 falls out */
+    ck_assert_int_eq(v.kind, SYNDIC_INGEST_NEW);
+    syndic_state_stats st;
+    ck_assert_int_eq(syndic_state_get_stats(s, &st), SYNDIC_OK);
+    ck_assert_uint_eq(st.evicted, 1);
+    ck_assert_int_eq(syndic_state_commit(s), SYNDIC_OK);
+    syndic_state_free(s);
+    s = open_state(&p, 86400);
+    v = submit(s, "a3", "2026-03-02T07:00:00Z", story_a);
+    ck_assert_int_eq(v.kind, SYNDIC_INGEST_COPY);
+    ck_assert_uint_eq(v.story, 1);
+    ck_assert_str_eq(v.match, "a2");
+    ck_assert_uint_eq(v.story_size, 2);
+    ck_assert_int_eq(syndic_state_commit(s), SYNDIC_OK);
+    uint64_t problems = 99;
     ck_assert_int_eq(syndic_state_verify(s, &problems), SYNDIC_OK);
     ck_assert_msg(problems == 0, "%s", syndic_last_error());
     syndic_state_free(s);
@@ -686,6 +731,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, params_mismatch);
     tcase_add_test(tc, bad_input);
     tcase_add_test(tc, eviction);
+    tcase_add_test(tc, reopen_after_eviction_out_of_story_order);
     tcase_add_test(tc, reader_beside_writer);
     tcase_add_test(tc, agrees_with_batch);
     tcase_add_test(tc, prepared_restarted_same);
