@@ -501,6 +501,39 @@ static int merge_job(syndic_analysis *a, story_job *j, size_t *item_count, size_
     return SYNDIC_OK;
 }
 
+/* The stream's state (syndic__pool_stream): the next cluster to hand out,
+ * and where the items go. */
+typedef struct story_stream {
+    const syndic_batch *b;
+    syndic_analysis *a;
+    size_t next, end, pos;
+    size_t *item_count, *item_cap;
+} story_stream;
+
+static bool fill_story_job(void *ctx, syndic_job *job)
+{
+    story_stream *s = ctx;
+    story_job *j = (story_job *)job;
+    if (s->next >= s->end) return false;
+    size_t members = 0;
+    j->first = s->next;
+    j->pos = s->pos;
+    do {
+        uint32_t size = syndic_batch_cluster_at(s->b, s->next)->size;
+        members += size;
+        s->pos += size;
+        s->next++;
+    } while (s->next < s->end && members < JOB_MEMBERS);
+    j->count = s->next - j->first;
+    return true;
+}
+
+static int take_story_job(void *ctx, syndic_job *job)
+{
+    story_stream *s = ctx;
+    return merge_job(s->a, (story_job *)job, s->item_count, s->item_cap);
+}
+
 static int analyse_threads(const syndic_batch *b, syndic_analysis *a, size_t n, unsigned workers,
                            size_t *item_count, size_t *item_cap)
 {
@@ -508,38 +541,13 @@ static int analyse_threads(const syndic_batch *b, syndic_analysis *a, size_t n, 
     syndic_pool *pool = NULL;
     const size_t njobs = 2 * (size_t)workers;
     story_job *jobs = syndic__calloc(njobs, sizeof *jobs);
+    story_stream stream = {b, a, a->first, a->first + n, 0, item_count, item_cap};
     int rc = SYNDIC_OK;
-    size_t next = a->first, end = a->first + n, pos = 0, submitted = 0;
-    char message[sizeof jobs->job.message] = "";
     t.sc = syndic__calloc(workers, sizeof *t.sc);
     if (!jobs || !t.sc) { rc = syndic__oom(); goto done; }
     if ((rc = syndic__pool_new(&pool, workers, story_job_run, &t)) < 0) goto done;
-    for (;;) {
-        /* Fill the pool, then take the oldest job back. */
-        while (rc == SYNDIC_OK && next < end && syndic__pool_in_flight(pool) < njobs) {
-            story_job *j = &jobs[submitted++ % njobs];
-            size_t members = 0;
-            j->first = next;
-            j->pos = pos;
-            do {
-                uint32_t size = syndic_batch_cluster_at(b, next)->size;
-                members += size;
-                pos += size;
-                next++;
-            } while (next < end && members < JOB_MEMBERS);
-            j->count = next - j->first;
-            syndic__pool_submit(pool, &j->job);
-        }
-        story_job *j = (story_job *)syndic__pool_wait_oldest(pool);
-        if (!j) break;
-        if (rc < 0) continue; /* drain after a failure */
-        if (j->job.status < 0) {
-            rc = j->job.status;
-            snprintf(message, sizeof message, "%s", j->job.message);
-        } else if ((rc = merge_job(a, j, item_count, item_cap)) < 0) {
-            snprintf(message, sizeof message, "%s", syndic_last_error());
-        }
-    }
+    rc = syndic__pool_stream(pool, jobs, sizeof *jobs, njobs, fill_story_job, take_story_job,
+                             &stream);
 done:
     syndic__pool_free(pool);
     if (jobs)
@@ -548,7 +556,6 @@ done:
     if (t.sc)
         for (unsigned w = 0; w < workers; w++) scratch_free(&t.sc[w]);
     syndic__free(t.sc);
-    if (rc < 0 && message[0]) return syndic__error(rc, "%s", message);
     return rc;
 }
 

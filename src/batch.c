@@ -1175,6 +1175,19 @@ static int resketch_job_run(void *ctx, unsigned worker, syndic_job *job)
     return resketch_range(r->b, &r->worker[worker], &r->buf[worker], j->docs, j->count);
 }
 
+typedef struct resketch_stream { const uint32_t *docs; size_t count, next; } resketch_stream;
+
+static bool fill_resketch_job(void *ctx, syndic_job *job)
+{
+    resketch_stream *s = ctx;
+    resketch_job *j = (resketch_job *)job;
+    if (s->next >= s->count) return false;
+    j->docs = s->docs + s->next;
+    j->count = s->count - s->next < RESKETCH_DOCS ? s->count - s->next : RESKETCH_DOCS;
+    s->next += j->count;
+    return true;
+}
+
 static int resketch(syndic_batch *b, const uint32_t *docs, size_t count)
 {
     unsigned workers = syndic_batch_threads(b);
@@ -1188,27 +1201,12 @@ static int resketch(syndic_batch *b, const uint32_t *docs, size_t count)
                       syndic__calloc(workers, sizeof *r.buf)};
     const size_t njobs = 2 * (size_t)workers;
     resketch_job *jobs = syndic__calloc(njobs, sizeof *jobs);
+    resketch_stream stream = {docs, count, 0};
     syndic_pool *pool = NULL;
     int rc = SYNDIC_OK;
-    char message[sizeof jobs->job.message] = "";
     if (!r.worker || !r.buf || !jobs) { rc = syndic__oom(); goto out; }
     if ((rc = syndic__pool_new(&pool, workers, resketch_job_run, &r)) < 0) goto out;
-    size_t next = 0, submitted = 0;
-    for (;;) {
-        while (rc == SYNDIC_OK && next < count && syndic__pool_in_flight(pool) < njobs) {
-            resketch_job *j = &jobs[submitted++ % njobs];
-            j->docs = docs + next;
-            j->count = count - next < RESKETCH_DOCS ? count - next : RESKETCH_DOCS;
-            next += j->count;
-            syndic__pool_submit(pool, &j->job);
-        }
-        resketch_job *j = (resketch_job *)syndic__pool_wait_oldest(pool);
-        if (!j) break;
-        if (j->job.status < 0 && rc == SYNDIC_OK) {
-            rc = j->job.status;
-            snprintf(message, sizeof message, "%s", j->job.message);
-        }
-    }
+    rc = syndic__pool_stream(pool, jobs, sizeof *jobs, njobs, fill_resketch_job, NULL, &stream);
 out:
     syndic__pool_free(pool);
     if (r.worker)
@@ -1218,7 +1216,6 @@ out:
     syndic__free(r.worker);
     syndic__free(r.buf);
     syndic__free(jobs);
-    if (rc < 0 && message[0]) return syndic__error(rc, "%s", message);
     return rc;
 }
 

@@ -210,6 +210,17 @@ void syndic__pool_submit(syndic_pool *pool, syndic_job *job);
 /* Waits until the oldest job in flight is finished and takes it back;
  * NULL when none is in flight. */
 syndic_job *syndic__pool_wait_oldest(syndic_pool *pool);
+/* Runs a stream of jobs through the pool with at most `slots` in flight,
+ * taking each back in submission order. `jobs` is an array of `slots`
+ * structures of `size` bytes, each starting with its syndic_job.
+ * fill(ctx, job) prepares the next job in a free structure and returns
+ * true, or false when there is none; take(ctx, job) (may be NULL) takes a
+ * finished job back on the caller's thread. The first failure - a job's
+ * status or take's return - stops the filling, the jobs in flight are
+ * drained, and it is returned with its message. */
+int syndic__pool_stream(syndic_pool *pool, void *jobs, size_t size, size_t slots,
+                        bool (*fill)(void *ctx, syndic_job *job),
+                        int (*take)(void *ctx, syndic_job *job), void *ctx);
 /* Online CPUs (sysconf), 1..256. */
 unsigned syndic__online_cpus(void);
 /* Test hook: chunks of `docs` documents or `bytes` bytes (0 = the

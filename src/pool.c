@@ -161,6 +161,37 @@ syndic_job *syndic__pool_wait_oldest(syndic_pool *pool)
     return job;
 }
 
+int syndic__pool_stream(syndic_pool *pool, void *jobs, size_t size, size_t slots,
+                        bool (*fill)(void *ctx, syndic_job *job),
+                        int (*take)(void *ctx, syndic_job *job), void *ctx)
+{
+    size_t submitted = 0;
+    bool more = true;
+    int rc = SYNDIC_OK;
+    char message[sizeof ((syndic_job *)0)->message] = "";
+    for (;;) {
+        /* Fill the free slots (a slot is free once its job is taken back:
+         * jobs come back in submission order), then take the oldest. */
+        while (rc == SYNDIC_OK && more && syndic__pool_in_flight(pool) < slots) {
+            syndic_job *j = (syndic_job *)((char *)jobs + (submitted % slots) * size);
+            if (!(more = fill(ctx, j))) break;
+            submitted++;
+            syndic__pool_submit(pool, j);
+        }
+        syndic_job *j = syndic__pool_wait_oldest(pool);
+        if (!j) break;
+        if (rc < 0) continue; /* drain after a failure */
+        if (j->status < 0) {
+            rc = j->status;
+            snprintf(message, sizeof message, "%s", j->message);
+        } else if (take && (rc = take(ctx, j)) < 0) {
+            snprintf(message, sizeof message, "%s", syndic_last_error());
+        }
+    }
+    if (rc < 0 && message[0]) return syndic__error(rc, "%s", message);
+    return rc;
+}
+
 unsigned syndic__online_cpus(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
