@@ -389,7 +389,7 @@ int cli_write_clusters(FILE *out, const syndic_batch *b, const syndic_analysis *
 
 /* A range of stories to analyse and write at once: enough members to keep
  * the threads busy, few enough that its texts and diffs stay small. */
-#define RANGE_MEMBERS 16384
+#define RANGE_MEMBERS 8192 /* a member's record is about twice its text (digest.c) */
 
 int cli_write_stories(FILE *out, const syndic_batch *b, cli_format format, bool singletons,
                       double *analysis_s, double *write_s)
