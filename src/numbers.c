@@ -21,35 +21,43 @@
  */
 #include "internal.h"
 
+#include <string.h>
+
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
-static bool has_digit(const char *s, size_t n)
+/* Adds one number token's hash to the sorted bottom-k array, skipping
+ * duplicates. */
+static void add_number(syndic_numbers *out, const char *s, size_t n, uint64_t seed)
 {
-    for (size_t i = 0; i < n; i++)
-        if (s[i] >= '0' && s[i] <= '9') return true;
-    return false;
+    uint32_t h = (uint32_t)XXH3_64bits_withSeed(s, n, seed ^ UINT64_C(0x6e756d62657273));
+    uint32_t c = out->count, pos = c;
+    while (pos > 0 && out->hash[pos - 1] > h) pos--;
+    if (pos > 0 && out->hash[pos - 1] == h) return;
+    out->total++;
+    if (pos == NUMBER_SLOTS) return; /* larger than every kept hash */
+    if (c == NUMBER_SLOTS) c--;      /* drop the largest */
+    for (uint32_t j = c; j > pos; j--) out->hash[j] = out->hash[j - 1];
+    out->hash[pos] = h;
+    out->count = c + 1;
 }
 
 void syndic__numbers_extract(syndic_numbers *out, const syndic_words *w, uint64_t seed)
 {
     out->count = 0;
     out->total = 0;
-    for (size_t i = 0; i < w->count; i++) {
-        const char *s = w->text + w->start[i];
-        size_t n = w->end[i] - w->start[i];
-        if (!has_digit(s, n)) continue;
-        uint32_t h = (uint32_t)XXH3_64bits_withSeed(s, n, seed ^ UINT64_C(0x6e756d62657273));
-        /* Insert into the sorted bottom-k array, skipping duplicates. */
-        uint32_t c = out->count, pos = c;
-        while (pos > 0 && out->hash[pos - 1] > h) pos--;
-        if (pos > 0 && out->hash[pos - 1] == h) continue;
-        out->total++;
-        if (pos == NUMBER_SLOTS) continue; /* larger than every kept hash */
-        if (c == NUMBER_SLOTS) c--;        /* drop the largest */
-        for (uint32_t j = c; j > pos; j--) out->hash[j] = out->hash[j - 1];
-        out->hash[pos] = h;
-        out->count = c + 1;
+    if (!w->text || !w->len) return;
+    /* Words are joined by single spaces and most have no digit: jump from
+     * digit to digit (strpbrk, the text is NUL-terminated), and take the
+     * word around each; the words come in text order, as a walk over the
+     * words would take them. */
+    const char *t = w->text, *end = t + w->len, *p = t;
+    while ((p = strpbrk(p, "0123456789")) && p < end) {
+        const char *a = p, *b = p;
+        while (a > t && a[-1] != ' ') a--;
+        while (b < end && *b != ' ') b++;
+        add_number(out, a, (size_t)(b - a), seed);
+        p = b;
     }
 }
 
