@@ -40,6 +40,16 @@ typedef struct syndic_ix {
     size_t free_count, free_cap;
 } syndic_ix;
 
+/* Refs are the low 32 bits of an article's seq (the articles in a state
+ * span fewer than 2^32 seqs): the seq whose low 32 bits are ref, among the
+ * 2^32 seqs before next. */
+static inline uint64_t syndic__seq_of_ref(uint64_t next, uint32_t ref)
+{
+    return next - (uint32_t)((uint32_t)next - ref);
+}
+/* The key of an id in the id index (XXH3 of its bytes). */
+uint64_t syndic__id_hash(const char *id, size_t len);
+
 /* Room for `keys` distinct keys without growing. */
 int syndic__ix_reserve(syndic_ix *ix, size_t keys);
 int syndic__ix_add(syndic_ix *ix, uint64_t key, uint32_t ref);
