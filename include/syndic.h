@@ -886,8 +886,24 @@ int syndic_state_verify(syndic_state *s, uint64_t *problems);
 /**
  * Write a compacted copy of the state (free pages left out) into directory
  * `dest` (created, must not hold a state), from one read snapshot.
+ * @return SYNDIC_OK; SYNDIC_EIO when `dest` cannot be created, already
+ *         holds a state, or the copy failed.
  */
 int syndic_state_copy(syndic_state *s, const char *dest);
+/**
+ * Compact the state in directory `dir` in place: free pages are left out of
+ * a copy, which then replaces the data file atomically (a crash leaves the
+ * old file or the new one, never a mix). Takes the writer lock for the
+ * duration, so it fails rather than run beside an ingest; no reader should
+ * have the state open (it would keep reading the old file).
+ * @param bytes_before set to the data file's size before (may be NULL).
+ * @param bytes_after  set to its size after (may be NULL).
+ * @return SYNDIC_OK; SYNDIC_EIO when there is no state in `dir`, another
+ *         process is writing it, or the copy or the replacement failed (the
+ *         state is then unchanged); SYNDIC_EINVAL when `dir` holds no
+ *         syndic state of this format; SYNDIC_ENOMEM.
+ */
+int syndic_state_compact(uint64_t *bytes_before, uint64_t *bytes_after, const char *dir);
 
 /* ------------------------------------------------------------------------ */
 /* Quality against ground truth                                             */

@@ -797,3 +797,53 @@ int syndic_state_copy(syndic_state *s, const char *dest)
     int rc = mdb_env_copy2(s->env, dest, MDB_CP_COMPACT);
     return rc ? lmdb_error(rc, dest) : SYNDIC_OK;
 }
+
+/* In place: under the writer lock (no ingest may run meanwhile), a
+ * compacted copy is written to DIR/compact.tmp from a read snapshot, then
+ * renamed over data.mdb (atomic: a crash leaves the old file or the new
+ * one), and LMDB's lock.mdb removed (its reader table describes the old
+ * file; the next open makes a new one). */
+int syndic_state_compact(uint64_t *bytes_before, uint64_t *bytes_after, const char *dir)
+{
+    if (bytes_before) *bytes_before = 0;
+    if (bytes_after) *bytes_after = 0;
+    if (!dir || !*dir) return syndic__error(SYNDIC_EINVAL, "a state needs a directory");
+    char tmp[4096], from[4096], to[4096], lockmdb[4096];
+    snprintf(tmp, sizeof tmp, "%s/compact.tmp", dir);
+    snprintf(from, sizeof from, "%s/compact.tmp/data.mdb", dir);
+    snprintf(to, sizeof to, "%s/data.mdb", dir);
+    snprintf(lockmdb, sizeof lockmdb, "%s/lock.mdb", dir);
+    if (access(to, F_OK) != 0) return syndic__error(SYNDIC_EIO, "%s: no state here", dir);
+    int fd = lock_writer(dir);
+    if (fd < 0)
+        return syndic__error(SYNDIC_EIO, "%s: %s", dir,
+                             fd == -1 ? strerror(errno)
+                                      : "an ingest is writing this state; stop it first");
+    syndic_state_options o = SYNDIC_STATE_OPTIONS_INIT;
+    o.read_only = 1;
+    syndic_state *s = syndic__calloc(1, sizeof *s);
+    int rc;
+    if (!s) { rc = syndic__oom(); goto out; }
+    if ((rc = syndic__store_open(s, dir, NULL, &o)) < 0) goto out;
+    struct stat sb;
+    if (bytes_before && stat(to, &sb) == 0) *bytes_before = (uint64_t)sb.st_size;
+    unlink(from);
+    rmdir(tmp);
+    if ((rc = syndic_state_copy(s, tmp)) < 0) goto out;
+    syndic__store_close(s); /* the old file is no longer mapped */
+    if (rename(from, to) != 0) {
+        rc = syndic__error(SYNDIC_EIO, "%s: %s", to, strerror(errno));
+        goto out;
+    }
+    rmdir(tmp);
+    unlink(lockmdb);
+    if (bytes_after && stat(to, &sb) == 0) *bytes_after = (uint64_t)sb.st_size;
+    rc = SYNDIC_OK;
+out:
+    if (s) {
+        syndic__store_close(s);
+        syndic__free(s);
+    }
+    close(fd);
+    return rc;
+}

@@ -3,21 +3,16 @@
  *
  * Every action but an in-place compact opens the state read-only: LMDB gives
  * each reader a snapshot of the last commit, so they run while an ingest
- * writes. An in-place compact takes the writer lock (no ingest may run) and
- * replaces data.mdb with a compacted copy.
+ * writes. An in-place compact is syndic_state_compact(): the library takes
+ * the writer lock (no ingest may run) and replaces the state's data file
+ * with a compacted copy. The tool knows nothing of the state's files.
  */
 #include "cli.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <getopt.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 
 static const char usage[] =
     "Usage: syndic state DIR ACTION [options]\n"
@@ -244,42 +239,18 @@ static int do_compact(syndic_state **st, const char *dir, int argc, char **argv)
         if (syndic_state_copy(*st, argv[0]) < 0) { cli_error("%s", syndic_last_error()); return EXIT_RUNTIME; }
         return EXIT_OK;
     }
-    /* In place: hold the writer lock so no ingest runs meanwhile. */
-    char lock[4096], tmp[4096], from[4096], to[4096], lockmdb[4096];
-    snprintf(lock, sizeof lock, "%s/writer.lock", dir);
-    snprintf(tmp, sizeof tmp, "%s/compact.tmp", dir);
-    snprintf(from, sizeof from, "%s/compact.tmp/data.mdb", dir);
-    snprintf(to, sizeof to, "%s/data.mdb", dir);
-    snprintf(lockmdb, sizeof lockmdb, "%s/lock.mdb", dir);
-    int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-    if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) != 0) {
-        cli_error("%s: an ingest is writing this state; stop it first", dir);
-        if (fd >= 0) close(fd);
+    /* In place: the library takes the writer lock and opens the state
+     * itself; this reader must not hold the old file meanwhile. */
+    syndic_state_free(*st);
+    *st = NULL;
+    uint64_t before, after;
+    if (syndic_state_compact(&before, &after, dir) < 0) {
+        cli_error("%s", syndic_last_error());
         return EXIT_RUNTIME;
     }
-    struct stat sb;
-    off_t before = stat(to, &sb) == 0 ? sb.st_size : 0;
-    unlink(from);
-    rmdir(tmp);
-    int result = EXIT_RUNTIME;
-    if (syndic_state_copy(*st, tmp) < 0) {
-        cli_error("%s", syndic_last_error());
-    } else {
-        syndic_state_free(*st);
-        *st = NULL;
-        if (rename(from, to) != 0) {
-            cli_error("%s: %s", to, strerror(errno));
-        } else {
-            rmdir(tmp);
-            unlink(lockmdb); /* its reader table describes the old file */
-            off_t after = stat(to, &sb) == 0 ? sb.st_size : 0;
-            printf("compacted %s: %.1f MiB -> %.1f MiB\n", dir, (double)before / 1048576.0,
-                   (double)after / 1048576.0);
-            result = EXIT_OK;
-        }
-    }
-    close(fd);
-    return result;
+    printf("compacted %s: %.1f MiB -> %.1f MiB\n", dir, (double)before / 1048576.0,
+           (double)after / 1048576.0);
+    return EXIT_OK;
 }
 
 int cmd_state(int argc, char **argv)
