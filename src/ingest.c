@@ -242,6 +242,12 @@ static int rebuild(syndic_state *s)
     if ((rc = syndic__store_read(s, &txn)) < 0) return rc;
     size_t docs;
     if ((rc = syndic__store_doc_count(s, txn, &docs)) < 0) goto out;
+    /* Stories are counted from the oldest stored one: with a window, an
+     * article of a newer story may precede (in seq order) a copy of an
+     * older one. */
+    uint64_t first_story;
+    if ((rc = syndic__store_first_story(s, txn, &first_story)) < 0) goto out;
+    if (rc > 0) syndic__live_start(&s->live, first_story);
     if ((rc = syndic__ix_reserve(&s->ids, docs)) < 0 ||
         (rc = syndic__ix_reserve(&s->bands, docs * s->params.bands)) < 0 ||
         (rc = syndic__vtab_reserve(&s->vt, docs + 1)) < 0)

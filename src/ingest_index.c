@@ -733,9 +733,15 @@ void syndic__vtab_free(syndic_vtab *t)
 
 /* ---- live members per story ---- */
 
+void syndic__live_start(syndic_live *l, uint64_t first)
+{
+    l->base = first;
+    l->based = true;
+}
+
 int syndic__live_add(syndic_live *l, uint64_t story, int delta, uint32_t *now)
 {
-    if (!l->count) l->base = story;
+    if (!l->count && !l->based) l->base = story;
     if (story < l->base) return syndic__error(SYNDIC_EINVAL, "story %llu is gone",
                                               (unsigned long long)story);
     uint64_t at = story - l->base;

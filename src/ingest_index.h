@@ -172,8 +172,18 @@ void syndic__vtab_kill(syndic_vtab *t, uint64_t seq);
 void syndic__vtab_free(syndic_vtab *t);
 
 /* ---- live members per story, by story id (ids only grow): a window of
- * ids [base, base + count), the dead prefix dropped as it grows. */
-typedef struct syndic_live { uint32_t *n; uint64_t base; size_t count, cap, dead_prefix; } syndic_live;
+ * ids [base, base + count), the dead prefix dropped as it grows. base is
+ * the first story added, unless syndic__live_start set it: a rebuild must
+ * (the stored articles, in seq order, need not come in story order once
+ * some have been evicted). */
+typedef struct syndic_live {
+    uint32_t *n;
+    uint64_t base;
+    size_t count, cap, dead_prefix;
+    bool based;
+} syndic_live;
+/* Starts an empty table at story `first`, the lowest that will be added. */
+void syndic__live_start(syndic_live *l, uint64_t first);
 int syndic__live_add(syndic_live *l, uint64_t story, int delta, uint32_t *now);
 uint32_t syndic__live_get(const syndic_live *l, uint64_t story);
 void syndic__live_free(syndic_live *l);

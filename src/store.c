@@ -447,17 +447,26 @@ int syndic__store_put_counters(syndic_state *s)
     return rc ? lmdb_error(rc, s->dir) : SYNDIC_OK;
 }
 
-int syndic__store_first_seq(syndic_state *s, uint64_t *seq)
+/* The first key of dbi (a u64) in txn: 1, 0 when dbi is empty, < 0. */
+static int first_key(syndic_state *s, MDB_txn *txn, MDB_dbi dbi, uint64_t *key)
 {
     MDB_cursor *c;
-    int rc = mdb_cursor_open(s->txn, s->docs, &c);
-    if (rc) return lmdb_error(rc, s->dir);
+    int mrc = mdb_cursor_open(txn, dbi, &c);
+    if (mrc) return lmdb_error(mrc, s->dir);
     MDB_val k, v;
-    rc = mdb_cursor_get(c, &k, &v, MDB_FIRST);
-    if (rc == 0) memcpy(seq, k.mv_data, sizeof *seq);
+    mrc = mdb_cursor_get(c, &k, &v, MDB_FIRST);
+    size_t size = mrc ? 0 : k.mv_size;
+    if (size == sizeof *key) memcpy(key, k.mv_data, sizeof *key);
     mdb_cursor_close(c);
-    if (rc == MDB_NOTFOUND) return 0;
-    return rc ? lmdb_error(rc, s->dir) : 1;
+    if (mrc == MDB_NOTFOUND) return 0;
+    if (mrc) return lmdb_error(mrc, s->dir);
+    if (size != sizeof *key) return syndic__error(SYNDIC_EIO, "%s: a key of %zu bytes", s->dir, size);
+    return 1;
+}
+
+int syndic__store_first_seq(syndic_state *s, uint64_t *seq)
+{
+    return first_key(s, s->txn, s->docs, seq);
 }
 
 /* ---- transactions ---- */
@@ -523,6 +532,11 @@ int syndic__store_doc_count(syndic_state *s, MDB_txn *txn, size_t *count)
     if (rc) return lmdb_error(rc, s->dir);
     *count = st.ms_entries;
     return SYNDIC_OK;
+}
+
+int syndic__store_first_story(syndic_state *s, MDB_txn *txn, uint64_t *id)
+{
+    return first_key(s, txn, s->stories, id);
 }
 
 int syndic__store_each_doc(syndic_state *s, MDB_txn *txn,

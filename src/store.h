@@ -155,6 +155,9 @@ int syndic__store_first_seq(syndic_state *s, uint64_t *seq);
 
 /* Articles stored. */
 int syndic__store_doc_count(syndic_state *s, MDB_txn *txn, size_t *count);
+/* The lowest story id stored (every stored article's story is): 1 with *id
+ * set, 0 when there is no story. */
+int syndic__store_first_story(syndic_state *s, MDB_txn *txn, uint64_t *id);
 /* Calls fn for every article in seq order (d->sig: scratch valid during the
  * call); a non-zero return from fn stops and is returned. */
 int syndic__store_each_doc(syndic_state *s, MDB_txn *txn,
