@@ -511,6 +511,13 @@ static void abort_batch(syndic_state *s)
     s->stale = true;
 }
 
+void syndic__state_abort(syndic_state *s)
+{
+    if (!s->txn) return;
+    if (s->pending) abort_batch(s);
+    else syndic__store_abort(s); /* only the reads of duplicates: nothing lost */
+}
+
 /* Verdict strings live in vbuf: id, origin, match. */
 static int set_strings(syndic_state *s, syndic_ingest_verdict *out, const char *id, size_t id_len,
                        const char *origin, size_t origin_len, const char *match, size_t match_len)
@@ -863,5 +870,7 @@ static int check_story(void *ctx, uint64_t id, uint64_t members, uint64_t *np)
 int syndic_state_verify(syndic_state *s, uint64_t *problems)
 {
     const syndic_store_check memory = {s, check_doc, check_totals, check_story};
-    return syndic__store_verify(s, s->opts.read_only ? NULL : &memory, problems);
+    /* Stale memory (a lost batch) is rebuilt before the next write: only
+     * what is stored counts then. */
+    return syndic__store_verify(s, s->opts.read_only || s->stale ? NULL : &memory, problems);
 }
