@@ -8,6 +8,7 @@
  * with a compacted copy. The tool knows nothing of the state's files.
  */
 #include "cli.h"
+#include "jsonout.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -31,12 +32,10 @@ static const char usage[] =
 
 /* ---- export ---- */
 
+/* A stored article, copied out of the state's read snapshot. */
 typedef struct member {
-    char *id, *outlet, *date, *title, *url;
-    int has_time;
-    int64_t time;
+    syndic_doc_info info; /* id, outlet, date, title, url: owned copies */
     uint64_t story;
-    uint32_t shingles;
     uint32_t *sig;
 } member;
 
@@ -45,6 +44,16 @@ typedef struct collected {
     size_t n, cap;
     unsigned k;
 } collected;
+
+static void free_member(member *m)
+{
+    free((char *)(uintptr_t)m->info.id);
+    free((char *)(uintptr_t)m->info.outlet);
+    free((char *)(uintptr_t)m->info.date);
+    free((char *)(uintptr_t)m->info.title);
+    free((char *)(uintptr_t)m->info.url);
+    free(m->sig);
+}
 
 static int collect(void *ctx, const syndic_state_doc *d)
 {
@@ -57,21 +66,23 @@ static int collect(void *ctx, const syndic_state_doc *d)
         c->cap = cap;
     }
     member *m = &c->m[c->n];
-    m->id = strdup(d->id);
-    m->outlet = strdup(d->outlet);
-    m->date = strdup(d->date);
-    m->title = strdup(d->title);
-    m->url = strdup(d->url);
+    memset(m, 0, sizeof *m);
+    m->info.id = strdup(d->id);
+    m->info.outlet = strdup(d->outlet);
+    m->info.date = strdup(d->date);
+    m->info.title = strdup(d->title);
+    m->info.url = strdup(d->url);
     m->sig = malloc(c->k * sizeof *m->sig);
-    if (!m->id || !m->outlet || !m->date || !m->title || !m->url || !m->sig) {
-        free(m->id); free(m->outlet); free(m->date); free(m->title); free(m->url); free(m->sig);
+    if (!m->info.id || !m->info.outlet || !m->info.date || !m->info.title || !m->info.url ||
+        !m->sig) {
+        free_member(m);
         return -1;
     }
     memcpy(m->sig, d->signature, c->k * sizeof *m->sig);
-    m->has_time = d->has_time;
-    m->time = d->time;
+    m->info.has_time = d->has_time;
+    m->info.time = d->time;
+    m->info.shingles = d->shingles;
     m->story = d->story;
-    m->shingles = d->shingles;
     c->n++;
     return 0;
 }
@@ -79,9 +90,9 @@ static int collect(void *ctx, const syndic_state_doc *d)
 /* Members by (dated first, time, id), as the batch orders them. */
 static int member_order(const member *x, const member *y)
 {
-    if (x->has_time != y->has_time) return x->has_time ? -1 : 1;
-    if (x->has_time && x->time != y->time) return x->time < y->time ? -1 : 1;
-    return strcmp(x->id, y->id);
+    if (x->info.has_time != y->info.has_time) return x->info.has_time ? -1 : 1;
+    if (x->info.has_time && x->info.time != y->info.time) return x->info.time < y->info.time ? -1 : 1;
+    return strcmp(x->info.id, y->info.id);
 }
 
 static int cmp_by_story(const void *a, const void *b)
@@ -101,7 +112,15 @@ static int cmp_group(const void *a, const void *b)
     return member_order(&sort_members[x->start], &sort_members[y->start]);
 }
 
-static json_t *str_or_null(const char *s) { return *s ? json_string(s) : json_null(); }
+/* A story's members for the cluster writer: Jaccard against the first. */
+typedef struct story_view { const member *m; unsigned k; } story_view;
+
+static const syndic_doc_info *story_member(const void *ctx, uint32_t i, double *jaccard)
+{
+    const story_view *v = ctx;
+    *jaccard = i == 0 ? 1.0 : syndic_signature_jaccard(v->m[0].sig, v->m[i].sig, v->k);
+    return &v->m[i].info;
+}
 
 static int do_export(syndic_state *st, int argc, char **argv)
 {
@@ -117,6 +136,7 @@ static int do_export(syndic_state *st, int argc, char **argv)
     int result = EXIT_RUNTIME;
     group *groups = NULL;
     FILE *out = stdout;
+    cli_json line = {0};
     if (syndic_state_foreach(st, collect, &c) != 0) {
         cli_error("export: %s", syndic_last_error()[0] ? syndic_last_error() : "out of memory");
         goto done;
@@ -137,47 +157,21 @@ static int do_export(syndic_state *st, int argc, char **argv)
         cli_error("%s: %s", output, strerror(errno));
         goto done;
     }
-    char when[32];
     for (size_t g = 0; g < ng; g++) {
         if (groups[g].size < 2 && !singletons) continue;
-        const member *m = c.m + groups[g].start;
-        json_t *obj = json_object(), *members = json_array();
-        if (!obj || !members) { json_decref(obj); json_decref(members); goto done; }
-        json_object_set_new(obj, "cluster", json_integer((json_int_t)g + 1));
-        json_object_set_new(obj, "story", json_integer((json_int_t)m[0].story));
-        json_object_set_new(obj, "size", json_integer((json_int_t)groups[g].size));
-        json_object_set_new(obj, "representative", json_string(m[0].id));
-        for (size_t i = 0; i < groups[g].size; i++) {
-            json_t *o = json_object();
-            json_object_set_new(o, "id", json_string(m[i].id));
-            json_object_set_new(o, "outlet", str_or_null(m[i].outlet));
-            json_object_set_new(o, "date", str_or_null(m[i].date));
-            when[0] = 0;
-            if (m[i].has_time) cli_iso_time(when, sizeof when, m[i].time);
-            json_object_set_new(o, "time", str_or_null(when));
-            json_object_set_new(o, "title", str_or_null(m[i].title));
-            json_object_set_new(o, "url", str_or_null(m[i].url));
-            json_object_set_new(o, "jaccard",
-                                json_real(i == 0 ? 1.0
-                                                 : syndic_signature_jaccard(m[0].sig, m[i].sig, c.k)));
-            json_array_append_new(members, o);
-        }
-        json_object_set_new(obj, "members", members);
-        int rc = json_dumpf(obj, out, JSON_COMPACT);
-        json_decref(obj);
-        if (rc < 0) goto done;
-        fputc('\n', out);
+        story_view v = {c.m + groups[g].start, c.k};
+        if (cli_cluster_jsonl(out, &line, g, v.m[0].story, (uint32_t)groups[g].size, story_member,
+                              &v) < 0)
+            break;
     }
-    if (fflush(out) != 0 || ferror(out)) { cli_error("writing the export failed"); goto done; }
+    if (line.oom || fflush(out) != 0 || ferror(out)) { cli_error("writing the export failed"); goto done; }
     result = EXIT_OK;
 done:
     if (out && out != stdout) fclose(out);
-    for (size_t i = 0; i < c.n; i++) {
-        free(c.m[i].id); free(c.m[i].outlet); free(c.m[i].date); free(c.m[i].title);
-        free(c.m[i].url); free(c.m[i].sig);
-    }
+    for (size_t i = 0; i < c.n; i++) free_member(&c.m[i]);
     free(c.m);
     free(groups);
+    cli_json_free(&line);
     return result;
 }
 
