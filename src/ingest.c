@@ -19,7 +19,8 @@
  * replaying the line log in seq order - the exact counts the writes made,
  * so the templates after a restart are those of an uninterrupted run.
  *
- * Submitting an article is split in two so that a caller can pipeline it:
+ * Submitting an article is split in two so that a caller can pipeline it
+ * (ingest_pipeline.c does):
  *  - syndic_state_prepare (any thread, beside the writer): copy the fields,
  *    parse the date, normalize dropping the lines that are templates *now*,
  *    shingle, sketch, band keys. Templates are read from a lock-free set
