@@ -94,7 +94,7 @@ done
 open_s=$(sort -g "$tmp/open.runs" | sed -n "$(( (runs + 1) / 2 ))p")
 t0=$(date +%s.%N); "$syndic" state "$state" verify > /dev/null; t1=$(date +%s.%N)
 verify_s=$(echo "$t1 - $t0" | bc -l)
-bytes=$(stat -c %s "$state/data.mdb")
+bytes=$("$syndic" state "$state" stats --json | jq -r .file_bytes)
 stories=$("$syndic" state "$state" stats --json | jq -r .stories)
 say "open for writing (index rebuild): ${open_s} s (median); state verify: $(printf '%.1f' "$verify_s") s"
 say "state: $(( bytes / 1048576 )) MiB for $docs articles ($(( bytes / docs )) bytes per article), $stories stories"

@@ -1051,7 +1051,9 @@ int syndic_state_foreach(syndic_state *s,
 
 /**
  * Check the state's invariants: every article has its id, time and postings
- * entries and a story; counts agree; every posting and id names an article.
+ * entries and a story; counts agree; every posting and id names an article
+ * (a writer's in-memory index is checked too, unless a lost batch left it
+ * to be rebuilt before the next write).
  * @param problems set to the number of problems; the first is described by
  *                 syndic_last_error().
  * @return SYNDIC_OK (also with problems), SYNDIC_EIO, SYNDIC_ENOMEM.
@@ -1060,8 +1062,236 @@ int syndic_state_verify(syndic_state *s, uint64_t *problems);
 /**
  * Write a compacted copy of the state (free pages left out) into directory
  * `dest` (created, must not hold a state), from one read snapshot.
+ * @return SYNDIC_OK; SYNDIC_EIO when `dest` cannot be created, already
+ *         holds a state, or the copy failed.
  */
 int syndic_state_copy(syndic_state *s, const char *dest);
+/**
+ * Compact the state in directory `dir` in place: free pages are left out of
+ * a copy, which then replaces the data file atomically (a crash leaves the
+ * old file or the new one, never a mix). Takes the writer lock for the
+ * duration, so it fails rather than run beside an ingest; no reader should
+ * have the state open (it would keep reading the old file).
+ * @param bytes_before set to the data file's size before (may be NULL).
+ * @param bytes_after  set to its size after (may be NULL).
+ * @return SYNDIC_OK; SYNDIC_EIO when there is no state in `dir`, another
+ *         process is writing it, or the copy or the replacement failed (the
+ *         state is then unchanged); SYNDIC_EINVAL when `dir` holds no
+ *         syndic state of this format; SYNDIC_ENOMEM.
+ */
+int syndic_state_compact(uint64_t *bytes_before, uint64_t *bytes_after, const char *dir);
+
+/* ------------------------------------------------------------------------ */
+/* Durable ingest: a pipeline that gives verdicts once they are durable     */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * A pipeline feeds a writable state from a stream of documents on threads
+ * of its own, and hands each verdict back once the article is durable, in
+ * submission order: what `syndic ingest` does, for any program (an HTTP
+ * service, a binding). It runs
+ *  - a preparing thread (syndic_state_prepare: normalize, sketch),
+ *  - a writing thread (syndic_state_submit_prepared, commits, and the
+ *    result callback),
+ *  - with a state opened with sync = SYNDIC_STATE_SYNC_GROUP, a syncing
+ *    thread: every article is then its own transaction, committed without
+ *    a sync, and delivered once a sync that started after its commit has
+ *    ended (group commit; commit_every and commit_ms do not apply).
+ *    Otherwise commits are batched: after commit_every held verdicts, when
+ *    the oldest held verdict is commit_ms old (also while no document
+ *    comes), and at the end; each is durable as the state's sync option
+ *    says.
+ * The verdicts are the ones syndic_state_submit() gives for the same
+ * documents in the same order.
+ *
+ * Documents come one of two ways:
+ *  - pushed, from any thread (syndic_pipeline_push, _push_batch,
+ *    _push_rejected): copied; a push blocks while `queue` documents wait;
+ *  - pulled: options.next is called on the preparing thread for each
+ *    document, as syndic_reader_next() gives them, until it returns 0.
+ *
+ * Every document accepted (a push that returned SYNDIC_OK, a document or
+ * rejection that next() returned) gets exactly one call of on_result, in
+ * submission order, on the writing thread (after a failure, possibly on the
+ * preparing thread): its durable verdict, its rejection, or - once the
+ * pipeline has failed or is freed before its end - a status < 0 saying
+ * that no durable verdict will come. So each item can be answered and
+ * released in on_result. on_result must not call the pipeline's functions.
+ *
+ * The state belongs to the pipeline from syndic_pipeline_new() to
+ * syndic_pipeline_free(): use none of its functions meanwhile.
+ *
+ * Example: an HTTP handler submits a request's documents; a verdict
+ * answers each once durable.
+ *
+ *     static int answer(void *ctx, const syndic_pipeline_result *r)
+ *     {
+ *         request *q = r->item;
+ *         if (r->status == SYNDIC_OK) reply(q, r->verdict);
+ *         else if (r->status == SYNDIC_EBADREC) reply_bad(q, r->message);
+ *         else reply_error(q, r->message);
+ *         return 0;
+ *     }
+ *     ...
+ *     syndic_pipeline_options o = SYNDIC_PIPELINE_OPTIONS_INIT;
+ *     o.on_result = answer;
+ *     o.commit_ms = 5;
+ *     syndic_pipeline *pl = NULL;
+ *     if (syndic_pipeline_new(&pl, state, &o) < 0) die(syndic_last_error());
+ *     ... per request: syndic_pipeline_push_batch(pl, docs, n, 0, items) ...
+ *     syndic_pipeline_finish(pl);    at shutdown: the last verdicts
+ *     syndic_pipeline_free(pl);
+ */
+typedef struct syndic_pipeline syndic_pipeline;
+
+/** One document's outcome, borrowed for the duration of on_result. */
+typedef struct syndic_pipeline_result {
+    int status;        /**< SYNDIC_OK: `verdict` (NEW, COPY, DUPLICATE) is
+                            durable; SYNDIC_EBADREC: rejected, nothing
+                            stored (`verdict` says why, `message` too);
+                            other negative: no durable verdict - the
+                            pipeline failed or was freed before the end,
+                            the article may or may not be stored
+                            (resubmitting it gives its verdict) */
+    const syndic_ingest_verdict *verdict; /**< NULL when status is neither
+                            SYNDIC_OK nor SYNDIC_EBADREC */
+    const char *message; /**< why, when status < 0; "" otherwise */
+    void *item;        /**< the caller's pointer given with the document */
+    uint64_t number;   /**< its place in submission order, from 0 */
+    double seconds;    /**< from its push (or next() returning it) to now */
+    int cause;         /**< status < 0: 1 for the document whose preparation
+                            or submission failed and stopped the pipeline */
+    int last;          /**< 1 for the last result of a delivery (a commit's,
+                            a sync's, a failure's): a good moment to flush
+                            output */
+} syndic_pipeline_result;
+
+/** on_result: a non-zero return stops the pipeline (a failure; the
+ *  remaining documents get status < 0). */
+typedef int (*syndic_pipeline_result_fn)(void *ctx, const syndic_pipeline_result *r);
+
+/**
+ * next (pull mode), called on the preparing thread.
+ * @param doc     set to the next document, borrowed until the next call.
+ * @param item    set to the caller's pointer for it (starts NULL).
+ * @param arrival as syndic_state_submit()'s (starts 0: now).
+ * @param reason  set when the record is rejected.
+ * @return 1 with a document; 0 at the end of the input; SYNDIC_EBADREC
+ *         for a bad record (a REJECTED verdict in its place, with
+ *         syndic_last_error() as message); another negative status stops
+ *         the pipeline (syndic_last_error() says why).
+ */
+typedef int (*syndic_pipeline_next_fn)(void *ctx, syndic_doc *doc, void **item,
+                                       int64_t *arrival, syndic_reject *reason);
+
+typedef struct syndic_pipeline_options {
+    unsigned version;      /**< SYNDIC_PIPELINE_OPTIONS_VERSION */
+    unsigned commit_every; /**< batched commits: after this many held
+                                verdicts (duplicates and rejections
+                                included); default 1000, range 1..2^30 */
+    unsigned commit_ms;    /**< ... or when the oldest held verdict is this
+                                many milliseconds old; default 200, range
+                                0..2^30 */
+    unsigned queue;        /**< documents taken ahead of the writing
+                                thread; default 1024, range 1..2^20 */
+    syndic_pipeline_result_fn on_result; /**< required */
+    syndic_pipeline_next_fn next;        /**< NULL: documents are pushed */
+    void *ctx;             /**< passed to on_result and next */
+} syndic_pipeline_options;
+#define SYNDIC_PIPELINE_OPTIONS_VERSION 1
+#define SYNDIC_DEFAULT_COMMIT_EVERY 1000
+#define SYNDIC_DEFAULT_COMMIT_MS 200
+#define SYNDIC_DEFAULT_QUEUE 1024
+#define SYNDIC_PIPELINE_OPTIONS_INIT                                           \
+    {SYNDIC_PIPELINE_OPTIONS_VERSION, SYNDIC_DEFAULT_COMMIT_EVERY,             \
+     SYNDIC_DEFAULT_COMMIT_MS, SYNDIC_DEFAULT_QUEUE, NULL, NULL, NULL}
+
+/**
+ * Start a pipeline on a state opened for writing.
+ * @param state   taken over until syndic_pipeline_free() (not freed by it).
+ * @param options on_result is required.
+ * @return SYNDIC_OK; SYNDIC_EINVAL (a read-only state, an option out of
+ *         range, no on_result); SYNDIC_ENOMEM; SYNDIC_ERROR when a thread
+ *         cannot be started.
+ */
+int syndic_pipeline_new(syndic_pipeline **out, syndic_state *state,
+                        const syndic_pipeline_options *options);
+/**
+ * Submit one document (push mode): copied, so `doc` may go when this
+ * returns. Blocks while `queue` documents wait.
+ * @param arrival as syndic_state_submit()'s; 0 = when prepared.
+ * @param item    handed back with its result (may be NULL).
+ * @return SYNDIC_OK (on_result will be called for it); SYNDIC_EINVAL in
+ *         pull mode or after syndic_pipeline_finish(); the pipeline's
+ *         failure status once it has failed (syndic_last_error() says
+ *         why); SYNDIC_ENOMEM. On failure on_result is not called for it.
+ */
+int syndic_pipeline_push(syndic_pipeline *p, const syndic_doc *doc, int64_t arrival,
+                         void *item);
+/**
+ * Submit n documents, consecutive in submission order (no other thread's
+ * push comes between them).
+ * @param items n pointers, one per document (the array may be NULL).
+ * @return as syndic_pipeline_push(); on a failure the documents before
+ *         the failing one were accepted: `*accepted` (may be NULL) says how
+ *         many.
+ */
+int syndic_pipeline_push_batch(syndic_pipeline *p, const syndic_doc *docs, size_t n,
+                               int64_t arrival, void *const *items, size_t *accepted);
+/**
+ * Submit a record that was rejected before it became a document (a
+ * reader's syndic_reader_next() said SYNDIC_EBADREC): it keeps its place
+ * in the order and comes back as a REJECTED verdict with this reason and
+ * message (may be NULL).
+ * @return as syndic_pipeline_push().
+ */
+int syndic_pipeline_push_rejected(syndic_pipeline *p, syndic_reject reason,
+                                  const char *message, void *item);
+/**
+ * End of input: waits until every document has its result (the last batch
+ * committed and durable), then stops the threads. Push mode: no push may
+ * follow. Pull mode: waits for next() to return 0.
+ * @return SYNDIC_OK; the failure status of a pipeline that failed (the
+ *         first failure: syndic_last_error() gives its message; in pull
+ *         mode the preparing thread may then still be in a next() call,
+ *         which syndic_pipeline_free() waits for).
+ */
+int syndic_pipeline_finish(syndic_pipeline *p);
+/**
+ * Stop and free. Before syndic_pipeline_finish(), what is not durable is
+ * dropped: the open transaction is abandoned and the documents without a
+ * result get status < 0. NULL is allowed.
+ */
+void syndic_pipeline_free(syndic_pipeline *p);
+
+/** Latencies in microseconds (from a log-linear histogram: within 1%). */
+typedef struct syndic_latency {
+    uint64_t count;
+    double p50, p99, max;
+} syndic_latency;
+
+/** What a pipeline did so far (as of its last delivery; complete after
+ *  syndic_pipeline_finish()). */
+typedef struct syndic_pipeline_stats {
+    uint64_t verdicts[4];     /**< results delivered, by syndic_ingest_kind */
+    uint64_t commits;
+    double commit_seconds;    /**< in syndic_state_commit() */
+    double commit_max_seconds;
+    double wait_seconds;      /**< the writing thread waiting for documents */
+    double writer_cpu_seconds, prepare_cpu_seconds; /**< CPU time of the
+                                 writing and the preparing thread (pull
+                                 mode: next() included) */
+    syndic_latency submit;    /**< syndic_state_submit_prepared() */
+    syndic_latency prepare;   /**< syndic_state_prepare() */
+    syndic_latency verdict;   /**< from a document's push (or next()) to
+                                 the end of the on_result calls of its
+                                 delivery */
+} syndic_pipeline_stats;
+/**
+ * What the pipeline did so far (any thread, also from on_result's).
+ * @return SYNDIC_OK.
+ */
+int syndic_pipeline_get_stats(syndic_pipeline *p, syndic_pipeline_stats *out);
 
 /* ------------------------------------------------------------------------ */
 /* Quality against ground truth                                             */

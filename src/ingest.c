@@ -8,35 +8,19 @@
  * LSH bands - against a persistent state, and verifies each candidate with
  * the batch's own verification (evidence.c).
  *
- * What is stored and what is rebuilt. LMDB holds only what cannot be
- * recomputed, written so that an article costs appends, not random pages:
+ * This module is the algorithm; store.c keeps the state on disk (the LMDB
+ * layout, the header, the record formats: see its top comment). What a
+ * writer needs to decide fast lives in memory (ingest_index.c) and is
+ * rebuilt at open from the stored articles and line log, through the
+ * store's iteration: the LSH postings (band key -> seqs) and the id index
+ * (XXH3 of the id -> seqs) from every article's signature and id, the
+ * articles as verification needs them, the eviction order (a (time, seq)
+ * heap) when there is a window, and the template learner's line counts by
+ * replaying the line log in seq order - the exact counts the writes made,
+ * so the templates after a restart are those of an uninterrupted run.
  *
- *   meta     "header"   magic "SYNDICST", format version (2), every field of
- *                       the resolved syndic_params, template_docs, window
- *            "counters" next seq, next story id, newest time, evicted,
- *                       articles with words, line keys, templates
- *   docs     seq (u64)  -> doc_head | signature (K x u32) | id | outlet |
- *                          date | title | url | match id (NUL-terminated);
- *                          seqs only grow: MDB_APPEND
- *   stories  story id   -> story_rec | origin id | origin outlet: written once
- *                          (appended), deleted with the story's last article
- *   linelog  seq (u64)  -> fingerprint (u32) | the article's distinct short
- *                          line keys (u64, sorted): the template learner's
- *                          input, appended (MDB_APPEND), never evicted
- *
- * Integers are native-endian (a state is not portable between
- * architectures). At open, a writer rebuilds in memory (ingest_index.c):
- * the LSH postings (band key -> seqs) and the id index (XXH3 of the id ->
- * seqs) from every article's signature and id, the eviction order (a
- * (time, seq) heap) when there is a window, and the template learner's line
- * counts by replaying `linelog` in seq order - the exact counts the writes
- * made, so the templates after a restart are those of an uninterrupted run.
- * Format 1 kept postings, ids, times and line counts as B-trees: each
- * article's 28 postings and ~10 line counts landed on random pages, and a
- * commit copied thousands of them. Format 1 states are refused with a
- * message (re-ingest the input).
- *
- * Submitting an article is split in two so that a caller can pipeline it:
+ * Submitting an article is split in two so that a caller can pipeline it
+ * (ingest_pipeline.c does):
  *  - syndic_state_prepare (any thread, beside the writer): copy the fields,
  *    parse the date, normalize dropping the lines that are templates *now*,
  *    shingle, sketch, band keys. Templates are read from a lock-free set
@@ -49,7 +33,7 @@
  *    2. newest time := max(newest, its time); with a window, evict every
  *       article whose time (the date, else the arrival time) is older than
  *       newest - window: its postings and id leave memory, its record leaves
- *       `docs`, its story's live count drops (the story record goes at 0);
+ *       the store, its story's live count drops (the story record goes at 0);
  *    3. if templates changed since the prep (generation moved) and any of
  *       its line keys changed status, sketch it again: so the result is the
  *       one-thread result byte for byte, whatever the pipelining. Then count
@@ -62,6 +46,8 @@
  *       for a single article: time-compatible with the story's origin and
  *       similar to it at guard x threshold (when the origin is evicted, only
  *       time is checked). Copy of its story; no match: a new story.
+ *    6. the article (and a new story) stored through the store, then
+ *       indexed in memory.
  *
  * Every step depends only on the state and the article, never on the clock
  * (except arrival for undated articles) or on where commits fall: so a run
@@ -69,17 +55,12 @@
  * state as an uninterrupted one. Commits are the caller's; the verdict of an
  * article must be published only after the commit that holds it is durable.
  * If a write transaction fails or is dropped, the in-memory indexes hold
- * articles LMDB does not: they are rebuilt from LMDB before the next write.
+ * articles LMDB does not: they are rebuilt from the store before the next
+ * write.
  *
- * Durability modes (options.sync): 1, LMDB's default, fsyncs in each commit
- * (data pages, then the meta page); 0 never syncs; SYNDIC_STATE_SYNC_GROUP
- * opens LMDB with MDB_NOSYNC and leaves syncing to syndic_state_sync(),
- * which another thread may call while the writer works: in LMDB 0.9
- * mdb_env_sync(env, 1) without MDB_WRITEMAP is one fdatasync() of the data
- * file and reads nothing a writer changes (only the environment's flags), so
- * it is safe beside a write transaction; a sync that starts after a commit
- * returned makes that commit durable. See docs/ingest.md for what a machine
- * crash can do between syncs in that mode.
+ * The line log is the one record this module writes itself (observe_lines,
+ * mdb_put on the store's `linelog`, inside the store's write transaction);
+ * every other read and write goes through store.h.
  *
  * Refs in the in-memory indexes are the low 32 bits of a seq; the full seq
  * is restored from the next seq, so the articles in a state must span fewer
@@ -91,77 +72,18 @@
  * two (the batch's union-find can join two clusters through a later bridge);
  * a copy older than the window's reach finds nothing and starts a story.
  */
-#define _DEFAULT_SOURCE /* flock */
 #include "digest.h"
+#include "store.h"
 #include "ingest_index.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <lmdb.h>
 #include <math.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
-#define XXH_INLINE_ALL
-#include <xxhash.h>
-
-#define STATE_MAGIC "SYNDICST"
-#define STATE_FORMAT 2
-#define MAX_ID_KEY 400        /* longest id kept whole in a story record */
 #define MAX_BANDS 1024
-
-typedef struct header {
-    char magic[8];
-    uint32_t format, params_version;
-    syndic_params_record params; /* every row of params.def, in its order */
-    uint32_t template_docs, pad;
-    int64_t window;
-} header;
-/* The format 2 layout: a parameter added to params.def makes the header
- * longer, so it needs a new STATE_FORMAT (and these numbers). */
-_Static_assert(sizeof(header) == 120 && offsetof(header, template_docs) == 104,
-               "the state header changed: bump STATE_FORMAT");
-
-typedef struct counters {
-    uint64_t next_seq, next_story, evicted;
-    int64_t newest;
-    uint64_t indexed;         /* articles in the state with words (postings) */
-    uint64_t lines, templates; /* line keys counted; of them, templates */
-} counters;
-
-/* The fixed part of an article's record. */
-typedef struct doc_head {
-    uint64_t story;
-    int64_t time, arrival;
-    double jaccard, containment; /* of its first verdict */
-    uint32_t shingles;
-    uint8_t has_time, kind, pad[2];
-    syndic_numbers numbers;
-    syndic_title_words title;
-    uint32_t lens[6]; /* id, outlet, date, title, url, match (without NULs) */
-} doc_head;
-
-/* A story's record never changes: its members are counted in memory. */
-typedef struct story_rec {
-    uint64_t origin_seq;
-    int64_t origin_time;
-    uint8_t origin_has_time, pad[3];
-    uint32_t origin_len, outlet_len;
-} story_rec;
-
-/* An article read back from `docs`: signature copied (LMDB values are only
- * 2-byte aligned), strings pointing into the map. */
-typedef struct loaded {
-    doc_head h;
-    uint32_t *sig;
-    const char *id, *outlet, *date, *title, *url, *match;
-} loaded;
 
 /* An article prepared for submission: its fields copied, sketched. */
 struct syndic_state_prep {
@@ -188,112 +110,17 @@ struct syndic_state_prep {
     bool failed;
 };
 
-struct syndic_state {
-    syndic_params params;
-    syndic_state_options opts;
-    char *dir;
-    MDB_env *env;
-    MDB_dbi meta, docs, stories, linelog;
-    MDB_txn *txn;          /* the open write transaction, or NULL */
-    size_t pending;
-    counters ctr, ctr_committed;
-    int lock_fd;           /* flock on DIR/writer.lock for a writer */
-    /* In memory, rebuilt at open (writer only). */
-    syndic_ix bands, ids;
-    syndic_lines lines;
-    syndic_theap times;
-    syndic_tset tset;
-    syndic_vtab vt;        /* what verification needs of each article */
-    syndic_live live;      /* live members per story */
-    bool stale;            /* memory holds what LMDB lost: rebuild */
-    double open_seconds;
-    _Atomic uint64_t commits; /* commits returned so far */
-    syndic_state_prep *own;   /* for syndic_state_submit */
-    uint64_t *cands;
-    size_t cand_count, cand_cap;
-    uint32_t *sig, *sig_a, *sig_b; /* scratch signatures */
-    syndic_buf rec;        /* scratch record */
-    syndic_buf vbuf;       /* verdict strings */
-};
-
 const char *syndic_ingest_kind_name(syndic_ingest_kind k)
 {
     static const char *names[] = {"new", "copy", "duplicate", "rejected"};
     return (unsigned)k < 4 ? names[k] : "unknown";
 }
 
-const syndic_params *syndic_state_params(const syndic_state *s) { return &s->params; }
-size_t syndic_state_pending(const syndic_state *s) { return s->pending; }
 double syndic_state_open_seconds(const syndic_state *s) { return s->open_seconds; }
-uint64_t syndic_state_commits(syndic_state *s)
-{
-    return atomic_load_explicit(&s->commits, memory_order_acquire);
-}
 
-static int lmdb_error(int rc, const char *what)
-{
-    int status = rc == ENOMEM ? SYNDIC_ENOMEM : SYNDIC_EIO;
-    if (rc == MDB_MAP_FULL)
-        return syndic__error(status, "%s: the state is full (map size); open it with a larger "
-                                     "map_size", what);
-    return syndic__error(status, "%s: %s", what, mdb_strerror(rc));
-}
-
-/* ---- header ---- */
-
-static void make_header(header *h, const syndic_params *p, const syndic_state_options *o)
-{
-    memset(h, 0, sizeof *h);
-    memcpy(h->magic, STATE_MAGIC, 8);
-    h->format = STATE_FORMAT;
-    h->params_version = p->version;
-    syndic__params_record_make(&h->params, p);
-    h->template_docs = o->template_docs;
-    h->window = o->window;
-}
-
-static void params_of_header(syndic_params *p, const header *h)
-{
-    syndic__params_record_read(p, &h->params);
-}
-
-/* Names the first field where the stored header and the wanted one differ. */
-static int compare_header(const char *dir, const header *have, const header *want)
-{
-#define CMP_U(f)                                                                       \
-    if (have->f != want->f)                                                            \
-        return syndic__error(SYNDIC_EINVAL, "state %s was made with %s %llu, not %llu "   \
-                             "(a state keeps its parameters)", dir, #f,                 \
-                             (unsigned long long)have->f, (unsigned long long)want->f);
-#define CMP_I(f)                                                                       \
-    if (have->f != want->f)                                                            \
-        return syndic__error(SYNDIC_EINVAL, "state %s was made with %s %lld, not %lld "   \
-                             "(a state keeps its parameters)", dir, #f,                 \
-                             (long long)have->f, (long long)want->f);
-    CMP_U(params_version)
-    char was[32], is[32];
-    int i = syndic__params_record_diff(&have->params, &want->params, was, is);
-    if (i >= 0)
-        return syndic__error(SYNDIC_EINVAL, "state %s was made with %s %s, not %s "
-                             "(a state keeps its parameters)", dir,
-                             syndic_param_at((size_t)i)->name, was, is);
-    CMP_U(template_docs) CMP_I(window)
-#undef CMP_U
-#undef CMP_I
-    return SYNDIC_OK;
-}
-
-/* ---- keys ---- */
-
+/* For observe_lines, which appends to the line log itself. */
+static int lmdb_error(int rc, const char *what) { return syndic__store_error(rc, what); }
 static MDB_val val(const void *p, size_t n) { return (MDB_val){n, (void *)(uintptr_t)p}; }
-
-static uint64_t id_hash(const char *id, size_t len) { return XXH3_64bits(id, len); }
-
-/* The seq whose low 32 bits are ref, among the 2^32 seqs before next. */
-static uint64_t seq_of_ref(uint64_t next, uint32_t ref)
-{
-    return next - (uint32_t)((uint32_t)next - ref);
-}
 
 /* ---- open and close ---- */
 
@@ -329,54 +156,21 @@ static void free_memory(syndic_state *s)
 void syndic_state_free(syndic_state *s)
 {
     if (!s) return;
-    if (s->txn) mdb_txn_abort(s->txn);
-    if (s->env) mdb_env_close(s->env);
-    if (s->lock_fd >= 0) close(s->lock_fd);
+    syndic__store_close(s);
     free_memory(s);
     syndic__tset_free(&s->tset);
     syndic_state_prep_free(s->own);
-    syndic__free(s->dir);
     syndic__free(s->cands);
-    syndic__free(s->sig);
-    syndic__buf_free(&s->rec);
+    syndic__free(s->sig_a);
     syndic__buf_free(&s->vbuf);
     syndic__free(s);
 }
 
-static int load_counters(syndic_state *s, MDB_txn *txn, counters *c)
+/* Stages one line log key for the replay of the line counts. */
+static int replay_line(void *ctx, uint64_t key, uint32_t fp)
 {
-    MDB_val k = val("counters", 8), v;
-    int rc = mdb_get(txn, s->meta, &k, &v);
-    if (rc == MDB_NOTFOUND) {
-        *c = (counters){1, 1, 0, INT64_MIN, 0, 0, 0};
-        return SYNDIC_OK;
-    }
-    if (rc) return lmdb_error(rc, s->dir);
-    if (v.mv_size != sizeof *c) return syndic__error(SYNDIC_EINVAL, "%s: bad counters", s->dir);
-    memcpy(c, v.mv_data, sizeof *c);
-    return SYNDIC_OK;
-}
-
-static int load_doc(syndic_state *s, MDB_txn *txn, uint64_t seq, uint32_t *sig, loaded *out);
-static int parse_doc(syndic_state *s, uint64_t seq, const MDB_val *v, uint32_t *sig, loaded *out);
-
-/* Stages one `linelog` entry for the replay of the line counts. */
-static int replay_lines(syndic_state *s, uint64_t seq, const MDB_val *v)
-{
-    size_t n = v->mv_size >= 4 ? (v->mv_size - 4) / 8 : 0;
-    if (v->mv_size < 4 || v->mv_size != 4 + 8 * n)
-        return syndic__error(SYNDIC_EIO, "%s: line log of article %llu: bad entry", s->dir,
-                             (unsigned long long)seq);
-    const char *p = v->mv_data;
-    uint32_t fp;
-    memcpy(&fp, p, 4);
-    for (size_t i = 0; i < n; i++) {
-        uint64_t key;
-        memcpy(&key, p + 4 + 8 * i, 8);
-        int rc = syndic__lines_stage(&s->lines, key, fp);
-        if (rc < 0) return rc;
-    }
-    return SYNDIC_OK;
+    syndic_state *s = ctx;
+    return syndic__lines_stage(&s->lines, key, fp);
 }
 
 static int became_template(void *ctx, uint64_t key)
@@ -403,14 +197,14 @@ static int index_doc(syndic_state *s, uint64_t seq, const loaded *d, const uint3
     if (rc < 0) return rc;
     uint32_t members;
     if ((rc = syndic__live_add(&s->live, d->h.story, 1, &members)) < 0) return rc;
+    const uint64_t id_key = syndic__id_hash(d->id, d->h.lens[0]);
     if (bulk) {
-        if ((rc = syndic__ix_stage(&s->ids, id_hash(d->id, d->h.lens[0]), (uint32_t)seq)) < 0)
-            return rc;
+        if ((rc = syndic__ix_stage(&s->ids, id_key, (uint32_t)seq)) < 0) return rc;
         for (unsigned b = 0; d->h.shingles && b < p->bands; b++)
             if ((rc = syndic__ix_stage(&s->bands, syndic__band_key(sig, b, p->rows, p->seed),
                                        (uint32_t)seq)) < 0)
                 return rc;
-    } else if ((rc = syndic__ix_add(&s->ids, id_hash(d->id, d->h.lens[0]), (uint32_t)seq)) < 0) {
+    } else if ((rc = syndic__ix_add(&s->ids, id_key, (uint32_t)seq)) < 0) {
         return rc;
     }
     if (!bulk && d->h.shingles) {
@@ -428,52 +222,45 @@ static int index_doc(syndic_state *s, uint64_t seq, const loaded *d, const uint3
     return SYNDIC_OK;
 }
 
-/* Builds the in-memory indexes from LMDB (at open; after a lost batch). */
-static int rebuild(syndic_state *s, MDB_txn *txn)
+static int index_stored(void *ctx, uint64_t seq, const loaded *d)
+{
+    return index_doc(ctx, seq, d, d->sig, true);
+}
+
+/* Builds the in-memory indexes from the store, in one transaction: the
+ * writer's own when one is open (after a lost batch), else a snapshot (at
+ * open: the writer lock keeps it current). */
+static int rebuild(syndic_state *s)
 {
     free_memory(s);
     int rc = syndic__tset_clear(&s->tset);
     if (rc < 0) return rc;
     s->lines.min_docs = s->opts.template_docs;
-    MDB_stat st;
-    if ((rc = mdb_stat(txn, s->docs, &st))) return lmdb_error(rc, s->dir);
-    if ((rc = syndic__ix_reserve(&s->ids, st.ms_entries)) < 0 ||
-        (rc = syndic__ix_reserve(&s->bands, st.ms_entries * s->params.bands)) < 0 ||
-        (rc = syndic__vtab_reserve(&s->vt, st.ms_entries + 1)) < 0)
-        return rc;
-    MDB_cursor *cur;
-    if ((rc = mdb_cursor_open(txn, s->docs, &cur))) return lmdb_error(rc, s->dir);
-    MDB_val k, v;
-    int mrc;
-    rc = SYNDIC_OK;
-    for (mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); mrc == 0 && rc == SYNDIC_OK;
-         mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        uint64_t seq;
-        memcpy(&seq, k.mv_data, sizeof seq);
-        loaded d;
-        if ((rc = parse_doc(s, seq, &v, s->sig_a, &d)) < 0) break;
-        rc = index_doc(s, seq, &d, s->sig_a, true);
-    }
-    mdb_cursor_close(cur);
-    if (rc < 0) return rc;
-    if (mrc != MDB_NOTFOUND) return lmdb_error(mrc, s->dir);
-    if ((rc = syndic__ix_flush(&s->ids)) < 0 || (rc = syndic__ix_flush(&s->bands)) < 0) return rc;
+    MDB_txn *txn;
+    if ((rc = syndic__store_read(s, &txn)) < 0) return rc;
+    size_t docs;
+    if ((rc = syndic__store_doc_count(s, txn, &docs)) < 0) goto out;
+    /* Stories are counted from the oldest stored one: with a window, an
+     * article of a newer story may precede (in seq order) a copy of an
+     * older one. */
+    uint64_t first_story;
+    if ((rc = syndic__store_first_story(s, txn, &first_story)) < 0) goto out;
+    if (rc > 0) syndic__live_start(&s->live, first_story);
+    if ((rc = syndic__ix_reserve(&s->ids, docs)) < 0 ||
+        (rc = syndic__ix_reserve(&s->bands, docs * s->params.bands)) < 0 ||
+        (rc = syndic__vtab_reserve(&s->vt, docs + 1)) < 0)
+        goto out;
+    if ((rc = syndic__store_each_doc(s, txn, index_stored, s)) < 0) goto out;
+    if ((rc = syndic__ix_flush(&s->ids)) < 0 || (rc = syndic__ix_flush(&s->bands)) < 0) goto out;
     syndic__theap_heapify(&s->times);
     if (s->opts.template_docs) {
-        if ((rc = mdb_cursor_open(txn, s->linelog, &cur))) return lmdb_error(rc, s->dir);
-        for (mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); mrc == 0 && rc == SYNDIC_OK;
-             mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-            uint64_t seq;
-            memcpy(&seq, k.mv_data, sizeof seq);
-            rc = replay_lines(s, seq, &v);
-        }
-        mdb_cursor_close(cur);
-        if (rc < 0) return rc;
-        if (mrc != MDB_NOTFOUND) return lmdb_error(mrc, s->dir);
-        if ((rc = syndic__lines_flush(&s->lines, became_template, s)) < 0) return rc;
+        if ((rc = syndic__store_each_line(s, txn, replay_line, s)) < 0) goto out;
+        if ((rc = syndic__lines_flush(&s->lines, became_template, s)) < 0) goto out;
     }
     s->stale = false;
-    return SYNDIC_OK;
+out:
+    syndic__store_end_read(s, txn);
+    return rc;
 }
 
 static double now_seconds(void)
@@ -498,208 +285,23 @@ int syndic_state_open(syndic_state **out, const char *dir, const syndic_params *
         return syndic__error(SYNDIC_EINVAL, "sync must be 0, 1 or SYNDIC_STATE_SYNC_GROUP");
     syndic_state *s = syndic__calloc(1, sizeof *s);
     if (!s) return syndic__oom();
-    s->lock_fd = -1;
-    s->opts = *o;
-    atomic_init(&s->commits, 0);
     atomic_init(&s->tset.cur, NULL);
     atomic_init(&s->tset.gen, 0);
-    int rc;
-    MDB_txn *txn = NULL;
-    if (!(s->dir = syndic__strndup(dir, strlen(dir)))) { rc = syndic__oom(); goto fail; }
-    if (params) {
-        s->params = *params;
-        if ((rc = syndic_params_resolve(&s->params)) < 0) goto fail;
-    }
-    if (!o->read_only) {
-        if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-            rc = syndic__error(SYNDIC_EIO, "%s: cannot create the state directory: %s", dir,
-                               strerror(errno));
-            goto fail;
-        }
-        /* One writer at a time, and none during an in-place compaction. */
-        char path[4096];
-        snprintf(path, sizeof path, "%s/writer.lock", dir);
-        s->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-        if (s->lock_fd < 0 || flock(s->lock_fd, LOCK_EX | LOCK_NB) != 0) {
-            rc = syndic__error(SYNDIC_EIO, "%s: %s", dir,
-                               s->lock_fd < 0 ? strerror(errno)
-                                              : "another process is writing this state");
-            goto fail;
-        }
-    } else {
-        char path[4096];
-        snprintf(path, sizeof path, "%s/data.mdb", dir);
-        if (access(path, F_OK) != 0) {
-            rc = syndic__error(SYNDIC_EIO, "%s: no state here", dir);
-            goto fail;
-        }
-    }
-    int mrc = mdb_env_create(&s->env);
-    if (!mrc) mrc = mdb_env_set_maxdbs(s->env, 8);
-    if (!mrc) mrc = mdb_env_set_mapsize(s->env, (size_t)(o->map_size ? o->map_size
-                                                         : SYNDIC_DEFAULT_MAP_SIZE));
-    unsigned flags = MDB_NOTLS | (o->read_only ? MDB_RDONLY : 0) | (o->sync == 1 ? 0 : MDB_NOSYNC);
-    if (!mrc) mrc = mdb_env_open(s->env, dir, flags, 0666);
-    if (mrc) { rc = lmdb_error(mrc, dir); goto fail; }
-    mrc = mdb_txn_begin(s->env, NULL, o->read_only ? MDB_RDONLY : 0, &txn);
-    if (mrc) { rc = lmdb_error(mrc, dir); goto fail; }
-    unsigned create = o->read_only ? 0 : MDB_CREATE;
-    /* The header first: a state of another format has other databases. */
-    if ((mrc = mdb_dbi_open(txn, "meta", create, &s->meta))) {
-        rc = mrc == MDB_NOTFOUND ? syndic__error(SYNDIC_EINVAL, "%s: not a syndic state", dir)
-                                 : lmdb_error(mrc, dir);
-        goto fail;
-    }
-    MDB_val hk = val("header", 6), hv;
-    mrc = mdb_get(txn, s->meta, &hk, &hv);
-    header want;
-    if (mrc == MDB_NOTFOUND) {
-        if (o->read_only) { rc = syndic__error(SYNDIC_EINVAL, "%s: not a syndic state", dir); goto fail; }
-        make_header(&want, &s->params, o);
-        hv = val(&want, sizeof want);
-        if ((mrc = mdb_put(txn, s->meta, &hk, &hv, 0))) { rc = lmdb_error(mrc, dir); goto fail; }
-    } else if (mrc) {
-        rc = lmdb_error(mrc, dir);
-        goto fail;
-    } else {
-        header have;
-        if (hv.mv_size != sizeof have || memcmp(hv.mv_data, STATE_MAGIC, 8) != 0) {
-            rc = syndic__error(SYNDIC_EINVAL, "%s: not a syndic state of this format", dir);
-            goto fail;
-        }
-        memcpy(&have, hv.mv_data, sizeof have);
-        if (have.format != STATE_FORMAT) {
-            rc = syndic__error(SYNDIC_EINVAL,
-                               "%s: state format %u, this version reads format %u only (%s); "
-                               "ingest the input again into a new state", dir, have.format,
-                               STATE_FORMAT,
-                               have.format == 1 ? "format 1 kept its LSH postings in LMDB"
-                                                : "a newer syndic made it");
-            goto fail;
-        }
-        if (params) {
-            make_header(&want, &s->params, o);
-            if (o->read_only) { want.template_docs = have.template_docs; want.window = have.window; }
-            if ((rc = compare_header(dir, &have, &want)) < 0) goto fail;
-        } else {
-            params_of_header(&s->params, &have);
-        }
-        s->opts.template_docs = have.template_docs;
-        s->opts.window = have.window;
-    }
-    struct { const char *name; MDB_dbi *dbi; unsigned flags; } dbs[] = {
-        {"docs", &s->docs, MDB_INTEGERKEY},
-        {"stories", &s->stories, MDB_INTEGERKEY},
-        {"linelog", &s->linelog, MDB_INTEGERKEY},
-    };
-    for (size_t i = 0; i < sizeof dbs / sizeof dbs[0]; i++) {
-        if ((mrc = mdb_dbi_open(txn, dbs[i].name, dbs[i].flags | create, dbs[i].dbi))) {
-            rc = mrc == MDB_NOTFOUND ? syndic__error(SYNDIC_EINVAL, "%s: not a syndic state", dir)
-                                     : lmdb_error(mrc, dir);
-            goto fail;
-        }
-    }
-    if ((rc = load_counters(s, txn, &s->ctr)) < 0) goto fail;
-    s->ctr_committed = s->ctr;
+    int rc = syndic__store_open(s, dir, params, o);
+    if (rc < 0) goto fail;
     const size_t k = s->params.num_hashes;
-    if (!(s->sig = syndic__reallocarray(NULL, 3 * k, sizeof *s->sig))) { rc = syndic__oom(); goto fail; }
-    s->sig_a = s->sig + k;
-    s->sig_b = s->sig + 2 * k;
+    if (!(s->sig_a = syndic__reallocarray(NULL, k, sizeof *s->sig_a))) {
+        rc = syndic__oom();
+        goto fail;
+    }
     s->vt.k = (unsigned)k;
-    if (!o->read_only && (rc = rebuild(s, txn)) < 0) goto fail;
-    /* Committed, read-only too: DBI handles opened in an aborted
-     * transaction are closed with it. */
-    if ((mrc = mdb_txn_commit(txn))) { txn = NULL; rc = lmdb_error(mrc, dir); goto fail; }
-    txn = NULL;
+    if (!o->read_only && (rc = rebuild(s)) < 0) goto fail;
     s->open_seconds = now_seconds() - t0;
     *out = s;
     return SYNDIC_OK;
 fail:
-    if (txn) mdb_txn_abort(txn);
     syndic_state_free(s);
     return rc;
-}
-
-/* ---- records ---- */
-
-static int parse_doc(syndic_state *s, uint64_t seq, const MDB_val *v, uint32_t *sig, loaded *out)
-{
-    const size_t kb = (size_t)s->params.num_hashes * sizeof *sig;
-    if (v->mv_size < sizeof out->h + kb)
-        return syndic__error(SYNDIC_EIO, "%s: article %llu: short record", s->dir,
-                             (unsigned long long)seq);
-    const char *p = v->mv_data;
-    memcpy(&out->h, p, sizeof out->h);
-    out->sig = sig;
-    if (sig) memcpy(sig, p + sizeof out->h, kb);
-    const char *str = p + sizeof out->h + kb, *end = p + v->mv_size;
-    const char **dst[6] = {&out->id, &out->outlet, &out->date, &out->title, &out->url, &out->match};
-    for (int i = 0; i < 6; i++) {
-        if ((size_t)(end - str) < (size_t)out->h.lens[i] + 1 || str[out->h.lens[i]] != 0)
-            return syndic__error(SYNDIC_EIO, "%s: article %llu: bad record", s->dir,
-                                 (unsigned long long)seq);
-        *dst[i] = str;
-        str += out->h.lens[i] + 1;
-    }
-    return 1;
-}
-
-static int load_doc(syndic_state *s, MDB_txn *txn, uint64_t seq, uint32_t *sig, loaded *out)
-{
-    MDB_val k = val(&seq, sizeof seq), v;
-    int rc = mdb_get(txn, s->docs, &k, &v);
-    if (rc == MDB_NOTFOUND) return 0;
-    if (rc) return lmdb_error(rc, s->dir);
-    return parse_doc(s, seq, &v, sig, out);
-}
-
-static int get_story(syndic_state *s, MDB_txn *txn, uint64_t id, story_rec *st,
-                     const char **origin, const char **outlet)
-{
-    MDB_val k = val(&id, sizeof id), v;
-    int rc = mdb_get(txn, s->stories, &k, &v);
-    if (rc == MDB_NOTFOUND) return 0;
-    if (rc) return lmdb_error(rc, s->dir);
-    if (v.mv_size < sizeof *st) return syndic__error(SYNDIC_EIO, "%s: bad story record", s->dir);
-    memcpy(st, v.mv_data, sizeof *st);
-    if (origin) *origin = (const char *)v.mv_data + sizeof *st;
-    if (outlet) *outlet = (const char *)v.mv_data + sizeof *st + st->origin_len + 1;
-    return 1;
-}
-
-static int put_story(syndic_state *s, uint64_t id, const story_rec *st, const char *origin,
-                     const char *outlet)
-{
-    s->rec.len = 0;
-    if (syndic__buf_append(&s->rec, (const char *)st, sizeof *st) < 0 ||
-        syndic__buf_append(&s->rec, origin, st->origin_len + 1) < 0 ||
-        syndic__buf_append(&s->rec, outlet, st->outlet_len + 1) < 0)
-        return syndic__oom();
-    MDB_val k = val(&id, sizeof id), v = val(s->rec.data, s->rec.len);
-    int rc = mdb_put(s->txn, s->stories, &k, &v, MDB_APPEND);
-    return rc ? lmdb_error(rc, s->dir) : SYNDIC_OK;
-}
-
-/* Story `id`'s record with its strings copied to the side: put_story reuses
- * the scratch buffer and LMDB pointers die with the next write. */
-typedef struct story_copy {
-    story_rec rec;
-    char origin[MAX_ID_KEY + 1], outlet[256];
-} story_copy;
-
-static int read_story(syndic_state *s, uint64_t id, story_copy *c)
-{
-    const char *o = NULL, *ou = NULL;
-    int rc = get_story(s, s->txn, id, &c->rec, &o, &ou);
-    if (rc <= 0) return rc;
-    /* Keep the stored lengths consistent with the copies. */
-    if (c->rec.origin_len > MAX_ID_KEY) c->rec.origin_len = MAX_ID_KEY;
-    if (c->rec.outlet_len > 255) c->rec.outlet_len = 255;
-    memcpy(c->origin, o, c->rec.origin_len);
-    c->origin[c->rec.origin_len] = 0;
-    memcpy(c->outlet, ou, c->rec.outlet_len);
-    c->outlet[c->rec.outlet_len] = 0;
-    return 1;
 }
 
 /* ---- eviction ---- */
@@ -708,7 +310,7 @@ static int evict_one(syndic_state *s, uint64_t seq)
 {
     const syndic_params *p = &s->params;
     loaded d;
-    int rc = load_doc(s, s->txn, seq, s->sig_a, &d);
+    int rc = syndic__store_load_doc(s, seq, s->sig_a, &d);
     if (rc < 0) return rc;
     if (rc > 0) {
         if (d.h.shingles) {
@@ -717,19 +319,13 @@ static int evict_one(syndic_state *s, uint64_t seq)
                                   (uint32_t)seq);
             s->ctr.indexed--;
         }
-        syndic__ix_remove(&s->ids, id_hash(d.id, d.h.lens[0]), (uint32_t)seq);
+        syndic__ix_remove(&s->ids, syndic__id_hash(d.id, d.h.lens[0]), (uint32_t)seq);
         syndic__vtab_kill(&s->vt, seq);
         uint64_t story = d.h.story;
         uint32_t left;
-        int mrc;
         if ((rc = syndic__live_add(&s->live, story, -1, &left)) < 0) return rc;
-        if (left == 0) {
-            MDB_val sk = val(&story, sizeof story);
-            mrc = mdb_del(s->txn, s->stories, &sk, NULL);
-            if (mrc && mrc != MDB_NOTFOUND) return lmdb_error(mrc, s->dir);
-        }
-        MDB_val dk = val(&seq, sizeof seq);
-        if ((mrc = mdb_del(s->txn, s->docs, &dk, NULL))) return lmdb_error(mrc, s->dir);
+        if (left == 0 && (rc = syndic__store_del_story(s, story)) < 0) return rc;
+        if ((rc = syndic__store_del_doc(s, seq)) < 0) return rc;
     }
     s->ctr.evicted++;
     return SYNDIC_OK;
@@ -889,11 +485,10 @@ static int begin(syndic_state *s)
 {
     if (s->txn) return SYNDIC_OK;
     if (s->opts.read_only) return syndic__error(SYNDIC_EINVAL, "%s: the state is open read-only", s->dir);
-    int rc = mdb_txn_begin(s->env, NULL, 0, &s->txn);
-    if (rc) { s->txn = NULL; return lmdb_error(rc, s->dir); }
-    if (s->stale && (rc = rebuild(s, s->txn)) < 0) {
-        mdb_txn_abort(s->txn);
-        s->txn = NULL;
+    int rc = syndic__store_begin(s);
+    if (rc < 0) return rc;
+    if (s->stale && (rc = rebuild(s)) < 0) {
+        syndic__store_abort(s);
         return rc;
     }
     return SYNDIC_OK;
@@ -901,11 +496,15 @@ static int begin(syndic_state *s)
 
 static void abort_batch(syndic_state *s)
 {
-    if (s->txn) mdb_txn_abort(s->txn);
-    s->txn = NULL;
-    s->pending = 0;
-    s->ctr = s->ctr_committed;
+    syndic__store_abort(s);
     s->stale = true;
+}
+
+void syndic__state_abort(syndic_state *s)
+{
+    if (!s->txn) return;
+    if (s->pending) abort_batch(s);
+    else syndic__store_abort(s); /* only the reads of duplicates: nothing lost */
 }
 
 /* Verdict strings live in vbuf: id, origin, match. */
@@ -928,12 +527,12 @@ static int set_strings(syndic_state *s, syndic_ingest_verdict *out, const char *
 static int duplicate(syndic_state *s, uint64_t seq, syndic_ingest_verdict *out)
 {
     loaded d;
-    int rc = load_doc(s, s->txn, seq, NULL, &d);
+    int rc = syndic__store_load_doc(s, seq, NULL, &d);
     if (rc <= 0) return rc < 0 ? rc : syndic__error(SYNDIC_EIO, "%s: id without article", s->dir);
     story_copy st;
     const char *origin = d.id;
     size_t origin_len = d.h.lens[0];
-    if ((rc = read_story(s, d.h.story, &st)) < 0) return rc;
+    if ((rc = syndic__store_read_story(s, d.h.story, &st)) < 0) return rc;
     if (rc > 0) {
         origin = st.origin;
         origin_len = st.rec.origin_len;
@@ -972,7 +571,7 @@ static int gather(syndic_state *s, const uint64_t *keys)
         if (syndic__grow(&s->cands, &s->cand_cap, s->cand_count + n, sizeof *s->cands) < 0)
             return syndic__oom();
         for (uint32_t i = 0; i < n; i++)
-            s->cands[s->cand_count++] = seq_of_ref(s->ctr.next_seq, refs[i]);
+            s->cands[s->cand_count++] = syndic__seq_of_ref(s->ctr.next_seq, refs[i]);
     }
     if (s->cand_count > 1) {
         int rc = syndic__sort_u64(s->cands, s->cand_count);
@@ -989,11 +588,11 @@ static int gather(syndic_state *s, const uint64_t *keys)
 static int find_id(syndic_state *s, const char *id, size_t len, uint64_t *seq)
 {
     const uint32_t *refs;
-    uint32_t n = syndic__ix_get(&s->ids, id_hash(id, len), &refs);
+    uint32_t n = syndic__ix_get(&s->ids, syndic__id_hash(id, len), &refs);
     for (uint32_t i = 0; i < n; i++) {
-        uint64_t q = seq_of_ref(s->ctr.next_seq, refs[i]);
+        uint64_t q = syndic__seq_of_ref(s->ctr.next_seq, refs[i]);
         loaded d;
-        int rc = load_doc(s, s->txn, q, NULL, &d);
+        int rc = syndic__store_load_doc(s, q, NULL, &d);
         if (rc < 0) return rc;
         if (rc > 0 && d.h.lens[0] == len && memcmp(d.id, id, len) == 0) {
             *seq = q;
@@ -1007,15 +606,9 @@ static int find_id(syndic_state *s, const char *id, size_t len, uint64_t *seq)
 static int check_span(syndic_state *s, uint64_t seq)
 {
     if (seq < (UINT64_C(1) << 32)) return SYNDIC_OK;
-    MDB_cursor *c;
-    int rc = mdb_cursor_open(s->txn, s->docs, &c);
-    if (rc) return lmdb_error(rc, s->dir);
-    MDB_val k, v;
-    rc = mdb_cursor_get(c, &k, &v, MDB_FIRST);
     uint64_t first = seq;
-    if (rc == 0) memcpy(&first, k.mv_data, sizeof first);
-    mdb_cursor_close(c);
-    if (rc && rc != MDB_NOTFOUND) return lmdb_error(rc, s->dir);
+    int rc = syndic__store_first_seq(s, &first);
+    if (rc < 0) return rc;
     if (seq - first >= (UINT64_C(1) << 32))
         return syndic__error(SYNDIC_EINVAL, "%s: the state holds articles 2^32 submissions "
                              "apart; use a window", s->dir);
@@ -1092,7 +685,7 @@ static int submit(syndic_state *s, syndic_state_prep *pr, syndic_ingest_verdict 
     for (size_t i = 0; i < verified && !copy; i++) {
         const vdoc *m = syndic__vtab_get(&s->vt, best[i].seq);
         if (!m) continue;
-        if ((rc = read_story(s, m->story, &st)) < 0) goto out;
+        if ((rc = syndic__store_read_story(s, m->story, &st)) < 0) goto out;
         if (rc == 0) continue;
         /* The story's origin as the guard sees it: its signature only when
          * it is still in the window and is not the match itself. */
@@ -1112,7 +705,7 @@ static int submit(syndic_state *s, syndic_state_prep *pr, syndic_ingest_verdict 
     size_t match_len = 0;
     if (copy) {
         /* The match's id, from its record (the one read of `docs`). */
-        if ((rc = load_doc(s, s->txn, match_seq, NULL, &match)) <= 0) {
+        if ((rc = syndic__store_load_doc(s, match_seq, NULL, &match)) <= 0) {
             if (rc == 0) rc = syndic__error(SYNDIC_EIO, "%s: article %llu missing", s->dir,
                                             (unsigned long long)match_seq);
             goto out;
@@ -1138,32 +731,18 @@ static int submit(syndic_state *s, syndic_state_prep *pr, syndic_ingest_verdict 
         memcpy(st.outlet, fields[1], st.rec.outlet_len);
         st.outlet[st.rec.outlet_len] = 0;
     }
-    if (!copy && (rc = put_story(s, h.story, &st.rec, st.origin, st.outlet)) < 0) goto out;
+    if (!copy && (rc = syndic__store_put_story(s, h.story, &st.rec, st.origin, st.outlet)) < 0)
+        goto out;
 
     /* 6. Store the article (appended), then index it in memory. */
     for (int i = 0; i < 5; i++) h.lens[i] = (uint32_t)lens[i];
     h.lens[5] = (uint32_t)match_len;
-    s->rec.len = 0;
-    if (syndic__buf_append(&s->rec, (const char *)&h, sizeof h) < 0 ||
-        syndic__buf_append(&s->rec, (const char *)pr->sig, k * sizeof *pr->sig) < 0) {
-        rc = syndic__oom();
-        goto out;
-    }
-    for (int i = 0; i < 5; i++)
-        if (syndic__buf_append(&s->rec, fields[i], lens[i] + 1) < 0) {
-            rc = syndic__oom();
-            goto out;
-        }
-    if (syndic__buf_append(&s->rec, match_id, match_len + 1) < 0) { rc = syndic__oom(); goto out; }
-    MDB_val dk = val(&seq, sizeof seq), dv = val(s->rec.data, s->rec.len);
-    int mrc = mdb_put(s->txn, s->docs, &dk, &dv, MDB_APPEND);
-    if (mrc) { rc = lmdb_error(mrc, s->dir); goto out; }
     loaded self = {h, pr->sig, fields[0], fields[1], fields[2], fields[3], fields[4], match_id};
+    if ((rc = syndic__store_put_doc(s, seq, &self)) < 0) goto out;
     if ((rc = index_doc(s, seq, &self, pr->sig, false)) < 0) goto out;
     if (h.shingles) s->ctr.indexed++;
     s->ctr.next_seq++;
-    MDB_val ck = val("counters", 8), cv = val(&s->ctr, sizeof s->ctr);
-    if ((mrc = mdb_put(s->txn, s->meta, &ck, &cv, 0))) { rc = lmdb_error(mrc, s->dir); goto out; }
+    if ((rc = syndic__store_put_counters(s)) < 0) goto out;
 
     out->kind = out->first = (syndic_ingest_kind)h.kind;
     out->story = h.story;
@@ -1220,280 +799,68 @@ int syndic_state_submit(syndic_state *s, const syndic_doc *doc, int64_t arrival,
 
 int syndic_state_commit(syndic_state *s)
 {
-    if (!s->txn) return SYNDIC_OK;
-    int rc = mdb_txn_commit(s->txn);
-    s->txn = NULL;
-    s->pending = 0;
-    if (rc) {
-        s->ctr = s->ctr_committed;
-        s->stale = true;
-        return lmdb_error(rc, s->dir);
-    }
-    s->ctr_committed = s->ctr;
-    atomic_fetch_add_explicit(&s->commits, 1, memory_order_release);
-    return SYNDIC_OK;
-}
-
-int syndic_state_sync(syndic_state *s, uint64_t *durable)
-{
-    uint64_t upto = atomic_load_explicit(&s->commits, memory_order_acquire);
-    if (s->opts.read_only) return syndic__error(SYNDIC_EINVAL, "%s: the state is open read-only", s->dir);
-    int rc = mdb_env_sync(s->env, 1);
-    if (rc) return lmdb_error(rc, s->dir);
-    if (durable) *durable = upto;
-    return SYNDIC_OK;
-}
-
-/* ---- readers ---- */
-
-static int read_txn(syndic_state *s, MDB_txn **txn)
-{
-    if (s->txn) { *txn = s->txn; return SYNDIC_OK; } /* a writer sees its own batch */
-    int rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, txn);
-    return rc ? lmdb_error(rc, s->dir) : SYNDIC_OK;
-}
-
-static void end_read(syndic_state *s, MDB_txn *txn)
-{
-    if (txn != s->txn) mdb_txn_abort(txn);
-}
-
-int syndic_state_get_stats(syndic_state *s, syndic_state_stats *out)
-{
-    memset(out, 0, sizeof *out);
-    MDB_txn *txn;
-    int rc = read_txn(s, &txn);
-    if (rc < 0) return rc;
-    MDB_stat st;
-    uint64_t pages = 0;
-    MDB_dbi all[] = {s->meta, s->docs, s->stories, s->linelog};
-    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
-        if ((rc = mdb_stat(txn, all[i], &st))) goto fail;
-        pages += st.ms_branch_pages + st.ms_leaf_pages + st.ms_overflow_pages;
-        if (all[i] == s->docs) out->documents = st.ms_entries;
-        if (all[i] == s->stories) out->stories = st.ms_entries;
-    }
-    if ((rc = mdb_env_stat(s->env, &st))) goto fail;
-    out->used_bytes = (pages + st.ms_branch_pages + st.ms_leaf_pages + 2) * st.ms_psize;
-    counters c = {0};
-    if ((rc = load_counters(s, txn, &c)) < 0) { end_read(s, txn); return rc; }
-    out->submitted = c.next_seq - 1;
-    out->stories_ever = c.next_story - 1;
-    out->evicted = c.evicted;
-    out->newest = c.newest;
-    out->postings = c.indexed * s->params.bands;
-    out->lines = c.lines;
-    out->templates = c.templates;
-    end_read(s, txn);
-    char path[4096];
-    snprintf(path, sizeof path, "%s/data.mdb", s->dir);
-    struct stat sb;
-    if (stat(path, &sb) == 0) out->file_bytes = (uint64_t)sb.st_size;
-    return SYNDIC_OK;
-fail:
-    end_read(s, txn);
-    return lmdb_error(rc, s->dir);
-}
-
-int syndic_state_foreach(syndic_state *s, int (*fn)(void *ctx, const syndic_state_doc *d),
-                         void *ctx)
-{
-    MDB_txn *txn;
-    int rc = read_txn(s, &txn);
-    if (rc < 0) return rc;
-    MDB_cursor *cur;
-    if ((rc = mdb_cursor_open(txn, s->docs, &cur))) {
-        end_read(s, txn);
-        return lmdb_error(rc, s->dir);
-    }
-    MDB_val k, v;
-    int result = SYNDIC_OK;
-    for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
-         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        uint64_t seq;
-        memcpy(&seq, k.mv_data, sizeof seq);
-        loaded d;
-        if ((result = parse_doc(s, seq, &v, s->sig_a, &d)) < 0) break;
-        syndic_state_doc sd = {seq, d.h.story, d.id, d.outlet, d.date, d.title, d.url,
-                               d.h.has_time, d.h.time, d.h.arrival, d.h.shingles, s->sig_a};
-        if ((result = fn(ctx, &sd)) != 0) break;
-    }
-    mdb_cursor_close(cur);
-    end_read(s, txn);
-    if (result != 0) return result;
-    return rc == MDB_NOTFOUND ? SYNDIC_OK : lmdb_error(rc, s->dir);
-}
-
-/* ---- integrity ---- */
-
-/* Counts a problem; the first one becomes the last error. */
-#define problem(n, ...)                                                        \
-    do {                                                                       \
-        if ((*(n))++ == 0) syndic__error(SYNDIC_EIO, __VA_ARGS__);             \
-    } while (0)
-
-/* Every article readable (its signature whole, its strings terminated), with
- * a story and a seq below the next one; no id twice; the counters agree with
- * the articles, the stories' live counts with their members, the template
- * counts with a replay of the line log; a writer's in-memory index holds
- * every article's postings and id. */
-int syndic_state_verify(syndic_state *s, uint64_t *problems)
-{
-    *problems = 0;
-    uint64_t *np = problems;
-    const syndic_params *p = &s->params;
-    MDB_txn *txn;
-    int rc = read_txn(s, &txn);
-    if (rc < 0) return rc;
-    MDB_cursor *cur = NULL;
-    syndic_ix ids = {0};
-    syndic_lines lines = {0};
-    lines.min_docs = s->opts.template_docs;
-    uint64_t *live = NULL;
-    counters ctr = {0};
-    if ((rc = load_counters(s, txn, &ctr)) < 0) goto out;
-    /* story -> members seen, indexed by story id */
-    size_t live_cap = (size_t)ctr.next_story + 1;
-    if (!(live = syndic__calloc(live_cap, sizeof *live))) { rc = syndic__oom(); goto out; }
-    int mrc = mdb_cursor_open(txn, s->docs, &cur);
-    if (mrc) { rc = lmdb_error(mrc, s->dir); goto out; }
-    MDB_val k, v;
-    uint64_t docs = 0, indexed = 0;
-    for (mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); mrc == 0;
-         mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        uint64_t seq;
-        if (k.mv_size != sizeof seq) { problem(np, "a docs key of %zu bytes", k.mv_size); continue; }
-        memcpy(&seq, k.mv_data, sizeof seq);
-        loaded d;
-        if (parse_doc(s, seq, &v, s->sig_a, &d) < 0) {
-            problem(np, "article %llu unreadable (short record or bad strings)",
-                    (unsigned long long)seq);
-            continue;
-        }
-        docs++;
-        if (seq >= ctr.next_seq)
-            problem(np, "%s: article %llu at or past the next seq %llu", d.id,
-                    (unsigned long long)seq, (unsigned long long)ctr.next_seq);
-        if (d.h.shingles) indexed++;
-        if (d.h.kind != SYNDIC_INGEST_NEW && d.h.kind != SYNDIC_INGEST_COPY)
-            problem(np, "%s: article %llu has verdict %u", d.id, (unsigned long long)seq, d.h.kind);
-        uint64_t h = id_hash(d.id, d.h.lens[0]);
-        const uint32_t *refs;
-        uint32_t n = syndic__ix_get(&ids, h, &refs);
-        for (uint32_t i = 0; i < n; i++) {
-            loaded o;
-            uint64_t q = seq_of_ref(ctr.next_seq, refs[i]);
-            if (load_doc(s, txn, q, NULL, &o) > 0 && o.h.lens[0] == d.h.lens[0] &&
-                memcmp(o.id, d.id, d.h.lens[0]) == 0)
-                problem(np, "%s: stored twice (articles %llu and %llu)", d.id,
-                        (unsigned long long)q, (unsigned long long)seq);
-        }
-        if ((rc = syndic__ix_add(&ids, h, (uint32_t)seq)) < 0) goto out;
-        story_rec st;
-        if (get_story(s, txn, d.h.story, &st, NULL, NULL) <= 0)
-            problem(np, "%s: article %llu has no story", d.id, (unsigned long long)seq);
-        else if (d.h.story < live_cap)
-            live[d.h.story]++;
-        if (!s->opts.read_only) {
-            const vdoc *m = syndic__vtab_get(&s->vt, seq);
-            if (!m || m->story != d.h.story || m->shingles != d.h.shingles ||
-                memcmp(syndic__vtab_sig(&s->vt, seq), s->sig_a,
-                       p->num_hashes * sizeof *s->sig_a) != 0)
-                problem(np, "%s: article %llu differs in memory", d.id, (unsigned long long)seq);
-        }
-        if (!s->opts.read_only && d.h.shingles) {
-            /* A writer: its postings must be in memory. */
-            for (unsigned b = 0; b < p->bands; b++) {
-                const uint32_t *r;
-                uint32_t m = syndic__ix_get(&s->bands,
-                                            syndic__band_key(s->sig_a, b, p->rows, p->seed), &r);
-                bool found = false;
-                for (uint32_t i = 0; i < m && !found; i++) found = r[i] == (uint32_t)seq;
-                if (!found) {
-                    problem(np, "%s: article %llu misses a posting", d.id, (unsigned long long)seq);
-                    break;
-                }
-            }
-        }
-    }
-    mdb_cursor_close(cur);
-    cur = NULL;
-    if (mrc != MDB_NOTFOUND) { rc = lmdb_error(mrc, s->dir); goto out; }
-    if (docs + ctr.evicted + 1 != ctr.next_seq)
-        problem(np, "%llu articles, but %llu submitted and %llu evicted", (unsigned long long)docs,
-                (unsigned long long)(ctr.next_seq - 1), (unsigned long long)ctr.evicted);
-    if (indexed != ctr.indexed)
-        problem(np, "%llu articles with words, the counters say %llu", (unsigned long long)indexed,
-                (unsigned long long)ctr.indexed);
-    if (!s->opts.read_only && (s->bands.refs != indexed * p->bands || s->ids.refs != docs))
-        problem(np, "the in-memory index holds %zu postings and %zu ids for %llu articles",
-                s->bands.refs, s->ids.refs, (unsigned long long)docs);
-    if ((mrc = mdb_cursor_open(txn, s->stories, &cur))) { rc = lmdb_error(mrc, s->dir); goto out; }
-    for (mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); mrc == 0;
-         mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        uint64_t id;
-        story_rec sr;
-        if (k.mv_size != sizeof id || v.mv_size < sizeof sr) { problem(np, "a bad story record"); continue; }
-        memcpy(&id, k.mv_data, sizeof id);
-        memcpy(&sr, v.mv_data, sizeof sr);
-        uint64_t seen = id < live_cap ? live[id] : 0;
-        if (id >= ctr.next_story)
-            problem(np, "story %llu at or past the next story id", (unsigned long long)id);
-        if (v.mv_size != sizeof sr + sr.origin_len + 1 + sr.outlet_len + 1)
-            problem(np, "story %llu: bad record", (unsigned long long)id);
-        if (seen == 0)
-            problem(np, "story %llu has no article", (unsigned long long)id);
-        if (!s->opts.read_only && syndic__live_get(&s->live, id) != seen)
-            problem(np, "story %llu: %u members in memory, %llu found", (unsigned long long)id,
-                    syndic__live_get(&s->live, id), (unsigned long long)seen);
-        if (id < live_cap) live[id] = 0; /* seen */
-    }
-    mdb_cursor_close(cur);
-    cur = NULL;
-    if (mrc != MDB_NOTFOUND) { rc = lmdb_error(mrc, s->dir); goto out; }
-    /* The line log replays to the counted lines and templates. */
-    if ((mrc = mdb_cursor_open(txn, s->linelog, &cur))) { rc = lmdb_error(mrc, s->dir); goto out; }
-    for (mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); mrc == 0;
-         mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        uint64_t seq;
-        memcpy(&seq, k.mv_data, sizeof seq);
-        size_t n = v.mv_size >= 4 ? (v.mv_size - 4) / 8 : 0;
-        if (v.mv_size < 4 || v.mv_size != 4 + 8 * n || seq >= ctr.next_seq) {
-            problem(np, "line log entry of article %llu: bad", (unsigned long long)seq);
-            continue;
-        }
-        uint32_t fp;
-        memcpy(&fp, v.mv_data, 4);
-        for (size_t i = 0; i < n; i++) {
-            uint64_t key;
-            bool became;
-            memcpy(&key, (const char *)v.mv_data + 4 + 8 * i, 8);
-            if ((rc = syndic__lines_observe(&lines, key, fp, &became)) < 0) goto out;
-        }
-    }
-    if (mrc != MDB_NOTFOUND) { rc = lmdb_error(mrc, s->dir); goto out; }
-    if (lines.count != ctr.lines || lines.templates != ctr.templates)
-        problem(np, "the line log replays to %zu lines and %zu templates, the counters say "
-                "%llu and %llu", lines.count, lines.templates, (unsigned long long)ctr.lines,
-                (unsigned long long)ctr.templates);
-    rc = SYNDIC_OK;
-out:
-    if (cur) mdb_cursor_close(cur);
-    end_read(s, txn);
-    syndic__ix_free(&ids);
-    syndic__lines_free(&lines);
-    syndic__free(live);
+    int rc = syndic__store_commit(s);
+    if (rc < 0) s->stale = true; /* memory holds the lost batch */
     return rc;
 }
 
-int syndic_state_copy(syndic_state *s, const char *dest)
+/* ---- integrity: the store's checks, and the in-memory side's ---- */
+
+#define problem syndic__store_problem
+
+/* A writer's memory holds each stored article as verification needs it,
+ * and its postings. */
+static int check_doc(void *ctx, uint64_t seq, const loaded *d, uint64_t *np)
 {
-    if (mkdir(dest, 0777) != 0 && errno != EEXIST)
-        return syndic__error(SYNDIC_EIO, "%s: %s", dest, strerror(errno));
-    char path[4096];
-    snprintf(path, sizeof path, "%s/data.mdb", dest);
-    if (access(path, F_OK) == 0)
-        return syndic__error(SYNDIC_EIO, "%s: already holds a state", dest);
-    int rc = mdb_env_copy2(s->env, dest, MDB_CP_COMPACT);
-    return rc ? lmdb_error(rc, dest) : SYNDIC_OK;
+    syndic_state *s = ctx;
+    const syndic_params *p = &s->params;
+    const vdoc *m = syndic__vtab_get(&s->vt, seq);
+    if (!m || m->story != d->h.story || m->shingles != d->h.shingles ||
+        memcmp(syndic__vtab_sig(&s->vt, seq), d->sig, p->num_hashes * sizeof *d->sig) != 0)
+        problem(np, "%s: article %llu differs in memory", d->id, (unsigned long long)seq);
+    if (d->h.shingles) {
+        for (unsigned b = 0; b < p->bands; b++) {
+            const uint32_t *r;
+            uint32_t n = syndic__ix_get(&s->bands, syndic__band_key(d->sig, b, p->rows, p->seed),
+                                        &r);
+            bool found = false;
+            for (uint32_t i = 0; i < n && !found; i++) found = r[i] == (uint32_t)seq;
+            if (!found) {
+                problem(np, "%s: article %llu misses a posting", d->id, (unsigned long long)seq);
+                break;
+            }
+        }
+    }
+    return SYNDIC_OK;
+}
+
+/* ... and nothing more: a posting per band of each article with words, an
+ * id per article. */
+static int check_totals(void *ctx, uint64_t docs, uint64_t indexed, uint64_t *np)
+{
+    syndic_state *s = ctx;
+    if (s->bands.refs != indexed * s->params.bands || s->ids.refs != docs)
+        problem(np, "the in-memory index holds %zu postings and %zu ids for %llu articles",
+                s->bands.refs, s->ids.refs, (unsigned long long)docs);
+    return SYNDIC_OK;
+}
+
+/* Each story's live count is its stored members. */
+static int check_story(void *ctx, uint64_t id, uint64_t members, uint64_t *np)
+{
+    syndic_state *s = ctx;
+    if (syndic__live_get(&s->live, id) != members)
+        problem(np, "story %llu: %u members in memory, %llu found", (unsigned long long)id,
+                syndic__live_get(&s->live, id), (unsigned long long)members);
+    return SYNDIC_OK;
+}
+
+#undef problem
+
+int syndic_state_verify(syndic_state *s, uint64_t *problems)
+{
+    const syndic_store_check memory = {s, check_doc, check_totals, check_story};
+    /* Stale memory (a lost batch) is rebuilt before the next write: only
+     * what is stored counts then. */
+    return syndic__store_verify(s, s->opts.read_only || s->stale ? NULL : &memory, problems);
 }

@@ -1,11 +1,12 @@
 /*
  * ingest_index.c - in-memory indexes of a feed-ingest state.
  *
- * ingest.c keeps only what cannot be recomputed in LMDB (articles with
- * their signatures, stories, the template learner's log) and rebuilds these
- * at open. That takes the per-article random writes out of the B-trees: an
- * article's 28 LSH postings used to land on 28 random pages of a postings
- * tree, so a commit copied thousands of pages and slowed as the state grew.
+ * The state keeps only what cannot be recomputed in LMDB (store.c: articles
+ * with their signatures, stories, the template learner's log), and ingest.c
+ * rebuilds these at open. That takes the per-article random writes out of
+ * the B-trees: an article's 28 LSH postings used to land on 28 random pages
+ * of a postings tree, so a commit copied thousands of pages and slowed as
+ * the state grew.
  *
  * Multimap (LSH postings: band key -> articles; ids: XXH3 of the id ->
  * articles). Split by key into 64 parts that grow one at a time (so a
@@ -41,6 +42,8 @@
 
 #define MAX_LOAD_NUM 7
 #define MAX_LOAD_DEN 10
+
+uint64_t syndic__id_hash(const char *id, size_t len) { return XXH3_64bits(id, len); }
 
 static inline size_t slot_of(uint64_t key, size_t cap)
 {
@@ -730,9 +733,15 @@ void syndic__vtab_free(syndic_vtab *t)
 
 /* ---- live members per story ---- */
 
+void syndic__live_start(syndic_live *l, uint64_t first)
+{
+    l->base = first;
+    l->based = true;
+}
+
 int syndic__live_add(syndic_live *l, uint64_t story, int delta, uint32_t *now)
 {
-    if (!l->count) l->base = story;
+    if (!l->count && !l->based) l->base = story;
     if (story < l->base) {
         /* A story below the window gains a member only in a rebuild (see
          * the header): the window grows down to it. One that loses one is

@@ -40,6 +40,16 @@ typedef struct syndic_ix {
     size_t free_count, free_cap;
 } syndic_ix;
 
+/* Refs are the low 32 bits of an article's seq (the articles in a state
+ * span fewer than 2^32 seqs): the seq whose low 32 bits are ref, among the
+ * 2^32 seqs before next. */
+static inline uint64_t syndic__seq_of_ref(uint64_t next, uint32_t ref)
+{
+    return next - (uint32_t)((uint32_t)next - ref);
+}
+/* The key of an id in the id index (XXH3 of its bytes). */
+uint64_t syndic__id_hash(const char *id, size_t len);
+
 /* Room for `keys` distinct keys without growing. */
 int syndic__ix_reserve(syndic_ix *ix, size_t keys);
 int syndic__ix_add(syndic_ix *ix, uint64_t key, uint32_t ref);
@@ -165,10 +175,18 @@ void syndic__vtab_free(syndic_vtab *t);
  * [base, base + count), the dead prefix dropped as it grows. New stories
  * come with growing ids, but a rebuild adds the stored articles in seq
  * order, and a later article may belong to an older story whose earlier
- * articles were evicted (eviction goes by time): a member added to a story
- * below the window extends it down. Taking one from a story below the
- * window is an error (the story is gone). */
-typedef struct syndic_live { uint32_t *n; uint64_t base; size_t count, cap, dead_prefix; } syndic_live;
+ * articles were evicted (eviction goes by time): the rebuild starts the
+ * window at the lowest stored story (syndic__live_start), and a member
+ * added to a story below the window extends it down. Taking one from a
+ * story below the window is an error (the story is gone). */
+typedef struct syndic_live {
+    uint32_t *n;
+    uint64_t base;
+    size_t count, cap, dead_prefix;
+    bool based;
+} syndic_live;
+/* Starts an empty table at story `first`, the lowest that will be added. */
+void syndic__live_start(syndic_live *l, uint64_t first);
 int syndic__live_add(syndic_live *l, uint64_t story, int delta, uint32_t *now);
 uint32_t syndic__live_get(const syndic_live *l, uint64_t story);
 void syndic__live_free(syndic_live *l);

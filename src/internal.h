@@ -267,6 +267,12 @@ void syndic__seen_free(syndic_seen *s);
 int syndic__seen_check_add(syndic_seen *s, uint64_t key);
 size_t syndic__seen_bytes(const syndic_seen *s);
 
+/* ---- ingest.c */
+/* Drops the state's open write transaction; call it on the thread that
+ * began it (LMDB's rule). When it held articles they are lost, and the
+ * in-memory indexes are rebuilt before the next write. */
+void syndic__state_abort(syndic_state *s);
+
 /* ---- arena.c: NUL-terminated strings that live as long as their arena. */
 typedef struct syndic_arena_chunk syndic_arena_chunk;
 typedef struct syndic_arena { syndic_arena_chunk *head; size_t used, size; } syndic_arena;

@@ -7,7 +7,9 @@
  * in date order; the same verdicts when articles are prepared ahead of
  * their submission, when the state is closed and reopened (in-memory index
  * rebuilt) and with a transaction per article synced from another thread;
- * a lost batch; an old state format refused.
+ * a lost batch; an old state format refused; compaction in place; the
+ * durable pipeline: the same verdicts, in order, each after its commit,
+ * held until then, and one result per document when it fails.
  */
 #include "check_main.h"
 #include "internal.h"
@@ -304,6 +306,111 @@ START_TEST(reader_beside_writer)
 }
 END_TEST
 
+/* Eviction can leave an article of a newer story before a copy of an older
+ * one (in seq order): the rebuild at open must still count every story's
+ * members (it refused with "story N is gone" when the first stored article
+ * was not of the oldest live story). The reopened state gives the verdicts
+ * of an uninterrupted run. */
+START_TEST(reopen_after_eviction)
+{
+    syndic_params p = SYNDIC_PARAMS_INIT;
+    syndic_ingest_verdict v;
+    char id[32], date[32], text[1200];
+    uint64_t story[2][130];
+    for (int run = 0; run < 2; run++) {
+        make_dir();
+        syndic_state *s = open_state(&p, 86400);
+        for (int i = 0; i < 130; i++) { /* an hour apart, one outlet: a new
+                                           story every 12 hours or so */
+            if (run == 1 && i == 120) { /* closed and reopened */
+                ck_assert_int_eq(syndic_state_commit(s), SYNDIC_OK);
+                syndic_state_free(s);
+                s = open_state(&p, 86400);
+            }
+            snprintf(id, sizeof id, "d%d", i);
+            snprintf(date, sizeof date, "2026-03-%02dT%02d:00:00Z", 1 + i / 24, i % 24);
+            snprintf(text, sizeof text, "%s Item %d.", i % 2 ? story_a : story_b, i);
+            v = submit(s, id, date, text);
+            story[run][i] = v.story;
+        }
+        ck_assert_int_eq(syndic_state_commit(s), SYNDIC_OK);
+        uint64_t problems = 99;
+        ck_assert_int_eq(syndic_state_verify(s, &problems), SYNDIC_OK);
+        ck_assert_msg(problems == 0, "%s", syndic_last_error());
+        syndic_state_free(s);
+        remove_dir();
+    }
+    ck_assert_uint_gt(story[0][129], 4);
+    for (int i = 0; i < 130; i++) ck_assert_uint_eq(story[0][i], story[1][i]);
+}
+END_TEST
+
+/* Ids of the stored articles, in submission order, joined by spaces. */
+static int join_id(void *ctx, const syndic_state_doc *d)
+{
+    char *buf = ctx;
+    size_t n = strlen(buf);
+    snprintf(buf + n, 8192 - n, "%s ", d->id);
+    return 0;
+}
+
+static void stored_ids(char *buf)
+{
+    syndic_state_options o = SYNDIC_STATE_OPTIONS_INIT;
+    o.read_only = 1;
+    syndic_state *r = NULL;
+    ck_assert_int_eq(syndic_state_open(&r, dir, NULL, &o), SYNDIC_OK);
+    buf[0] = 0;
+    ck_assert_int_eq(syndic_state_foreach(r, join_id, buf), SYNDIC_OK);
+    syndic_state_free(r);
+}
+
+/* In-place compaction: refused beside a writer; afterwards the state holds
+ * the same articles, verifies, and a writer goes on with it. */
+START_TEST(compact_in_place)
+{
+    make_dir();
+    syndic_params p = SYNDIC_PARAMS_INIT;
+    syndic_state *s = open_state(&p, 86400);
+    char id[32], date[32], text[1200];
+    for (int i = 0; i < 120; i++) { /* an hour apart: most are evicted */
+        snprintf(id, sizeof id, "d%d", i);
+        snprintf(date, sizeof date, "2026-03-%02dT%02d:00:00Z", 1 + i / 24, i % 24);
+        snprintf(text, sizeof text, "%s Item %d.", i % 2 ? story_a : story_b, i);
+        submit(s, id, date, text);
+        if (i % 10 == 9) ck_assert_int_eq(syndic_state_commit(s), SYNDIC_OK);
+    }
+    uint64_t before = 0, after = 0;
+    ck_assert_int_eq(syndic_state_compact(&before, &after, dir), SYNDIC_EIO);
+    ck_assert_msg(strstr(syndic_last_error(), "an ingest is writing"), "%s", syndic_last_error());
+    syndic_state_free(s);
+    char ids_before[8192], ids_after[8192];
+    stored_ids(ids_before);
+    ck_assert_int_eq(syndic_state_compact(&before, &after, dir), SYNDIC_OK);
+    ck_assert_uint_gt(after, 0);
+    ck_assert_uint_lt(after, before); /* the evicted articles' pages are gone */
+    stored_ids(ids_after);
+    ck_assert_str_eq(ids_before, ids_after);
+    ck_assert_ptr_nonnull(strstr(ids_after, "d119 "));
+    s = open_state(&p, 86400);
+    uint64_t problems = 99;
+    ck_assert_int_eq(syndic_state_verify(s, &problems), SYNDIC_OK);
+    ck_assert_msg(problems == 0, "%s", syndic_last_error());
+    syndic_ingest_verdict v = submit(s, "d119", "2026-03-05T23:00:00Z", story_a);
+    ck_assert_int_eq(v.kind, SYNDIC_INGEST_DUPLICATE);
+    v = submit(s, "late", "2026-03-05T23:30:00Z", story_a);
+    ck_assert_int_eq(v.kind, SYNDIC_INGEST_COPY);
+    ck_assert_int_eq(syndic_state_commit(s), SYNDIC_OK);
+    syndic_state_free(s);
+    /* Not a state. */
+    char other[300];
+    snprintf(other, sizeof other, "%s/none", dir);
+    ck_assert_int_eq(syndic_state_compact(NULL, NULL, other), SYNDIC_EIO);
+    ck_assert_msg(strstr(syndic_last_error(), "no state here"), "%s", syndic_last_error());
+    remove_dir();
+}
+END_TEST
+
 /* ---- agreement with the batch on the bundled corpus, in date order ---- */
 
 typedef struct cdoc {
@@ -591,8 +698,393 @@ START_TEST(prepared_restarted_same)
 }
 END_TEST
 
+/* ---- the durable pipeline (ingest_pipeline.c) ---- */
+
+/* The input of the pipeline tests: the corpus in file order, with a
+ * document without text (rejected by the preparation), a record a reader
+ * refused (pushed as a rejection, or returned by next()), and an id sent
+ * twice (a duplicate). */
+enum { IN_DOC, IN_NO_TEXT, IN_REFUSED };
+typedef struct input { int kind; size_t doc; } input;
+
+static input *make_input(size_t n, size_t *count)
+{
+    input *in = calloc(n + 3, sizeof *in);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i == 10) in[m++] = (input){IN_NO_TEXT, i};
+        if (i == 20) in[m++] = (input){IN_REFUSED, 0};
+        in[m++] = (input){IN_DOC, i};
+        if (i == 50) in[m++] = (input){IN_DOC, 3}; /* docs[3] again */
+    }
+    *count = m;
+    return in;
+}
+
+/* The item given with an input: the input itself. */
+static void *as_item(const input *in) { return (void *)(uintptr_t)in; }
+
+static syndic_doc input_doc(const cdoc *docs, const input *in)
+{
+    syndic_doc x = as_doc(&docs[in->doc]);
+    if (in->kind == IN_NO_TEXT) x.text = NULL;
+    return x;
+}
+
+/* The verdicts of syndic_state_submit, one at a time. */
+static vrec *serial_verdicts(const cdoc *docs, const input *in, size_t m)
+{
+    syndic_params p = SYNDIC_PARAMS_INIT;
+    vrec *serial = calloc(m, sizeof *serial);
+    syndic_state *s = open_state(&p, 0);
+    for (size_t i = 0; i < m; i++) {
+        syndic_ingest_verdict v;
+        if (in[i].kind == IN_REFUSED) {
+            serial[i].kind = SYNDIC_INGEST_REJECTED;
+            continue;
+        }
+        syndic_doc x = input_doc(docs, &in[i]);
+        int rc = syndic_state_submit(s, &x, 1, &v);
+        ck_assert_int_eq(rc, in[i].kind == IN_NO_TEXT ? SYNDIC_EBADREC : SYNDIC_OK);
+        serial[i] = keep_verdict(&v);
+    }
+    ck_assert_int_eq(syndic_state_commit(s), SYNDIC_OK);
+    syndic_state_free(s);
+    return serial;
+}
+
+/* What on_result saw. */
+typedef struct seen {
+    const cdoc *docs;
+    const input *in;
+    size_t m, pulled;
+    pthread_mutex_t mu;
+    size_t count;          /* results so far */
+    vrec *got;
+    int *status;
+    int bad;               /* out of order, wrong item, not yet committed */
+    char why[200];
+    syndic_state *reader;  /* read-only: sees the last commit */
+} seen;
+
+static void seen_init(seen *w, const cdoc *docs, const input *in, size_t m)
+{
+    memset(w, 0, sizeof *w);
+    w->docs = docs;
+    w->in = in;
+    w->m = m;
+    pthread_mutex_init(&w->mu, NULL);
+    w->got = calloc(m, sizeof *w->got);
+    w->status = calloc(m, sizeof *w->status);
+}
+
+static void seen_free(seen *w)
+{
+    syndic_state_free(w->reader);
+    pthread_mutex_destroy(&w->mu);
+    free(w->got);
+    free(w->status);
+}
+
+static void open_reader(seen *w)
+{
+    syndic_state_options o = SYNDIC_STATE_OPTIONS_INIT;
+    o.read_only = 1;
+    ck_assert_int_eq(syndic_state_open(&w->reader, dir, NULL, &o), SYNDIC_OK);
+}
+
+static size_t seen_count(seen *w)
+{
+    pthread_mutex_lock(&w->mu);
+    size_t n = w->count;
+    pthread_mutex_unlock(&w->mu);
+    return n;
+}
+
+static int on_result(void *ctx, const syndic_pipeline_result *r)
+{
+    seen *w = ctx;
+    pthread_mutex_lock(&w->mu);
+    size_t i = w->count;
+    if (w->bad) goto out;
+    if (i >= w->m || r->number != i || r->item != as_item(&w->in[i])) {
+        w->bad = 1;
+        snprintf(w->why, sizeof w->why, "result %zu: number %llu, item %p", i,
+                 (unsigned long long)r->number, r->item);
+        goto out;
+    }
+    w->status[i] = r->status;
+    if (r->status == SYNDIC_OK || r->status == SYNDIC_EBADREC) {
+        w->got[i] = keep_verdict(r->verdict);
+        if (r->status == SYNDIC_EBADREC) w->got[i] = (vrec){SYNDIC_INGEST_REJECTED, 0, 0, 0, 0, "", ""};
+        if (r->status == SYNDIC_EBADREC && w->in[i].kind == IN_REFUSED &&
+            (r->verdict->reason != SYNDIC_REJECT_MALFORMED_JSON || strcmp(r->message, "refused") != 0)) {
+            w->bad = 1;
+            snprintf(w->why, sizeof w->why, "result %zu: reason %d, message %s", i,
+                     (int)r->verdict->reason, r->message);
+        }
+        /* Durable: its commit is visible to a reader. */
+        syndic_state_stats st;
+        if (r->status == SYNDIC_OK && w->reader &&
+            (syndic_state_get_stats(w->reader, &st) < 0 || st.submitted < r->verdict->seq)) {
+            w->bad = 1;
+            snprintf(w->why, sizeof w->why, "result %zu: article %llu delivered before its commit",
+                     i, (unsigned long long)r->verdict->seq);
+        }
+    }
+out:
+    w->count++;
+    pthread_mutex_unlock(&w->mu);
+    return 0;
+}
+
+/* Pull mode: the input as a reader would give it. */
+static int next_input(void *ctx, syndic_doc *doc, void **item, int64_t *arrival,
+                      syndic_reject *why)
+{
+    seen *w = ctx;
+    if (w->pulled == w->m) return 0;
+    const input *in = &w->in[w->pulled++];
+    *item = as_item(in);
+    *arrival = 1;
+    if (in->kind == IN_REFUSED) {
+        *why = SYNDIC_REJECT_MALFORMED_JSON;
+        syndic__error(SYNDIC_EBADREC, "refused");
+        return SYNDIC_EBADREC;
+    }
+    *doc = input_doc(w->docs, in);
+    return 1;
+}
+
+static void push_input(syndic_pipeline *pl, const cdoc *docs, const input *in, size_t m,
+                       size_t batch)
+{
+    syndic_doc *xs = calloc(batch, sizeof *xs);
+    void **items = calloc(batch, sizeof *items);
+    for (size_t i = 0; i < m;) {
+        if (in[i].kind == IN_REFUSED) {
+            ck_assert_int_eq(syndic_pipeline_push_rejected(pl, SYNDIC_REJECT_MALFORMED_JSON,
+                                                           "refused", as_item(&in[i])),
+                             SYNDIC_OK);
+            i++;
+            continue;
+        }
+        size_t k = 0;
+        for (; i + k < m && k < batch && in[i + k].kind != IN_REFUSED; k++) {
+            xs[k] = input_doc(docs, &in[i + k]);
+            items[k] = as_item(&in[i + k]);
+        }
+        size_t accepted = 0;
+        if (k == 1) ck_assert_int_eq(syndic_pipeline_push(pl, &xs[0], 1, items[0]), SYNDIC_OK);
+        else ck_assert_int_eq(syndic_pipeline_push_batch(pl, xs, k, 1, items, &accepted), SYNDIC_OK);
+        if (k > 1) ck_assert_uint_eq(accepted, k);
+        i += k;
+    }
+    free(xs);
+    free(items);
+}
+
+/* Every verdict, in order, after its commit, as one thread submitting one
+ * at a time gives them: pushed (one by one and in batches) with batched
+ * commits, and pulled with group commit. */
+START_TEST(pipeline_same_in_order_durable)
+{
+    make_dir();
+    size_t n, m;
+    cdoc *docs = load_corpus(&n);
+    input *in = make_input(n, &m);
+    vrec *serial = serial_verdicts(docs, in, m);
+    syndic_params p = SYNDIC_PARAMS_INIT;
+    for (int mode = 0; mode < 3; mode++) {
+        new_dir();
+        syndic_state_options o = SYNDIC_STATE_OPTIONS_INIT;
+        o.sync = mode == 2 ? SYNDIC_STATE_SYNC_GROUP : 1;
+        syndic_state *s = NULL;
+        ck_assert_int_eq(syndic_state_open(&s, dir, &p, &o), SYNDIC_OK);
+        seen w;
+        seen_init(&w, docs, in, m);
+        open_reader(&w);
+        syndic_pipeline_options po = SYNDIC_PIPELINE_OPTIONS_INIT;
+        po.commit_every = mode == 0 ? 7 : 50;
+        po.queue = mode == 1 ? 3 : 64; /* a full queue blocks the pushes */
+        po.on_result = on_result;
+        po.next = mode == 2 ? next_input : NULL;
+        po.ctx = &w;
+        syndic_pipeline *pl = NULL;
+        ck_assert_int_eq(syndic_pipeline_new(&pl, s, &po), SYNDIC_OK);
+        if (mode < 2) push_input(pl, docs, in, m, mode == 0 ? 1 : 10);
+        ck_assert_int_eq(syndic_pipeline_finish(pl), SYNDIC_OK);
+        ck_assert_msg(!w.bad, "mode %d: %s", mode, w.why);
+        ck_assert_uint_eq(w.count, m);
+        for (size_t i = 0; i < m; i++)
+            ck_assert_int_eq(w.status[i], in[i].kind == IN_DOC ? SYNDIC_OK : SYNDIC_EBADREC);
+        same_verdicts(serial, w.got, m, mode == 0 ? "pushed" : mode == 1 ? "pushed in batches"
+                                                                         : "pulled, group commit");
+        syndic_pipeline_stats ps;
+        ck_assert_int_eq(syndic_pipeline_get_stats(pl, &ps), SYNDIC_OK);
+        ck_assert_uint_eq(ps.verdicts[0] + ps.verdicts[1] + ps.verdicts[2] + ps.verdicts[3], m);
+        ck_assert_uint_eq(ps.verdicts[SYNDIC_INGEST_DUPLICATE], 1);
+        ck_assert_uint_eq(ps.verdicts[SYNDIC_INGEST_REJECTED], 2);
+        ck_assert_uint_eq(ps.commits, mode == 2 ? n : (n + 3 + po.commit_every - 1) / po.commit_every);
+        ck_assert_uint_eq(ps.submit.count, m - 2); /* the rejections are not submitted */
+        ck_assert_uint_eq(ps.verdict.count, m);
+        ck_assert(ps.verdict.p50 > 0 && ps.verdict.p50 <= ps.verdict.p99 &&
+                  ps.verdict.p99 <= ps.verdict.max);
+        ck_assert_int_eq(syndic_pipeline_push(pl, NULL, 0, NULL), SYNDIC_EINVAL);
+        syndic_pipeline_free(pl);
+        /* The state is the caller's again. */
+        uint64_t problems = 99;
+        ck_assert_int_eq(syndic_state_verify(s, &problems), SYNDIC_OK);
+        ck_assert_msg(problems == 0, "%s", syndic_last_error());
+        syndic_state_stats st;
+        ck_assert_int_eq(syndic_state_get_stats(s, &st), SYNDIC_OK);
+        ck_assert_uint_eq(st.documents, n);
+        syndic_state_free(s);
+        seen_free(&w);
+    }
+    free(serial);
+    free(in);
+    free_corpus(docs, n);
+    remove_dir();
+}
+END_TEST
+
+static void wait_count(seen *w, size_t want)
+{
+    for (int i = 0; i < 2000 && seen_count(w) < want; i++) usleep(5000);
+    ck_assert_uint_eq(seen_count(w), want);
+}
+
+static size_t committed_docs(seen *w)
+{
+    syndic_state_stats st;
+    ck_assert_int_eq(syndic_state_get_stats(w->reader, &st), SYNDIC_OK);
+    return (size_t)st.documents;
+}
+
+/* Verdicts wait for their commit: none before commit_every are held (the
+ * deadline far away); an idle input gets its verdicts after commit_ms;
+ * freed before the end, the rest get a status < 0 and nothing of them is
+ * stored. */
+START_TEST(pipeline_holds_until_commit)
+{
+    make_dir();
+    size_t n, m;
+    cdoc *docs = load_corpus(&n);
+    input *in = make_input(n, &m);
+    syndic_params p = SYNDIC_PARAMS_INIT;
+    syndic_state *s = open_state(&p, 0);
+    seen w;
+    seen_init(&w, docs, in, m);
+    open_reader(&w);
+    syndic_pipeline_options po = SYNDIC_PIPELINE_OPTIONS_INIT;
+    po.commit_every = 5;
+    po.commit_ms = 3600 * 1000;
+    po.on_result = on_result;
+    po.ctx = &w;
+    syndic_pipeline *pl = NULL;
+    ck_assert_int_eq(syndic_pipeline_new(&pl, s, &po), SYNDIC_OK);
+    push_input(pl, docs, in, 4, 1);
+    usleep(300 * 1000);
+    ck_assert_uint_eq(seen_count(&w), 0);
+    ck_assert_uint_eq(committed_docs(&w), 0);
+    push_input(pl, docs, in + 4, 1, 1);
+    wait_count(&w, 5);
+    ck_assert_uint_eq(committed_docs(&w), 5);
+    push_input(pl, docs, in + 5, 3, 1); /* held: the deadline is an hour away */
+    usleep(200 * 1000);
+    ck_assert_uint_eq(seen_count(&w), 5);
+    syndic_pipeline_free(pl); /* before the end: dropped */
+    ck_assert_msg(!w.bad, "%s", w.why);
+    ck_assert_uint_eq(w.count, 8);
+    for (size_t i = 0; i < 8; i++) ck_assert_int_eq(w.status[i] < 0, i >= 5);
+    ck_assert_uint_eq(committed_docs(&w), 5);
+    uint64_t problems = 99;
+    ck_assert_int_eq(syndic_state_verify(s, &problems), SYNDIC_OK);
+    ck_assert_msg(problems == 0, "%s", syndic_last_error());
+    seen_free(&w);
+
+    /* An idle input: commit_ms commits what is held. */
+    seen_init(&w, docs, in, m);
+    open_reader(&w);
+    po.commit_every = 1000;
+    po.commit_ms = 50;
+    ck_assert_int_eq(syndic_pipeline_new(&pl, s, &po), SYNDIC_OK);
+    push_input(pl, docs, in, 3, 1); /* 0..2 again: duplicates of 0..2 */
+    wait_count(&w, 3);
+    ck_assert_msg(!w.bad, "%s", w.why);
+    ck_assert_int_eq(w.got[0].kind, SYNDIC_INGEST_DUPLICATE);
+    ck_assert_int_eq(syndic_pipeline_finish(pl), SYNDIC_OK);
+    syndic_pipeline_free(pl);
+    seen_free(&w);
+    syndic_state_free(s);
+    free(in);
+    free_corpus(docs, n);
+    remove_dir();
+}
+END_TEST
+
+/* A pipeline that fails (the state's map is full) gives every document it
+ * accepted one result, in order: the committed verdicts, then status < 0
+ * for the rest; pushes are refused after; what was delivered is stored. */
+START_TEST(pipeline_failure_answers_all)
+{
+    make_dir();
+    syndic_params p = SYNDIC_PARAMS_INIT;
+    syndic_state_options o = SYNDIC_STATE_OPTIONS_INIT;
+    o.sync = 0;
+    o.map_size = 256 << 10;
+    syndic_state *s = NULL;
+    ck_assert_int_eq(syndic_state_open(&s, dir, &p, &o), SYNDIC_OK);
+    enum { MAX = 3000 };
+    input *in = calloc(MAX, sizeof *in);
+    seen w;
+    seen_init(&w, NULL, in, MAX);
+    syndic_pipeline_options po = SYNDIC_PIPELINE_OPTIONS_INIT;
+    po.commit_every = 10;
+    po.on_result = on_result;
+    po.ctx = &w;
+    syndic_pipeline *pl = NULL;
+    ck_assert_int_eq(syndic_pipeline_new(&pl, s, &po), SYNDIC_OK);
+    char id[32], text[1200];
+    size_t pushed = 0;
+    int rc = SYNDIC_OK;
+    for (; pushed < MAX; pushed++) {
+        snprintf(id, sizeof id, "b%zu", pushed);
+        snprintf(text, sizeof text, "%s Number %zu.", story_b, pushed);
+        syndic_doc d = SYNDIC_DOC_INIT;
+        d.id = id;
+        d.text = text;
+        if ((rc = syndic_pipeline_push(pl, &d, 1000, as_item(&in[pushed]))) < 0) break;
+    }
+    ck_assert_int_eq(rc, SYNDIC_EIO);
+    ck_assert_msg(strstr(syndic_last_error(), "full"), "%s", syndic_last_error());
+    ck_assert_int_eq(syndic_pipeline_finish(pl), SYNDIC_EIO);
+    ck_assert_msg(strstr(syndic_last_error(), "full"), "%s", syndic_last_error());
+    syndic_pipeline_free(pl);
+    ck_assert_msg(!w.bad, "%s", w.why);
+    ck_assert_uint_eq(w.count, pushed);
+    size_t ok = 0;
+    while (ok < pushed && w.status[ok] == SYNDIC_OK) ok++;
+    ck_assert_uint_gt(ok, 0);
+    ck_assert_uint_lt(ok, pushed);
+    for (size_t i = ok; i < pushed; i++) ck_assert_int_eq(w.status[i], SYNDIC_EIO);
+    ck_assert_uint_eq(ok % 10, 0); /* whole commits */
+    syndic_state_stats st;
+    ck_assert_int_eq(syndic_state_get_stats(s, &st), SYNDIC_OK);
+    ck_assert_uint_eq(st.documents, ok);
+    uint64_t problems = 99;
+    ck_assert_int_eq(syndic_state_verify(s, &problems), SYNDIC_OK);
+    ck_assert_msg(problems == 0, "%s", syndic_last_error());
+    syndic_state_free(s);
+    seen_free(&w);
+    free(in);
+    remove_dir();
+}
+END_TEST
+
 /* Syncs from a second thread while the writer submits and commits. */
-typedef struct syncer { syndic_state *s; volatile int stop; uint64_t last; int bad; } syncer;
+typedef struct syncer { syndic_state *s; _Atomic int stop; uint64_t last; int bad; } syncer;
 
 static void *sync_loop(void *arg)
 {
@@ -733,8 +1225,13 @@ static Suite *make_suite(void)
     tcase_add_test(tc, eviction);
     tcase_add_test(tc, reopen_after_eviction_out_of_story_order);
     tcase_add_test(tc, reader_beside_writer);
+    tcase_add_test(tc, reopen_after_eviction);
+    tcase_add_test(tc, compact_in_place);
     tcase_add_test(tc, agrees_with_batch);
     tcase_add_test(tc, prepared_restarted_same);
+    tcase_add_test(tc, pipeline_same_in_order_durable);
+    tcase_add_test(tc, pipeline_holds_until_commit);
+    tcase_add_test(tc, pipeline_failure_answers_all);
     tcase_add_test(tc, sync_beside_writer);
     tcase_add_test(tc, lost_batch_rebuilds_memory);
     tcase_add_test(tc, old_format_refused);

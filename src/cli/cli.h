@@ -31,6 +31,16 @@ double cli_now(void);
 
 /* report.c */
 typedef enum { FORMAT_JSONL, FORMAT_CSV, FORMAT_TEXT, FORMAT_HTML } cli_format;
+/* Member i of a cluster (0: the representative) and its estimated Jaccard
+ * with the representative. */
+typedef const syndic_doc_info *(*cli_member_fn)(const void *ctx, uint32_t i, double *jaccard);
+struct cli_json;
+/* One cluster as a `syndic.cluster/1` JSON line, built in buf and written
+ * to out: the one writer of the format (`cluster --no-analysis`, `state
+ * export`). index: 0-based; story: the state's story id, 0 for none (the
+ * key is left out). Returns 0, or -1 on a write or allocation failure. */
+int cli_cluster_jsonl(FILE *out, struct cli_json *buf, size_t index, uint64_t story,
+                      uint32_t size, cli_member_fn member, const void *ctx);
 /* Clusters, as stories when `a` (the analysis) is not NULL. */
 int cli_write_clusters(FILE *out, const syndic_batch *b, const syndic_analysis *a,
                        cli_format format, bool singletons);

@@ -1,26 +1,20 @@
 /*
  * cmd_ingest.c - `syndic ingest`: a verdict per arriving article.
  *
- * Two threads and a bounded queue. The reader thread reads JSON Lines
- * (files, gzip, stdin) record by record and prepares each one
- * (syndic_state_prepare: copy, date, normalize, sketch); the main thread
- * takes them in order, submits each (syndic_state_submit_prepared: lookup,
- * verification, writes), commits, and writes one JSON verdict per record in
- * input order. The library re-sketches an article if a template learned
- * after its preparation changes it, so the verdicts are byte for byte those
- * of one thread.
+ * A client of the library's durable pipeline (syndic_pipeline_*, see
+ * src/ingest_pipeline.c): the pipeline's preparing thread pulls records
+ * from next_record() - JSON Lines from files, gzip or stdin, read here -
+ * and prepares them; its writing thread submits, commits and calls
+ * print_result() with each verdict once its article is durable, in input
+ * order; this file writes one JSON verdict per record and the summary.
  *
- * A verdict is printed only once its article is durable:
- *  - batched (default): verdicts are held until a commit (LMDB fsyncs in
- *    it): every --commit-every articles, when the oldest held verdict is
- *    --commit-ms old, and at the end. The main thread waits for records
- *    with that deadline, so an idle feed gets its verdicts on time.
- *  - a commit per article (--commit-every 1): each article is its own LMDB
- *    transaction, committed without a sync; a third thread calls
- *    syndic_state_sync() back to back (group commit), and a verdict is
- *    printed once a sync that started after its commit returned has ended.
- * So a verdict on stdout always names an article that is in the state,
- * whatever kills the process.
+ * Durability (the pipeline's): batched by default - verdicts held until a
+ * commit (LMDB fsyncs in it) every --commit-every articles, when the oldest
+ * held verdict is --commit-ms old (also while the input is idle), and at
+ * the end; with --commit-every 1 (and syncing) the state is opened for
+ * group commit: each article its own transaction, a sync thread making
+ * them durable back to back. So a verdict on stdout always names an article
+ * that is in the state, whatever kills the process.
  *
  * A restarted run over the same input gets `duplicate` verdicts for the
  * articles already stored and goes on where the last commit ended; since a
@@ -36,10 +30,8 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 enum { OPT_STATE = 1200, OPT_COMMIT_EVERY, OPT_COMMIT_MS, OPT_WINDOW, OPT_NO_SYNC, OPT_MAP_SIZE };
 
@@ -127,497 +119,125 @@ static void reject_json(cli_json *b, syndic_reject why, const char *input, uint6
     cli_json_mem(b, "}\n", 2);
 }
 
-/* ---- the queue between the reader and the main thread ---- */
+/* ---- records in, verdicts out (the pipeline's callbacks) ---- */
 
-enum item_kind { ITEM_DOC, ITEM_REJECT, ITEM_END, ITEM_FAIL };
-
-typedef struct item {
-    enum item_kind kind;
-    syndic_state_prep *prep;
-    syndic_reject why;
-    const char *input;     /* the reader's name for its input (kept to the end) */
+/* Where a record came from, for its rejection or an error: one per record,
+ * from next_record() to print_result(). */
+typedef struct record {
+    const char *input; /* the reader's name for its input (kept to the end) */
     uint64_t line;
-    char msg[512];
-    double t_read;         /* when the record was read */
-    double t_prep;         /* seconds its preparation took */
-} item;
-
-#define QUEUE 1024 /* about 30 ms of preparing: the reader goes on through a commit */
+} record;
 
 typedef struct run {
-    syndic_state *state;
-    unsigned long long commit_every, commit_ms;
-    bool group;            /* a transaction per article, synced by a thread */
     const syndic_read_options *ro;
     char **inputs;
     int input_count;
     char **names;          /* input names, freed at the end */
-    /* queue */
-    pthread_mutex_t mu;
-    pthread_cond_t main_cv, reader_cv, sync_cv;
-    item q[QUEUE];
-    size_t head, tail;     /* head: next to take; tail: next to fill */
-    bool stop;             /* main thread quits: the reader stops too */
-    /* group commit */
-    uint64_t durable;      /* commits known durable */
-    uint64_t released;     /* the value of durable at the last release */
-    bool leak;             /* the reader may still run: leave its memory */
-    bool sync_failed, sync_stop;
-    char sync_error[256];
-    /* held verdicts: bytes, and per verdict its end and the commit it needs */
-    cli_json held;
-    struct { size_t end; uint64_t ticket; double t_read; } *hv;
-    size_t hv_count, hv_cap, hv_done;
-    double batch_start;
-    uint64_t counts[4], commits, pending;
-    double commit_seconds, commit_max, wait_seconds;
-    double reader_cpu, main_cpu; /* CPU seconds of each thread */
-    float *lat, *prep_lat, *e2e; /* microseconds */
-    size_t lat_count, lat_cap, prep_count, prep_cap, e2e_count, e2e_cap;
+    /* the preparing thread's (next_record) */
+    syndic_reader *rd;
+    int input;             /* index of the input being read */
+    /* the writing thread's (print_result) */
+    cli_json line;
+    bool reported;         /* an error was printed already */
 } run;
 
-static void note(float **v, size_t *count, size_t *cap, double us)
+/* The pipeline's next(): the records of every input, in order. */
+static int next_record(void *ctx, syndic_doc *doc, void **item, int64_t *arrival,
+                       syndic_reject *why)
 {
-    if (*count == *cap) {
-        size_t c = *cap ? *cap * 2 : 1 << 16;
-        float *p = realloc(*v, c * sizeof *p);
-        if (!p) return; /* only the summary loses detail */
-        *v = p;
-        *cap = c;
-    }
-    (*v)[(*count)++] = (float)us;
-}
-
-/* ---- reader thread ---- */
-
-/* The next free slot, or NULL when the main thread stopped. */
-static item *slot_to_fill(run *r)
-{
-    pthread_mutex_lock(&r->mu);
-    while (r->tail - r->head == QUEUE && !r->stop) pthread_cond_wait(&r->reader_cv, &r->mu);
-    item *it = r->stop ? NULL : &r->q[r->tail % QUEUE];
-    pthread_mutex_unlock(&r->mu);
-    return it;
-}
-
-static void publish(run *r)
-{
-    pthread_mutex_lock(&r->mu);
-    r->tail++;
-    pthread_cond_signal(&r->main_cv);
-    pthread_mutex_unlock(&r->mu);
-}
-
-static void set_msg(item *it, const char *msg)
-{
-    snprintf(it->msg, sizeof it->msg, "%s", msg ? msg : "");
-}
-
-/* Reads one input; false when the run must stop. */
-static bool read_input(run *r, const char *path, int index)
-{
-    syndic_reader *rd;
-    item *it;
-    if (syndic_reader_open(&rd, path, r->ro) < 0) {
-        if (!(it = slot_to_fill(r))) return false;
-        it->kind = ITEM_FAIL;
-        set_msg(it, syndic_last_error());
-        publish(r);
-        return false;
-    }
-    r->names[index] = strdup(syndic_reader_name(rd));
-    const char *name = r->names[index] ? r->names[index] : path;
-    bool go_on = true;
+    run *r = ctx;
+    (void)arrival; /* 0: the arrival is when it is prepared */
     for (;;) {
-        syndic_doc doc;
-        syndic_reject why;
-        int rc = syndic_reader_next(rd, &doc, &why);
-        if (rc == 0) break;
-        if (rc == SYNDIC_EIO) {
-            fprintf(stderr, "%s: warning: %s (rest of the input lost)\n", cli_program,
-                    syndic_last_error());
-            break;
+        if (!r->rd) {
+            if (r->input == r->input_count) return 0;
+            int rc = syndic_reader_open(&r->rd, r->inputs[r->input], r->ro);
+            if (rc < 0) return rc;
+            r->names[r->input] = strdup(syndic_reader_name(r->rd));
         }
-        if (!(it = slot_to_fill(r))) { go_on = false; break; }
-        it->t_read = cli_now();
-        it->input = name;
-        it->line = syndic_reader_line(rd);
-        if (rc == SYNDIC_EBADREC) {
-            it->kind = ITEM_REJECT;
-            it->why = why;
-            set_msg(it, syndic_last_error());
-        } else if (rc < 0) {
-            it->kind = ITEM_FAIL;
-            set_msg(it, syndic_last_error());
-            publish(r);
-            go_on = false;
-            break;
-        } else {
-            if (!it->prep && syndic_state_prep_new(&it->prep) < 0) {
-                it->kind = ITEM_FAIL;
-                set_msg(it, "out of memory");
-                publish(r);
-                go_on = false;
-                break;
-            }
-            double t0 = cli_now();
-            rc = syndic_state_prepare(r->state, it->prep, &doc, 0);
-            it->t_prep = cli_now() - t0;
-            if (rc == SYNDIC_EBADREC) {
-                it->kind = ITEM_REJECT;
-                it->why = SYNDIC_REJECT_MISSING_FIELD;
-                set_msg(it, syndic_last_error());
-            } else if (rc < 0) {
-                it->kind = ITEM_FAIL;
-                snprintf(it->msg, sizeof it->msg, "%s:%llu: %s", name,
-                         (unsigned long long)it->line, syndic_last_error());
-                publish(r);
-                go_on = false;
-                break;
-            } else {
-                it->kind = ITEM_DOC;
-            }
+        int rc = syndic_reader_next(r->rd, doc, why);
+        if (rc == 0 || rc == SYNDIC_EIO) {
+            if (rc == SYNDIC_EIO)
+                fprintf(stderr, "%s: warning: %s (rest of the input lost)\n", cli_program,
+                        syndic_last_error());
+            syndic_reader_free(r->rd);
+            r->rd = NULL;
+            r->input++;
+            continue;
         }
-        publish(r);
+        if (rc < 0 && rc != SYNDIC_EBADREC) return rc;
+        record *rec = malloc(sizeof *rec);
+        if (!rec) return SYNDIC_ENOMEM;
+        rec->input = r->names[r->input] ? r->names[r->input] : r->inputs[r->input];
+        rec->line = syndic_reader_line(r->rd);
+        *item = rec;
+        return rc;
     }
-    syndic_reader_free(rd);
-    return go_on;
 }
 
-static double thread_cpu(void)
+/* The pipeline's on_result, on its writing thread: the verdict of a
+ * durable article (or a rejection) as one JSON line; stdout is flushed
+ * with the last line of each commit. */
+static int print_result(void *ctx, const syndic_pipeline_result *res)
 {
-    struct timespec ts;
-    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0) return 0;
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static void *reader_main(void *arg)
-{
-    run *r = arg;
-    bool go_on = true;
-    for (int i = 0; go_on && i < r->input_count; i++) go_on = read_input(r, r->inputs[i], i);
-    r->reader_cpu = thread_cpu(); /* read by the main thread after the join */
-    if (go_on) {
-        item *it = slot_to_fill(r);
-        if (it) {
-            it->kind = ITEM_END;
-            publish(r);
+    run *r = ctx;
+    record *rec = res->item;
+    cli_json *b = &r->line;
+    b->len = 0;
+    if (res->status == SYNDIC_OK) {
+        verdict_json(b, res->verdict);
+    } else if (res->status == SYNDIC_EBADREC) {
+        reject_json(b, res->verdict->reason, rec->input, rec->line, res->message);
+    } else {
+        /* Not durable: the pipeline failed. Name the record that failed. */
+        if (res->cause && rec && !r->reported) {
+            cli_error("%s:%llu: %s", rec->input, (unsigned long long)rec->line, res->message);
+            r->reported = true;
         }
+        free(rec);
+        return 0;
     }
-    return NULL;
-}
-
-/* ---- sync thread (group commit) ---- */
-
-static void *sync_main(void *arg)
-{
-    run *r = arg;
-    pthread_mutex_lock(&r->mu);
-    for (;;) {
-        while (!r->sync_stop && r->durable >= syndic_state_commits(r->state))
-            pthread_cond_wait(&r->sync_cv, &r->mu);
-        if (r->sync_stop && r->durable >= syndic_state_commits(r->state)) break;
-        pthread_mutex_unlock(&r->mu);
-        uint64_t upto = 0;
-        int rc = syndic_state_sync(r->state, &upto);
-        pthread_mutex_lock(&r->mu);
-        if (rc < 0) {
-            r->sync_failed = true;
-            snprintf(r->sync_error, sizeof r->sync_error, "%s", syndic_last_error());
-            pthread_cond_signal(&r->main_cv);
-            break;
-        }
-        if (upto > r->durable) r->durable = upto;
-        pthread_cond_signal(&r->main_cv);
+    free(rec);
+    if (b->oom) {
+        cli_error("out of memory");
+        r->reported = true;
+        return -1;
     }
-    pthread_mutex_unlock(&r->mu);
-    return NULL;
-}
-
-/* ---- main thread ---- */
-
-static int hold(run *r, cli_json *line, uint64_t ticket, double t_read)
-{
-    if (line->oom) { cli_error("out of memory"); return -1; }
-    if (r->hv_count == r->hv_cap) {
-        size_t cap = r->hv_cap ? r->hv_cap * 2 : 1024;
-        void *p = realloc(r->hv, cap * sizeof *r->hv);
-        if (!p) { cli_error("out of memory"); return -1; }
-        r->hv = p;
-        r->hv_cap = cap;
-    }
-    if (r->hv_count == r->hv_done) r->batch_start = cli_now();
-    cli_json_mem(&r->held, line->data, line->len);
-    if (r->held.oom) { cli_error("out of memory"); return -1; }
-    r->hv[r->hv_count].end = r->held.len;
-    r->hv[r->hv_count].ticket = ticket;
-    r->hv[r->hv_count].t_read = t_read;
-    r->hv_count++;
-    return 0;
-}
-
-/* Print the held verdicts whose commit is durable (all of them: upto =
- * UINT64_MAX), in order. */
-static int release(run *r, uint64_t upto)
-{
-    size_t from = r->hv_done, to = from;
-    while (to < r->hv_count && r->hv[to].ticket <= upto) to++;
-    if (to == from) return 0;
-    size_t start = from ? r->hv[from - 1].end : 0, end = r->hv[to - 1].end;
-    if (fwrite(r->held.data + start, 1, end - start, stdout) != end - start || fflush(stdout)) {
+    if (fwrite(b->data, 1, b->len, stdout) != b->len || (res->last && fflush(stdout) != 0)) {
         cli_error("writing verdicts: %s", strerror(errno));
+        r->reported = true;
         return -1;
-    }
-    double now = cli_now();
-    for (size_t i = from; i < to; i++)
-        note(&r->e2e, &r->e2e_count, &r->e2e_cap, (now - r->hv[i].t_read) * 1e6);
-    r->hv_done = to;
-    if (r->hv_done == r->hv_count) {
-        r->held.len = 0;
-        r->hv_count = r->hv_done = 0;
     }
     return 0;
 }
 
-/* Commits the pending articles, timed for the summary. */
-static int commit_pending(run *r)
+static void latency_line(const char *what, const syndic_latency *l)
 {
-    if (!r->pending) return 0;
-    double t0 = cli_now();
-    if (syndic_state_commit(r->state) < 0) {
-        cli_error("commit: %s", syndic_last_error());
-        return -1;
-    }
-    double t = cli_now() - t0;
-    r->commit_seconds += t;
-    if (t > r->commit_max) r->commit_max = t;
-    r->commits++;
-    r->pending = 0;
-    return 0;
+    fprintf(stderr, "%s: p50 %.0f us, p99 %.0f us, max %.0f us\n", what, l->p50, l->p99, l->max);
 }
 
-/* Batched mode: commit (LMDB syncs in it), then release every held verdict. */
-static int commit(run *r)
-{
-    if (r->hv_count == r->hv_done && r->pending == 0) return 0;
-    if (commit_pending(r) < 0) return -1;
-    return release(r, UINT64_MAX);
-}
-
-static double deadline_left(const run *r)
-{
-    if (r->group || r->hv_count == r->hv_done) return -1;
-    double left = (double)r->commit_ms / 1000.0 - (cli_now() - r->batch_start);
-    return left < 0 ? 0 : left;
-}
-
-/* Group mode: release what the sync thread made durable. */
-static int release_durable(run *r)
-{
-    pthread_mutex_lock(&r->mu);
-    uint64_t durable = r->durable;
-    bool failed = r->sync_failed;
-    r->released = durable;
-    pthread_mutex_unlock(&r->mu);
-    if (failed) { cli_error("sync: %s", r->sync_error); return -1; }
-    return release(r, durable);
-}
-
-/* The next item, or NULL when a commit deadline came first (batched) or the
- * sync thread made more durable (group). */
-static item *next_item(run *r)
-{
-    double waited = cli_now();
-    pthread_mutex_lock(&r->mu);
-    while (r->head == r->tail) {
-        if (r->group) {
-            if (r->hv_done < r->hv_count && r->durable != r->released) break;
-            if (r->sync_failed) break;
-            pthread_cond_wait(&r->main_cv, &r->mu);
-            continue;
-        }
-        double left = deadline_left(r);
-        if (left == 0) break;
-        if (left < 0) {
-            pthread_cond_wait(&r->main_cv, &r->mu);
-            continue;
-        }
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        double t = (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9 + left;
-        ts.tv_sec = (time_t)t;
-        ts.tv_nsec = (long)((t - (double)ts.tv_sec) * 1e9);
-        if (ts.tv_nsec >= 1000000000L) { ts.tv_sec++; ts.tv_nsec -= 1000000000L; }
-        pthread_cond_timedwait(&r->main_cv, &r->mu, &ts);
-    }
-    item *it = r->head == r->tail ? NULL : &r->q[r->head % QUEUE];
-    pthread_mutex_unlock(&r->mu);
-    r->wait_seconds += cli_now() - waited;
-    return it;
-}
-
-static void done_with(run *r)
-{
-    pthread_mutex_lock(&r->mu);
-    r->head++;
-    pthread_cond_signal(&r->reader_cv);
-    pthread_mutex_unlock(&r->mu);
-}
-
-/* Group mode: this article's transaction is committed; wake the syncer. */
-static uint64_t committed(run *r)
-{
-    pthread_mutex_lock(&r->mu);
-    uint64_t ticket = syndic_state_commits(r->state);
-    pthread_cond_signal(&r->sync_cv);
-    pthread_mutex_unlock(&r->mu);
-    return ticket;
-}
-
-static int handle(run *r, item *it, cli_json *line)
-{
-    line->len = 0;
-    if (it->kind == ITEM_REJECT) {
-        reject_json(line, it->why, it->input, it->line, it->msg);
-        r->counts[SYNDIC_INGEST_REJECTED]++;
-        return hold(r, line, r->group ? syndic_state_commits(r->state) : 0, it->t_read);
-    }
-    syndic_ingest_verdict v;
-    double t0 = cli_now();
-    int rc = syndic_state_submit_prepared(r->state, it->prep, &v);
-    note(&r->lat, &r->lat_count, &r->lat_cap, (cli_now() - t0) * 1e6);
-    note(&r->prep_lat, &r->prep_count, &r->prep_cap, it->t_prep * 1e6);
-    if (rc == SYNDIC_EBADREC) {
-        reject_json(line, v.reason, it->input, it->line, syndic_last_error());
-        r->counts[SYNDIC_INGEST_REJECTED]++;
-        return hold(r, line, r->group ? syndic_state_commits(r->state) : 0, it->t_read);
-    }
-    if (rc < 0) {
-        cli_error("%s:%llu: %s", it->input, (unsigned long long)it->line, syndic_last_error());
-        return -1;
-    }
-    r->counts[v.kind]++;
-    verdict_json(line, &v);
-    uint64_t ticket = 0;
-    if (v.kind != SYNDIC_INGEST_DUPLICATE) r->pending++;
-    if (r->group) {
-        if (commit_pending(r) < 0) return -1;
-        ticket = committed(r);
-    }
-    return hold(r, line, ticket, it->t_read);
-}
-
-static int ingest_all(run *r)
-{
-    pthread_t reader, syncer;
-    bool have_syncer = false;
-    if (pthread_create(&reader, NULL, reader_main, r) != 0) {
-        cli_error("cannot start the reader thread");
-        return -1;
-    }
-    if (r->group) {
-        if (pthread_create(&syncer, NULL, sync_main, r) != 0) {
-            cli_error("cannot start the sync thread");
-            pthread_mutex_lock(&r->mu);
-            r->stop = true;
-            pthread_cond_signal(&r->reader_cv);
-            pthread_mutex_unlock(&r->mu);
-            pthread_join(reader, NULL);
-            return -1;
-        }
-        have_syncer = true;
-    }
-    cli_json line = {0};
-    int result = 0;
-    for (;;) {
-        item *it = next_item(r);
-        if (!it) {
-            if ((r->group ? release_durable(r) : commit(r)) < 0) { result = -1; break; }
-            continue;
-        }
-        if (it->kind == ITEM_END) { done_with(r); break; }
-        if (it->kind == ITEM_FAIL) {
-            cli_error("%s", it->msg);
-            done_with(r);
-            result = -1;
-            break;
-        }
-        int rc = handle(r, it, &line);
-        done_with(r);
-        if (rc < 0) { result = -1; break; }
-        if (r->group) {
-            if (release_durable(r) < 0) { result = -1; break; }
-        } else if (r->hv_count - r->hv_done >= r->commit_every || deadline_left(r) == 0) {
-            if (commit(r) < 0) { result = -1; break; }
-        }
-    }
-    if (result == 0 && !r->group) result = commit(r);
-    pthread_mutex_lock(&r->mu);
-    r->stop = true;
-    r->sync_stop = true;
-    pthread_cond_signal(&r->reader_cv);
-    pthread_cond_signal(&r->sync_cv);
-    pthread_mutex_unlock(&r->mu);
-    if (result < 0) {
-        /* The reader may be blocked reading a live feed: the process exits
-         * without waiting for it, so its memory (the state too) is left. */
-        r->leak = true;
-        free(line.data);
-        return result;
-    }
-    pthread_join(reader, NULL);
-    r->main_cpu = thread_cpu();
-    if (have_syncer) {
-        pthread_join(syncer, NULL);
-        /* The sync thread ends once every commit is durable. */
-        if (result == 0) result = release_durable(r);
-    }
-    free(line.data);
-    return result;
-}
-
-static int cmp_float(const void *a, const void *b)
-{
-    float x = *(const float *)a, y = *(const float *)b;
-    return (x > y) - (x < y);
-}
-
-static double percentile(float *v, size_t n, double q)
-{
-    if (!n) return 0;
-    size_t i = (size_t)(q * (double)(n - 1) + 0.5);
-    return v[i < n ? i : n - 1];
-}
-
-static void latency_line(const char *what, float *v, size_t n)
-{
-    if (n) qsort(v, n, sizeof *v, cmp_float);
-    fprintf(stderr, "%s: p50 %.0f us, p99 %.0f us, max %.0f us\n", what, percentile(v, n, 0.5),
-            percentile(v, n, 0.99), n ? (double)v[n - 1] : 0.0);
-}
-
-static void summary(run *r, double seconds)
+static void summary(syndic_state *state, const syndic_pipeline_stats *ps, double seconds)
 {
     syndic_state_stats st;
-    if (syndic_state_get_stats(r->state, &st) < 0) memset(&st, 0, sizeof st);
-    uint64_t stored = r->counts[SYNDIC_INGEST_NEW] + r->counts[SYNDIC_INGEST_COPY];
-    uint64_t all = stored + r->counts[2] + r->counts[3];
+    if (syndic_state_get_stats(state, &st) < 0) memset(&st, 0, sizeof st);
+    const uint64_t *n = ps->verdicts;
+    uint64_t all = n[0] + n[1] + n[2] + n[3];
     fprintf(stderr,
             "ingested %llu records in %.2f s (%.0f/s): new %llu, copy %llu, duplicate %llu, "
             "rejected %llu; %llu commits\n",
             (unsigned long long)all, seconds, (double)all / (seconds + 1e-9),
-            (unsigned long long)r->counts[0], (unsigned long long)r->counts[1],
-            (unsigned long long)r->counts[2], (unsigned long long)r->counts[3],
-            (unsigned long long)r->commits);
+            (unsigned long long)n[0], (unsigned long long)n[1], (unsigned long long)n[2],
+            (unsigned long long)n[3], (unsigned long long)ps->commits);
+    /* "main" is the writing thread, "reader" the reading and preparing one. */
     fprintf(stderr,
             "main thread: commits %.2f s (longest %.1f ms), waiting for input %.2f s; CPU: main "
             "%.2f s, reader %.2f s\n",
-            r->commit_seconds, r->commit_max * 1e3, r->wait_seconds, r->main_cpu, r->reader_cpu);
-    latency_line("submit latency", r->lat, r->lat_count);
-    latency_line("prepare latency (reader thread)", r->prep_lat, r->prep_count);
-    latency_line("verdict latency (read to printed)", r->e2e, r->e2e_count);
+            ps->commit_seconds, ps->commit_max_seconds * 1e3, ps->wait_seconds,
+            ps->writer_cpu_seconds, ps->prepare_cpu_seconds);
+    latency_line("submit latency", &ps->submit);
+    latency_line("prepare latency (reader thread)", &ps->prepare);
+    latency_line("verdict latency (read to printed)", &ps->verdict);
     fprintf(stderr, "open: %.3f s (in-memory index rebuilt from the stored articles)\n",
-            syndic_state_open_seconds(r->state));
+            syndic_state_open_seconds(state));
     fprintf(stderr,
             "state: %llu articles in %llu stories (%llu evicted), %llu postings, %llu "
             "template lines; %.1f MiB (%.0f bytes per article)\n",
@@ -650,8 +270,8 @@ int cmd_ingest(int argc, char **argv)
     syndic_state_options so = SYNDIC_STATE_OPTIONS_INIT;
     static run r;
     memset(&r, 0, sizeof r);
-    r.commit_every = 1000;
-    r.commit_ms = 200;
+    unsigned long long commit_every = SYNDIC_DEFAULT_COMMIT_EVERY;
+    unsigned long long commit_ms = SYNDIC_DEFAULT_COMMIT_MS;
     const char *dir = NULL;
     bool quiet = false;
     unsigned long long u;
@@ -664,13 +284,13 @@ int cmd_ingest(int argc, char **argv)
         switch (opt) {
         case OPT_STATE: dir = optarg; break;
         case OPT_COMMIT_EVERY:
-            if (!cli_parse_uint(optarg, 1ull << 30, &r.commit_every) || r.commit_every < 1) {
+            if (!cli_parse_uint(optarg, 1ull << 30, &commit_every) || commit_every < 1) {
                 cli_error("--commit-every: expected a whole number >= 1, got '%s'", optarg);
                 return EXIT_USAGE;
             }
             break;
         case OPT_COMMIT_MS:
-            if (!cli_parse_uint(optarg, 1ull << 30, &r.commit_ms)) {
+            if (!cli_parse_uint(optarg, 1ull << 30, &commit_ms)) {
                 cli_error("--commit-ms: expected milliseconds, got '%s'", optarg);
                 return EXIT_USAGE;
             }
@@ -722,10 +342,10 @@ int cmd_ingest(int argc, char **argv)
         return EXIT_USAGE;
     }
     /* A commit per article, durable: group commit through a sync thread. */
-    r.group = r.commit_every == 1 && so.sync;
-    if (r.group) so.sync = SYNDIC_STATE_SYNC_GROUP;
+    if (commit_every == 1 && so.sync) so.sync = SYNDIC_STATE_SYNC_GROUP;
     double t0 = cli_now();
-    if (syndic_state_open(&r.state, dir, &params, &so) < 0) {
+    syndic_state *state = NULL;
+    if (syndic_state_open(&state, dir, &params, &so) < 0) {
         cli_error("%s", syndic_last_error());
         return EXIT_RUNTIME;
     }
@@ -734,33 +354,39 @@ int cmd_ingest(int argc, char **argv)
     r.inputs = optind == argc ? stdin_only : argv + optind;
     r.input_count = optind == argc ? 1 : argc - optind;
     r.names = calloc((size_t)r.input_count, sizeof *r.names);
-    int rc = -1;
     if (!r.names) {
         cli_error("out of memory");
-    } else {
-        pthread_mutex_init(&r.mu, NULL);
-        pthread_cond_init(&r.main_cv, NULL);
-        pthread_cond_init(&r.reader_cv, NULL);
-        pthread_cond_init(&r.sync_cv, NULL);
-        rc = ingest_all(&r);
-        if (r.leak) {
-            fflush(stdout);
-            return EXIT_RUNTIME;
-        }
-        pthread_cond_destroy(&r.sync_cv);
-        pthread_cond_destroy(&r.reader_cv);
-        pthread_cond_destroy(&r.main_cv);
-        pthread_mutex_destroy(&r.mu);
+        syndic_state_free(state);
+        return EXIT_RUNTIME;
     }
-    if (!quiet) summary(&r, cli_now() - t0);
-    syndic_state_free(r.state);
-    for (int i = 0; r.names && i < r.input_count; i++) free(r.names[i]);
+    syndic_pipeline_options po = SYNDIC_PIPELINE_OPTIONS_INIT;
+    po.commit_every = (unsigned)commit_every;
+    po.commit_ms = (unsigned)commit_ms;
+    po.next = next_record;
+    po.on_result = print_result;
+    po.ctx = &r;
+    syndic_pipeline *pl = NULL;
+    if (syndic_pipeline_new(&pl, state, &po) < 0) {
+        cli_error("%s", syndic_last_error());
+        syndic_state_free(state);
+        free(r.names);
+        return EXIT_RUNTIME;
+    }
+    if (syndic_pipeline_finish(pl) < 0) {
+        if (!r.reported) cli_error("%s", syndic_last_error());
+        /* The reading thread may be blocked reading a live feed: the
+         * process exits without waiting for it, so the pipeline and the
+         * state are left. */
+        fflush(stdout);
+        return EXIT_RUNTIME;
+    }
+    syndic_pipeline_stats ps;
+    syndic_pipeline_get_stats(pl, &ps);
+    syndic_pipeline_free(pl);
+    if (!quiet) summary(state, &ps, cli_now() - t0);
+    syndic_state_free(state);
+    for (int i = 0; i < r.input_count; i++) free(r.names[i]);
     free(r.names);
-    for (size_t i = 0; i < QUEUE; i++) syndic_state_prep_free(r.q[i].prep);
-    free(r.held.data);
-    free(r.hv);
-    free(r.lat);
-    free(r.prep_lat);
-    free(r.e2e);
-    return rc == 0 ? EXIT_OK : EXIT_RUNTIME;
+    cli_json_free(&r.line);
+    return EXIT_OK;
 }

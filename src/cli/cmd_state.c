@@ -3,22 +3,18 @@
  *
  * Every action but an in-place compact opens the state read-only: LMDB gives
  * each reader a snapshot of the last commit, so they run while an ingest
- * writes. An in-place compact takes the writer lock (no ingest may run) and
- * replaces data.mdb with a compacted copy.
+ * writes. An in-place compact is syndic_state_compact(): the library takes
+ * the writer lock (no ingest may run) and replaces the state's data file
+ * with a compacted copy. The tool knows nothing of the state's files.
  */
 #include "cli.h"
 #include "options.h"
+#include "jsonout.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <getopt.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 
 static const char usage[] =
     "Usage: syndic state DIR ACTION [options]\n"
@@ -37,12 +33,10 @@ static const char usage[] =
 
 /* ---- export ---- */
 
+/* A stored article, copied out of the state's read snapshot. */
 typedef struct member {
-    char *id, *outlet, *date, *title, *url;
-    int has_time;
-    int64_t time;
+    syndic_doc_info info; /* id, outlet, date, title, url: owned copies */
     uint64_t story;
-    uint32_t shingles;
     uint32_t *sig;
 } member;
 
@@ -51,6 +45,16 @@ typedef struct collected {
     size_t n, cap;
     unsigned k;
 } collected;
+
+static void free_member(member *m)
+{
+    free((char *)(uintptr_t)m->info.id);
+    free((char *)(uintptr_t)m->info.outlet);
+    free((char *)(uintptr_t)m->info.date);
+    free((char *)(uintptr_t)m->info.title);
+    free((char *)(uintptr_t)m->info.url);
+    free(m->sig);
+}
 
 static int collect(void *ctx, const syndic_state_doc *d)
 {
@@ -63,21 +67,23 @@ static int collect(void *ctx, const syndic_state_doc *d)
         c->cap = cap;
     }
     member *m = &c->m[c->n];
-    m->id = strdup(d->id);
-    m->outlet = strdup(d->outlet);
-    m->date = strdup(d->date);
-    m->title = strdup(d->title);
-    m->url = strdup(d->url);
+    memset(m, 0, sizeof *m);
+    m->info.id = strdup(d->id);
+    m->info.outlet = strdup(d->outlet);
+    m->info.date = strdup(d->date);
+    m->info.title = strdup(d->title);
+    m->info.url = strdup(d->url);
     m->sig = malloc(c->k * sizeof *m->sig);
-    if (!m->id || !m->outlet || !m->date || !m->title || !m->url || !m->sig) {
-        free(m->id); free(m->outlet); free(m->date); free(m->title); free(m->url); free(m->sig);
+    if (!m->info.id || !m->info.outlet || !m->info.date || !m->info.title || !m->info.url ||
+        !m->sig) {
+        free_member(m);
         return -1;
     }
     memcpy(m->sig, d->signature, c->k * sizeof *m->sig);
-    m->has_time = d->has_time;
-    m->time = d->time;
+    m->info.has_time = d->has_time;
+    m->info.time = d->time;
+    m->info.shingles = d->shingles;
     m->story = d->story;
-    m->shingles = d->shingles;
     c->n++;
     return 0;
 }
@@ -85,9 +91,9 @@ static int collect(void *ctx, const syndic_state_doc *d)
 /* Members by (dated first, time, id), as the batch orders them. */
 static int member_order(const member *x, const member *y)
 {
-    if (x->has_time != y->has_time) return x->has_time ? -1 : 1;
-    if (x->has_time && x->time != y->time) return x->time < y->time ? -1 : 1;
-    return strcmp(x->id, y->id);
+    if (x->info.has_time != y->info.has_time) return x->info.has_time ? -1 : 1;
+    if (x->info.has_time && x->info.time != y->info.time) return x->info.time < y->info.time ? -1 : 1;
+    return strcmp(x->info.id, y->info.id);
 }
 
 static int cmp_by_story(const void *a, const void *b)
@@ -107,7 +113,15 @@ static int cmp_group(const void *a, const void *b)
     return member_order(&sort_members[x->start], &sort_members[y->start]);
 }
 
-static json_t *str_or_null(const char *s) { return *s ? json_string(s) : json_null(); }
+/* A story's members for the cluster writer: Jaccard against the first. */
+typedef struct story_view { const member *m; unsigned k; } story_view;
+
+static const syndic_doc_info *story_member(const void *ctx, uint32_t i, double *jaccard)
+{
+    const story_view *v = ctx;
+    *jaccard = i == 0 ? 1.0 : syndic_signature_jaccard(v->m[0].sig, v->m[i].sig, v->k);
+    return &v->m[i].info;
+}
 
 static int do_export(syndic_state *st, int argc, char **argv)
 {
@@ -123,6 +137,7 @@ static int do_export(syndic_state *st, int argc, char **argv)
     int result = EXIT_RUNTIME;
     group *groups = NULL;
     FILE *out = stdout;
+    cli_json line = {0};
     if (syndic_state_foreach(st, collect, &c) != 0) {
         cli_error("export: %s", syndic_last_error()[0] ? syndic_last_error() : "out of memory");
         goto done;
@@ -143,47 +158,21 @@ static int do_export(syndic_state *st, int argc, char **argv)
         cli_error("%s: %s", output, strerror(errno));
         goto done;
     }
-    char when[32];
     for (size_t g = 0; g < ng; g++) {
         if (groups[g].size < 2 && !singletons) continue;
-        const member *m = c.m + groups[g].start;
-        json_t *obj = json_object(), *members = json_array();
-        if (!obj || !members) { json_decref(obj); json_decref(members); goto done; }
-        json_object_set_new(obj, "cluster", json_integer((json_int_t)g + 1));
-        json_object_set_new(obj, "story", json_integer((json_int_t)m[0].story));
-        json_object_set_new(obj, "size", json_integer((json_int_t)groups[g].size));
-        json_object_set_new(obj, "representative", json_string(m[0].id));
-        for (size_t i = 0; i < groups[g].size; i++) {
-            json_t *o = json_object();
-            json_object_set_new(o, "id", json_string(m[i].id));
-            json_object_set_new(o, "outlet", str_or_null(m[i].outlet));
-            json_object_set_new(o, "date", str_or_null(m[i].date));
-            when[0] = 0;
-            if (m[i].has_time) cli_iso_time(when, sizeof when, m[i].time);
-            json_object_set_new(o, "time", str_or_null(when));
-            json_object_set_new(o, "title", str_or_null(m[i].title));
-            json_object_set_new(o, "url", str_or_null(m[i].url));
-            json_object_set_new(o, "jaccard",
-                                json_real(i == 0 ? 1.0
-                                                 : syndic_signature_jaccard(m[0].sig, m[i].sig, c.k)));
-            json_array_append_new(members, o);
-        }
-        json_object_set_new(obj, "members", members);
-        int rc = json_dumpf(obj, out, JSON_COMPACT);
-        json_decref(obj);
-        if (rc < 0) goto done;
-        fputc('\n', out);
+        story_view v = {c.m + groups[g].start, c.k};
+        if (cli_cluster_jsonl(out, &line, g, v.m[0].story, (uint32_t)groups[g].size, story_member,
+                              &v) < 0)
+            break;
     }
-    if (fflush(out) != 0 || ferror(out)) { cli_error("writing the export failed"); goto done; }
+    if (line.oom || fflush(out) != 0 || ferror(out)) { cli_error("writing the export failed"); goto done; }
     result = EXIT_OK;
 done:
     if (out && out != stdout) fclose(out);
-    for (size_t i = 0; i < c.n; i++) {
-        free(c.m[i].id); free(c.m[i].outlet); free(c.m[i].date); free(c.m[i].title);
-        free(c.m[i].url); free(c.m[i].sig);
-    }
+    for (size_t i = 0; i < c.n; i++) free_member(&c.m[i]);
     free(c.m);
     free(groups);
+    cli_json_free(&line);
     return result;
 }
 
@@ -247,42 +236,18 @@ static int do_compact(syndic_state **st, const char *dir, int argc, char **argv)
         if (syndic_state_copy(*st, argv[0]) < 0) { cli_error("%s", syndic_last_error()); return EXIT_RUNTIME; }
         return EXIT_OK;
     }
-    /* In place: hold the writer lock so no ingest runs meanwhile. */
-    char lock[4096], tmp[4096], from[4096], to[4096], lockmdb[4096];
-    snprintf(lock, sizeof lock, "%s/writer.lock", dir);
-    snprintf(tmp, sizeof tmp, "%s/compact.tmp", dir);
-    snprintf(from, sizeof from, "%s/compact.tmp/data.mdb", dir);
-    snprintf(to, sizeof to, "%s/data.mdb", dir);
-    snprintf(lockmdb, sizeof lockmdb, "%s/lock.mdb", dir);
-    int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-    if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) != 0) {
-        cli_error("%s: an ingest is writing this state; stop it first", dir);
-        if (fd >= 0) close(fd);
+    /* In place: the library takes the writer lock and opens the state
+     * itself; this reader must not hold the old file meanwhile. */
+    syndic_state_free(*st);
+    *st = NULL;
+    uint64_t before, after;
+    if (syndic_state_compact(&before, &after, dir) < 0) {
+        cli_error("%s", syndic_last_error());
         return EXIT_RUNTIME;
     }
-    struct stat sb;
-    off_t before = stat(to, &sb) == 0 ? sb.st_size : 0;
-    unlink(from);
-    rmdir(tmp);
-    int result = EXIT_RUNTIME;
-    if (syndic_state_copy(*st, tmp) < 0) {
-        cli_error("%s", syndic_last_error());
-    } else {
-        syndic_state_free(*st);
-        *st = NULL;
-        if (rename(from, to) != 0) {
-            cli_error("%s: %s", to, strerror(errno));
-        } else {
-            rmdir(tmp);
-            unlink(lockmdb); /* its reader table describes the old file */
-            off_t after = stat(to, &sb) == 0 ? sb.st_size : 0;
-            printf("compacted %s: %.1f MiB -> %.1f MiB\n", dir, (double)before / 1048576.0,
-                   (double)after / 1048576.0);
-            result = EXIT_OK;
-        }
-    }
-    close(fd);
-    return result;
+    printf("compacted %s: %.1f MiB -> %.1f MiB\n", dir, (double)before / 1048576.0,
+           (double)after / 1048576.0);
+    return EXIT_OK;
 }
 
 int cmd_state(int argc, char **argv)

@@ -6,7 +6,9 @@
  *    story, members in publication order, the origin first, each member with
  *    its likely source, delay, edit label and sentence counts;
  *  - without (--no-analysis, texts not kept), `syndic.cluster/1`: members
- *    with their estimated Jaccard against the representative.
+ *    with their estimated Jaccard against the representative; `syndic
+ *    state export` writes the same lines (cli_cluster_jsonl), with the
+ *    state's story id added.
  * JSON keys come in a fixed order and absent metadata is null. The JSON
  * Lines are written by jsonout.c, byte for byte in jansson's compact format
  * (escaping included, so any text in an id or a title is valid JSON); the
@@ -80,28 +82,52 @@ static int end_line(FILE *out)
     return cli_json_flush(&line, out);
 }
 
-static int cluster_jsonl(FILE *out, const syndic_batch *b, size_t index, const syndic_cluster *c)
+/* The one writer of `syndic.cluster/1` (docs/output.md): `syndic cluster
+ * --no-analysis` (below) and `syndic state export` (cmd_state.c) both
+ * write their lines here. */
+int cli_cluster_jsonl(FILE *out, struct cli_json *j, size_t index, uint64_t story, uint32_t size,
+                      cli_member_fn member, const void *ctx)
 {
-    cli_json *j = &line;
+    double jaccard;
     j->len = 0;
     cli_json_mem(j, "{", 1);
     cli_json_key(j, "cluster", true);
     cli_json_int(j, (long long)index + 1);
+    if (story) {
+        cli_json_key(j, "story", false);
+        cli_json_int(j, (long long)story);
+    }
     cli_json_key(j, "size", false);
-    cli_json_int(j, c->size);
+    cli_json_int(j, size);
     cli_json_key(j, "representative", false);
-    cli_json_str(j, syndic_batch_doc(b, c->members[0].doc)->id);
+    cli_json_str(j, member(ctx, 0, &jaccard)->id);
     cli_json_key(j, "members", false);
     cli_json_mem(j, "[", 1);
-    for (uint32_t i = 0; i < c->size; i++) {
+    for (uint32_t i = 0; i < size; i++) {
+        const syndic_doc_info *d = member(ctx, i, &jaccard);
         cli_json_mem(j, i ? ",{" : "{", i ? 2 : 1);
-        put_doc(j, syndic_batch_doc(b, c->members[i].doc));
+        put_doc(j, d);
         cli_json_key(j, "jaccard", false);
-        cli_json_real(j, c->members[i].jaccard);
+        cli_json_real(j, jaccard);
         cli_json_mem(j, "}", 1);
     }
-    cli_json_mem(j, "]", 1);
-    return end_line(out);
+    cli_json_mem(j, "]}\n", 3);
+    return cli_json_flush(j, out);
+}
+
+typedef struct batch_cluster { const syndic_batch *b; const syndic_cluster *c; } batch_cluster;
+
+static const syndic_doc_info *batch_member(const void *ctx, uint32_t i, double *jaccard)
+{
+    const batch_cluster *bc = ctx;
+    *jaccard = bc->c->members[i].jaccard;
+    return syndic_batch_doc(bc->b, bc->c->members[i].doc);
+}
+
+static int cluster_jsonl(FILE *out, const syndic_batch *b, size_t index, const syndic_cluster *c)
+{
+    batch_cluster bc = {b, c};
+    return cli_cluster_jsonl(out, &line, index, 0, c->size, batch_member, &bc);
 }
 
 /* The first `max` sentences of a diff with operation `op`, as strings. */
