@@ -154,13 +154,6 @@ struct syndic_batch {
     size_t chunk_docs, chunk_bytes; /* 0 = CHUNK_DOCS, CHUNK_BYTES */
 };
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 int syndic_batch_new(syndic_batch **out, const syndic_params *params)
 {
     *out = NULL;
@@ -283,7 +276,7 @@ static int sketch_chunk_run(void *ctx, unsigned worker, syndic_job *job)
     const syndic_batch *b = t->owner;
     const bool keep = b->records != NULL, learn = b->learner != NULL;
     const size_t k = b->params.num_hashes;
-    double t0 = now_seconds();
+    double t0 = syndic__now();
     int rc = SYNDIC_OK;
     uint64_t normalized = w->digest.normalizations;
     c->records.len = 0;
@@ -309,7 +302,7 @@ static int sketch_chunk_run(void *ctx, unsigned worker, syndic_job *job)
                 (chunk_span){w->spans[j].key, (size_t)(w->spans[j].line - c->input.data),
                              w->spans[j].len, w->spans[j].dropped};
     }
-    c->seconds = now_seconds() - t0;
+    c->seconds = syndic__now() - t0;
     c->normalized = w->digest.normalizations - normalized;
     return rc;
 }
@@ -840,13 +833,13 @@ int syndic_batch_add(syndic_batch *b, const syndic_doc *doc)
     size_t title_len = measure(doc->title, doc->title_len);
     uint64_t salt = b->templates || b->learner ? syndic__outlet_salt(doc->outlet, outlet_len) : 0;
     if (!b->thr) { /* sketch here; with threads, a worker does (queue_doc) */
-        double t0 = now_seconds();
+        double t0 = syndic__now();
         b->rec.len = 0;
         if ((rc = sketch_one(b, &b->own, doc->text, text_len, salt, doc->title, title_len,
                              b->sigs + n * k, &shingles, &fp, &b->numbers[n], &b->titles[n],
                              b->records ? &b->rec : NULL, b->learner != NULL)) < 0)
             return rc;
-        b->stats.seconds_sketch += now_seconds() - t0;
+        b->stats.seconds_sketch += syndic__now() - t0;
         b->stats.normalizations++;
     }
     const char *fields[5] = {doc->id, doc->outlet, doc->date, doc->title, doc->url};
@@ -1221,7 +1214,7 @@ out:
 
 static int apply_templates(syndic_batch *b)
 {
-    double t0 = now_seconds();
+    double t0 = syndic__now();
     int rc = syndic_templates_finish(b->learner);
     if (rc < 0) return rc;
     b->templates = syndic_templates_count(b->learner) ? b->learner : NULL;
@@ -1251,7 +1244,7 @@ out:
     }
     syndic__free(todo);
     syndic__free(keys);
-    b->stats.seconds_templates = now_seconds() - t0;
+    b->stats.seconds_templates = syndic__now() - t0;
     return rc;
 }
 
@@ -1283,7 +1276,7 @@ int syndic_batch_cluster(syndic_batch *b)
     st->refused_numbers = st->refused_guard = st->skipped_buckets = 0;
     st->skipped_bucket_docs = st->clusters = st->clustered_docs = st->largest_cluster = 0;
 
-    double t0 = now_seconds();
+    double t0 = syndic__now();
     size_t alloc_n = n ? n : 1;
     parent = syndic__reallocarray(NULL, alloc_n, sizeof *parent);
     size = syndic__reallocarray(NULL, alloc_n, sizeof *size);
@@ -1312,7 +1305,7 @@ int syndic_batch_cluster(syndic_batch *b)
     b->stats.candidates = cand.count;
     b->stats.skipped_buckets = cand.skipped_buckets;
     b->stats.skipped_bucket_docs = cand.skipped_bucket_docs;
-    double t1 = now_seconds();
+    double t1 = syndic__now();
     b->stats.seconds_candidates = t1 - t0;
 
     /* Strongest edges first (Kruskal order). Two clusters merge only when
@@ -1359,7 +1352,7 @@ int syndic_batch_cluster(syndic_batch *b)
         size[x] += size[y];
         rep[x] = r;
     }
-    double t2 = now_seconds();
+    double t2 = syndic__now();
     b->stats.seconds_verify = t2 - t1;
 
     /* Group members by root (counting sort), then order everything. */
@@ -1393,7 +1386,7 @@ int syndic_batch_cluster(syndic_batch *b)
     qsort(b->clusters, c, sizeof *b->clusters, cmp_cluster);
     b->cluster_count = c;
     b->clustered = true;
-    b->stats.seconds_cluster = now_seconds() - t2;
+    b->stats.seconds_cluster = syndic__now() - t2;
     rc = SYNDIC_OK;
 out:
     sort_docs = NULL;

@@ -58,9 +58,8 @@
  * articles LMDB does not: they are rebuilt from the store before the next
  * write.
  *
- * The line log is the one record this module writes itself (observe_lines,
- * mdb_put on the store's `linelog`, inside the store's write transaction);
- * every other read and write goes through store.h.
+ * Every read and write of the state goes through store.h (the line log
+ * too: observe_lines hands its record to syndic__store_log_lines).
  *
  * Refs in the in-memory indexes are the low 32 bits of a seq; the full seq
  * is restored from the next seq, so the articles in a state must span fewer
@@ -117,10 +116,6 @@ const char *syndic_ingest_kind_name(syndic_ingest_kind k)
 }
 
 double syndic_state_open_seconds(const syndic_state *s) { return s->open_seconds; }
-
-/* For observe_lines, which appends to the line log itself. */
-static int lmdb_error(int rc, const char *what) { return syndic__store_error(rc, what); }
-static MDB_val val(const void *p, size_t n) { return (MDB_val){n, (void *)(uintptr_t)p}; }
 
 /* ---- open and close ---- */
 
@@ -263,18 +258,11 @@ out:
     return rc;
 }
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 int syndic_state_open(syndic_state **out, const char *dir, const syndic_params *params,
                       const syndic_state_options *options)
 {
     *out = NULL;
-    double t0 = now_seconds();
+    double t0 = syndic__now();
     syndic_state_options defaults = SYNDIC_STATE_OPTIONS_INIT;
     const syndic_state_options *o = options ? options : &defaults;
     if (!dir || !*dir) return syndic__error(SYNDIC_EINVAL, "a state needs a directory");
@@ -296,7 +284,7 @@ int syndic_state_open(syndic_state **out, const char *dir, const syndic_params *
     }
     s->vt.k = (unsigned)k;
     if (!o->read_only && (rc = rebuild(s)) < 0) goto fail;
-    s->open_seconds = now_seconds() - t0;
+    s->open_seconds = syndic__now() - t0;
     *out = s;
     return SYNDIC_OK;
 fail:
@@ -474,9 +462,7 @@ static int observe_lines(syndic_state *s, syndic_state_prep *p, uint64_t seq)
     }
     s->ctr.lines += s->lines.count - before;
     s->ctr.templates = s->lines.templates;
-    MDB_val k = val(&seq, sizeof seq), v = val(s->rec.data, s->rec.len);
-    int rc = mdb_put(s->txn, s->linelog, &k, &v, MDB_APPEND);
-    return rc ? lmdb_error(rc, s->dir) : SYNDIC_OK;
+    return syndic__store_log_lines(s, seq, s->rec.data, s->rec.len);
 }
 
 /* ---- submit ---- */

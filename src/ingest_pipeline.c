@@ -193,20 +193,6 @@ struct syndic_pipeline {
     wstats pub;               /* under mu */
 };
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static double thread_cpu(void)
-{
-    struct timespec ts;
-    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0) return 0;
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static void set_msg(char *dst, size_t cap, const char *msg)
 {
     snprintf(dst, cap, "%s", msg ? msg : "");
@@ -254,9 +240,9 @@ static void prepare_doc(syndic_pipeline *p, slot *sl, const syndic_doc *doc)
         set_msg(sl->msg, sizeof sl->msg, syndic_last_error());
         return;
     }
-    double t0 = now();
+    double t0 = syndic__now();
     int rc = syndic_state_prepare(p->state, sl->prep, doc, sl->arrival);
-    sl->t_prep = now() - t0;
+    sl->t_prep = syndic__now() - t0;
     if (rc == SYNDIC_EBADREC) {
         sl->kind = SLOT_REJECT;
         sl->why = SYNDIC_REJECT_MISSING_FIELD;
@@ -297,7 +283,7 @@ static void pull(syndic_pipeline *p, slot *sl)
     int64_t arrival = 0;
     syndic__error_clear();
     int rc = p->o.next(p->o.ctx, &doc, &item, &arrival, &why);
-    sl->t_in = now();
+    sl->t_in = syndic__now();
     sl->item = item;
     sl->arrival = arrival;
     sl->t_prep = 0;
@@ -371,10 +357,10 @@ static void *prep_main(void *arg)
         if (sl->kind == SLOT_END || sl->kind == SLOT_FAIL) break;
         if (++since == 1024) { /* for stats read meanwhile */
             since = 0;
-            p->prep_cpu = thread_cpu();
+            p->prep_cpu = syndic__thread_cpu();
         }
     }
-    p->prep_cpu = thread_cpu();
+    p->prep_cpu = syndic__thread_cpu();
     p->prep_done = true;
     pthread_cond_broadcast(&p->done_cv);
     pthread_mutex_unlock(&p->mu);
@@ -435,7 +421,7 @@ static int hold(syndic_pipeline *p, const slot *sl, int status, const syndic_ing
         set_current(p, sl, false);
         return fail(p, SYNDIC_ENOMEM, "out of memory");
     }
-    if (p->hv_count == p->hv_done) p->batch_start = now();
+    if (p->hv_count == p->hv_done) p->batch_start = syndic__now();
     held *h = &p->hv[p->hv_count];
     memset(h, 0, sizeof *h);
     h->status = status;
@@ -474,7 +460,7 @@ static int release(syndic_pipeline *p, uint64_t upto)
     size_t from = p->hv_done, to = from;
     while (to < p->hv_count && p->hv[to].ticket <= upto) to++;
     if (to == from) return SYNDIC_OK;
-    double t = now();
+    double t = syndic__now();
     for (size_t i = from; i < to; i++) {
         held *h = &p->hv[i];
         h->v.id = p->strs.data + h->off[0];
@@ -488,13 +474,13 @@ static int release(syndic_pipeline *p, uint64_t upto)
         if (rc != 0)
             return fail(p, rc < 0 ? rc : SYNDIC_ERROR, "the result callback returned %d", rc);
     }
-    t = now();
+    t = syndic__now();
     for (size_t i = from; i < to; i++) lat_add(&p->w.verdict, (t - p->hv[i].t_in) * 1e6);
     if (p->hv_done == p->hv_count) {
         p->strs.len = 0;
         p->hv_count = p->hv_done = 0;
     }
-    p->w.writer_cpu = thread_cpu();
+    p->w.writer_cpu = syndic__thread_cpu();
     publish(p);
     return SYNDIC_OK;
 }
@@ -503,10 +489,10 @@ static int release(syndic_pipeline *p, uint64_t upto)
 static int commit_pending(syndic_pipeline *p)
 {
     if (!syndic_state_pending(p->state)) return SYNDIC_OK;
-    double t0 = now();
+    double t0 = syndic__now();
     int rc = syndic_state_commit(p->state);
     if (rc < 0) return fail(p, rc, "commit: %s", syndic_last_error());
-    double t = now() - t0;
+    double t = syndic__now() - t0;
     p->w.commit_seconds += t;
     if (t > p->w.commit_max) p->w.commit_max = t;
     p->w.commits++;
@@ -539,7 +525,7 @@ static int release_durable(syndic_pipeline *p)
 static double deadline_left(const syndic_pipeline *p)
 {
     if (p->group || p->hv_count == p->hv_done) return -1;
-    double left = (double)p->o.commit_ms / 1000.0 - (now() - p->batch_start);
+    double left = (double)p->o.commit_ms / 1000.0 - (syndic__now() - p->batch_start);
     return left < 0 ? 0 : left;
 }
 
@@ -547,7 +533,7 @@ static double deadline_left(const syndic_pipeline *p)
  * the syncing thread made more durable (group), or the pipeline stops. */
 static slot *next_slot(syndic_pipeline *p)
 {
-    double waited = now();
+    double waited = syndic__now();
     pthread_mutex_lock(&p->mu);
     while (p->taken == p->prepared && !p->stop) {
         if (p->group) {
@@ -572,7 +558,7 @@ static slot *next_slot(syndic_pipeline *p)
     }
     slot *sl = !p->stop && p->taken < p->prepared ? &p->ring[p->taken % p->cap] : NULL;
     pthread_mutex_unlock(&p->mu);
-    p->w.wait_seconds += now() - waited;
+    p->w.wait_seconds += syndic__now() - waited;
     return sl;
 }
 
@@ -607,9 +593,9 @@ static int handle(syndic_pipeline *p, slot *sl)
         return fail(p, sl->status, "%s", sl->msg);
     }
     syndic_ingest_verdict v;
-    double t0 = now();
+    double t0 = syndic__now();
     int rc = syndic_state_submit_prepared(s, sl->prep, &v);
-    lat_add(&p->w.submit, (now() - t0) * 1e6);
+    lat_add(&p->w.submit, (syndic__now() - t0) * 1e6);
     lat_add(&p->w.prepare, sl->t_prep * 1e6);
     if (rc == SYNDIC_EBADREC) {
         p->w.verdicts[SYNDIC_INGEST_REJECTED]++;
@@ -669,7 +655,7 @@ static void deliver_dropped(syndic_pipeline *p, void *item, uint64_t number, dou
                             bool cause, bool last)
 {
     syndic_pipeline_result r = {p->fail_status, NULL, p->fail_msg, item, number,
-                                now() - t_in, cause, last};
+                                syndic__now() - t_in, cause, last};
     p->o.on_result(p->o.ctx, &r);
 }
 
@@ -719,7 +705,7 @@ static void *writer_main(void *arg)
      * at most the reads of trailing duplicates in it. */
     syndic__state_abort(p->state);
     stop_syncer(p);
-    p->w.writer_cpu = thread_cpu();
+    p->w.writer_cpu = syndic__thread_cpu();
     publish(p);
     if (rc < 0) {
         drop_all(p);
@@ -853,7 +839,7 @@ static int push_one(syndic_pipeline *p, const syndic_doc *doc, int64_t arrival, 
     sl->kind = SLOT_RAW;
     sl->item = item;
     sl->arrival = arrival;
-    sl->t_in = now();
+    sl->t_in = syndic__now();
     sl->t_prep = 0;
     publish_slot(p, sl);
     return SYNDIC_OK;
@@ -896,7 +882,7 @@ int syndic_pipeline_push_rejected(syndic_pipeline *p, syndic_reject reason, cons
         sl->why = reason;
         set_msg(sl->msg, sizeof sl->msg, message);
         sl->item = item;
-        sl->t_in = now();
+        sl->t_in = syndic__now();
         sl->t_prep = 0;
         publish_slot(p, sl);
     }
@@ -914,7 +900,7 @@ int syndic_pipeline_finish(syndic_pipeline *p)
             if (sl) {
                 sl->kind = SLOT_END;
                 sl->item = NULL;
-                sl->t_in = now();
+                sl->t_in = syndic__now();
                 publish_slot(p, sl);
             }
             pthread_mutex_unlock(&p->push_mu);

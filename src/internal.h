@@ -221,7 +221,10 @@ syndic_job *syndic__pool_wait_oldest(syndic_pool *pool);
 int syndic__pool_stream(syndic_pool *pool, void *jobs, size_t size, size_t slots,
                         bool (*fill)(void *ctx, syndic_job *job),
                         int (*take)(void *ctx, syndic_job *job), void *ctx);
-/* Online CPUs (sysconf), 1..256. */
+/* ---- platform.c: clocks (seconds: monotonic, and this thread's CPU time)
+ * and the online CPUs (sysconf, 1..SYNDIC_MAX_THREADS). */
+double syndic__now(void);
+double syndic__thread_cpu(void);
 unsigned syndic__online_cpus(void);
 /* Test hook: chunks of `docs` documents or `bytes` bytes (0 = the
  * defaults); call before syndic_batch_set_threads. */

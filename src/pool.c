@@ -192,8 +192,3 @@ int syndic__pool_stream(syndic_pool *pool, void *jobs, size_t size, size_t slots
     return rc;
 }
 
-unsigned syndic__online_cpus(void)
-{
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n < 1 ? 1u : n > 256 ? 256u : (unsigned)n;
-}

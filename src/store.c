@@ -412,6 +412,13 @@ int syndic__store_del_story(syndic_state *s, uint64_t id)
     return rc && rc != MDB_NOTFOUND ? lmdb_error(rc, s->dir) : SYNDIC_OK;
 }
 
+int syndic__store_log_lines(syndic_state *s, uint64_t seq, const void *rec, size_t len)
+{
+    MDB_val k = val(&seq, sizeof seq), v = val(rec, len);
+    int rc = mdb_put(s->txn, s->linelog, &k, &v, MDB_APPEND);
+    return rc ? lmdb_error(rc, s->dir) : SYNDIC_OK;
+}
+
 int syndic__store_put_counters(syndic_state *s)
 {
     MDB_val k = val("counters", 8), v = val(&s->ctr, sizeof s->ctr);

@@ -148,6 +148,9 @@ int syndic__store_put_story(syndic_state *s, uint64_t id, const story_rec *st,
 int syndic__store_del_story(syndic_state *s, uint64_t id);
 /* Writes s->ctr. */
 int syndic__store_put_counters(syndic_state *s);
+/* Appends article seq's line log record (the template learner's input:
+ * its fingerprint, then its distinct short line keys). */
+int syndic__store_log_lines(syndic_state *s, uint64_t seq, const void *rec, size_t len);
 /* The lowest stored seq: 1 with *seq set, 0 when there is no article. */
 int syndic__store_first_seq(syndic_state *s, uint64_t *seq);
 
