@@ -524,7 +524,7 @@ int syndic__digest_pack(const syndic_digest *d, bool raw, syndic_buf *out)
         size_t n = put_varint(tmp, l->raw_len);
         n += put_varint(tmp + n, l->words);
         n += put_varint(tmp + n, l->pieces);
-        n += put_varint(tmp + n, (uint32_t)(l->newline | l->cut_end << 1 | mask << 2));
+        n += put_varint(tmp + n, (uint32_t)l->newline | (uint32_t)l->cut_end << 1 | mask << 2);
         for (int k = 0; k < LINE_KEYS; k++)
             if (mask >> k & 1) {
                 memcpy(tmp + n, &l->keys[k], 8);
