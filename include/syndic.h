@@ -634,6 +634,8 @@ int syndic_analysis_new(syndic_analysis **out, const syndic_batch *b);
  */
 int syndic_analysis_new_range(syndic_analysis **out, const syndic_batch *b, size_t first,
                               size_t count);
+/** Frees an analysis (NULL is allowed); its batch must still be alive (the
+ *  analysis gives its read buffer back to it, for the next range). */
 void syndic_analysis_free(syndic_analysis *a);
 /** The story of cluster i (same index as syndic_batch_cluster_at); NULL
  *  when i is outside the analysed range. */

@@ -552,7 +552,7 @@ out:
         status = EXIT_RUNTIME;
     }
     cli_truth_free(&truth);
+    syndic_analysis_free(analysis); /* before its batch, which it borrows from */
     syndic_batch_free(r.batch);
-    syndic_analysis_free(analysis);
     return status;
 }
