@@ -386,8 +386,9 @@ int syndic__digest_content(const syndic_digest *d, syndic_buf *out)
         }
         pos += n;
     }
-    /* Even an empty text gets its NUL (buf_append of nothing allocates). */
-    return out->data ? SYNDIC_OK : syndic__buf_append(out, "", 0);
+    /* NUL-ended even when nothing is kept: out may be new (buf_append of
+     * nothing allocates) or hold an older, longer text past out->len. */
+    return syndic__buf_append(out, "", 0);
 }
 
 static bool blank(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; }

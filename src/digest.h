@@ -94,7 +94,8 @@ int syndic__digest_kept_words(syndic_digest *d, const syndic_words **out);
 int syndic__digest_sketch(syndic_digest *d, const syndic_params *params, uint32_t *signature,
                           uint32_t *shingles, syndic_numbers *numbers);
 
-/* The kept raw text: each kept line with its newline, appended to out. */
+/* The kept raw text: each kept line with its newline, appended to out
+ * (NUL-ended, even when nothing is kept). */
 int syndic__digest_content(const syndic_digest *d, syndic_buf *out);
 
 /* The sentences of the kept text, in order, as offsets into `content`

@@ -659,6 +659,8 @@ static void for_each_variant(scratch *sc, size_t randoms, variant_check check)
                     "%s, %s: content \"%.*s\", expected \"%.*s\"", id, variant_names[v],
                     (int)sc->content.len, sc->content.data, (int)want.len,
                     want.len ? want.data : "");
+            REQUIRE(sc->content.data[sc->content.len] == '\0', "%s: content not ended",
+                    id);
             syndic__buf_free(&want);
             char *content = exact_copy(sc->content.data, sc->content.len);
             snprintf(vid, sizeof vid, "%s, %s", id, variant_names[v]);
@@ -794,6 +796,32 @@ START_TEST(test_dropping)
     scratch_init(&sc);
     for_each_variant(&sc, RANDOM_TEXTS, check_kept);
     scratch_free(&sc);
+}
+END_TEST
+
+/* The kept content is appended to what out holds, and NUL-ended even when
+ * nothing is kept and out held a longer text before. */
+START_TEST(test_content_appends)
+{
+    static const char text[] = "Advertisement\nAdvertisement\n";
+    syndic_digest d = {0};
+    syndic_buf out = {0};
+    REQUIRE_EQ(syndic__digest_text(&d, text, sizeof text - 1, SALT_A, true), SYNDIC_OK);
+    keyset ks = {0};
+    keyset_add(&ks, d.lines[0].keys[0]);
+    REQUIRE_EQ(syndic__digest_drop(&d, in_keyset, &ks), 2);
+    append(&out, "stale text");
+    out.len = 0;
+    REQUIRE_EQ(syndic__digest_content(&d, &out), SYNDIC_OK);
+    REQUIRE_EQ(out.len, 0);
+    REQUIRE(out.data[0] == '\0', "empty content not NUL-ended: \"%s\"", out.data);
+    syndic__digest_drop(&d, NULL, NULL);
+    append(&out, ">");
+    REQUIRE_EQ(syndic__digest_content(&d, &out), SYNDIC_OK);
+    ck_assert_str_eq(out.data, ">Advertisement\nAdvertisement\n");
+    free(ks.k);
+    syndic__buf_free(&out);
+    syndic__digest_free(&d);
 }
 END_TEST
 
@@ -1095,6 +1123,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_reference_splitter);
     tcase_add_test(tc, test_sentences);
     tcase_add_test(tc, test_dropping);
+    tcase_add_test(tc, test_content_appends);
     tcase_add_test(tc, test_record_round_trip);
     tcase_add_test(tc, test_key_spans);
     tcase_add_test(tc, test_shape_and_lead_in_keys);
