@@ -500,30 +500,47 @@ int syndic__digest_pack(const syndic_digest *d, bool raw, syndic_buf *out)
     return rc;
 }
 
-static int corrupt(void) { return syndic__error(SYNDIC_EIO, "a spooled document record is damaged"); }
+/* A damaged record leaves an empty digest behind, never a partial one. */
+static int corrupt(syndic_digest *d)
+{
+    d->raw = "";
+    d->raw_len = 0;
+    d->line_count = d->piece_count = 0;
+    d->words.len = d->words.count = 0;
+    return syndic__error(SYNDIC_EIO, "a spooled document record is damaged");
+}
 
+/* Every count is checked before it is used: against the record's length
+ * before anything is allocated for it (a flipped bit must not ask for
+ * gigabytes), each line against its pieces (bytes and words) and, with the
+ * raw text, the lines against the text, so that the content, the sentences
+ * and the key spans computed from them stay inside the record. */
 int syndic__digest_unpack(syndic_digest *d, const char *rec, size_t len)
 {
     d->raw = "";
     d->raw_len = 0;
+    d->dropped = 0;
+    d->kept_ready = false;
+    d->line_count = d->piece_count = 0;
     uint32_t head[REC_HEAD];
-    if (len < sizeof head) return corrupt();
+    if (len < sizeof head) return corrupt(d);
     memcpy(head, rec, sizeof head);
     size_t at = sizeof head;
     const size_t raw_len = head[0], words_len = head[1], word_count = head[2];
     const size_t lines = head[3], pieces = head[4];
+    const bool has_raw = head[6] != 0;
+    if (head[6] > 1 || (!has_raw && raw_len) || lines > (len - at) / (4 * sizeof(uint32_t)) ||
+        pieces > (len - at) / sizeof *d->pieces || word_count > words_len / 2 + 1)
+        return corrupt(d);
     d->fingerprint = head[5];
-    d->dropped = 0;
-    d->kept_ready = false;
-    d->line_count = d->piece_count = 0;
     int rc;
     if ((rc = syndic__grow(&d->lines, &d->line_cap, lines ? lines : 1, sizeof *d->lines)) < 0 ||
         (rc = syndic__grow(&d->pieces, &d->piece_cap, pieces ? pieces : 1, sizeof *d->pieces)) < 0)
         return rc;
-    size_t words = 0, piece_sum = 0;
+    size_t words = 0, piece_sum = 0, raw_sum = 0;
     for (size_t i = 0; i < lines; i++) {
         uint32_t v[4];
-        if (len - at < sizeof v) return corrupt();
+        if (len - at < sizeof v) return corrupt(d);
         memcpy(v, rec + at, sizeof v);
         at += sizeof v;
         syndic_dline *l = &d->lines[i];
@@ -535,20 +552,29 @@ int syndic__digest_unpack(syndic_digest *d, const char *rec, size_t len)
         l->cut_end = v[3] >> 1 & 1;
         l->keyed = v[3] >> 2 & 1;
         if (l->keyed) {
-            if (len - at < sizeof l->keys) return corrupt();
+            if (len - at < sizeof l->keys) return corrupt(d);
             memcpy(l->keys, rec + at, sizeof l->keys);
             at += sizeof l->keys;
         }
         words += l->words;
         piece_sum += l->pieces;
+        raw_sum += (size_t)l->raw_len + l->newline;
     }
-    d->line_count = lines;
-    if (words != word_count || piece_sum != pieces || len - at < pieces * sizeof *d->pieces)
-        return corrupt();
+    if (words != word_count || piece_sum != pieces || len - at < pieces * sizeof *d->pieces ||
+        (has_raw && raw_sum != raw_len))
+        return corrupt(d);
     if (pieces) memcpy(d->pieces, rec + at, pieces * sizeof *d->pieces);
-    d->piece_count = pieces;
     at += pieces * sizeof *d->pieces;
-    if (len - at != words_len + raw_len) return corrupt();
+    for (size_t i = 0, p = 0; i < lines; i++) {
+        const syndic_dline *l = &d->lines[i];
+        uint64_t bytes = 0, piece_words = 0;
+        for (uint32_t k = 0; k < l->pieces; k++, p++) {
+            bytes += d->pieces[p].raw_len;
+            piece_words += d->pieces[p].words;
+        }
+        if (bytes != l->raw_len || piece_words != l->words) return corrupt(d);
+    }
+    if (len - at != words_len + raw_len) return corrupt(d);
     /* The words: boundaries from the single spaces between them. */
     syndic_words *w = &d->words;
     if ((rc = words_reserve(w, words_len, word_count ? word_count : 1)) < 0) return rc;
@@ -561,15 +587,17 @@ int syndic__digest_unpack(syndic_digest *d, const char *rec, size_t len)
         w->start[0] = 0;
         for (size_t i = 0; i < words_len; i++) {
             if (t[i] != ' ') continue;
-            if (c + 1 >= word_count) return corrupt();
+            if (c + 1 >= word_count) return corrupt(d);
             w->end[c++] = (uint32_t)i;
             w->start[c] = (uint32_t)i + 1;
         }
         w->end[c++] = (uint32_t)words_len;
     }
+    if (c != word_count) return corrupt(d);
     w->count = c;
-    if (c != word_count) return corrupt();
     at += words_len;
+    d->line_count = lines;
+    d->piece_count = pieces;
     d->raw = rec + at; /* borrowed from the record */
     d->raw_len = raw_len;
     return SYNDIC_OK;

@@ -113,7 +113,9 @@ int syndic__digest_key_spans(const syndic_digest *d, syndic_key_span **spans, si
 /* A record of the digest (lines, pieces, keys, normalized words and, with
  * raw, the text), appended to out; unpack makes a digest equal to the one
  * packed (without raw: its raw text is empty and only the words and lines
- * are usable). The unpacked digest borrows its raw text from rec. */
+ * are usable). The unpacked digest borrows its raw text from rec. A record
+ * whose counts do not add up (truncated, damaged) is refused with
+ * SYNDIC_EIO and leaves an empty digest. */
 int syndic__digest_pack(const syndic_digest *d, bool raw, syndic_buf *out);
 int syndic__digest_unpack(syndic_digest *d, const char *rec, size_t len);
 

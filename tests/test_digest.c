@@ -18,7 +18,11 @@
  *     content, and the sketch equals syndic_sketch_hashes over
  *     syndic__shingle of those words and the public sketcher's sketch of the
  *     kept content;
- *  4. records: unpack(pack(d)) is d, with and without the raw text;
+ *  4. records: unpack(pack(d)) is d; every truncation of a record and every
+ *     flipped count in it is refused with SYNDIC_EIO, and any other flipped
+ *     bit leaves a digest that reads nothing out of bounds (records, texts
+ *     and contents live in exact-size heap blocks, so ASan sees a read one
+ *     byte past them);
  *  5. template keys: spans in line order, the 40-word and 640-byte limits,
  *     shape and lead-in keys shared by lines that differ, salts.
  * Texts: a table of edge cases (CRLF, blank lines, lines of spaces,
@@ -925,6 +929,143 @@ START_TEST(test_record_round_trip)
 }
 END_TEST
 
+/* Everything a consumer reads of an unpacked digest, with and without
+ * drops: under ASan, any read outside the record shows. */
+static void use_digest(scratch *sc, syndic_digest *u, keyset *all, bool raw)
+{
+    for (int v = 0; v < 2; v++) {
+        syndic__digest_drop(u, v ? in_keyset : NULL, all);
+        const syndic_words *kept;
+        REQUIRE_EQ(syndic__digest_kept_words(u, &kept), SYNDIC_OK);
+        uint32_t sig[128], shingles;
+        syndic_numbers numbers;
+        REQUIRE_EQ(syndic__digest_sketch(u, &sc->params[0], sig, &shingles, &numbers),
+                   SYNDIC_OK);
+        if (!raw) continue; /* content and key spans need the raw text */
+        sc->content.len = 0;
+        REQUIRE_EQ(syndic__digest_content(u, &sc->content), SYNDIC_OK);
+        char *content = exact_copy(sc->content.data, sc->content.len);
+        REQUIRE_EQ(syndic__digest_sentences(u, content, &sc->ds, &sc->ds_count,
+                                            &sc->ds_cap), SYNDIC_OK);
+        for (size_t i = 0; i < sc->ds_count; i++)
+            REQUIRE_TRUE(sc->ds[i].off + sc->ds[i].len <= sc->content.len &&
+                         sc->ds[i].word_first + sc->ds[i].word_count <= kept->count);
+        free(content);
+        sc->ks_count = 0;
+        REQUIRE_EQ(syndic__digest_key_spans(u, &sc->ks, &sc->ks_count, &sc->ks_cap), SYNDIC_OK);
+        for (size_t i = 0; i < sc->ks_count; i++)
+            REQUIRE_TRUE(sc->ks[i].line >= u->raw && sc->ks[i].line + sc->ks[i].len <= u->raw +
+                         u->raw_len);
+    }
+}
+
+/* Ors a 32-bit mask onto the u32 field at `at` (native byte order, as the
+ * record stores it). */
+static void mark(uint8_t *refuse, size_t at, uint32_t bits)
+{
+    uint8_t b[4];
+    memcpy(b, &bits, 4);
+    for (size_t i = 0; i < 4; i++) refuse[at + i] |= b[i];
+}
+
+/* The bits of a record whose flip must be refused (the layout in
+ * digest.c): every count (the first five header fields, each line's
+ * raw_len, words and pieces, both fields of each piece), has_raw, and with
+ * the raw text each line's newline flag (the lines would no longer be the
+ * text). Flipping has_raw of an empty text's record makes another valid
+ * record. */
+static void refuse_bits(const syndic_digest *d, bool raw, uint8_t *refuse, size_t len)
+{
+    memset(refuse, 0, len);
+    for (size_t f = 0; f < 5; f++) mark(refuse, 4 * f, UINT32_MAX);
+    mark(refuse, 4 * 6, d->raw_len ? UINT32_MAX : UINT32_MAX - 1);
+    size_t at = 8 * 4;
+    for (size_t i = 0; i < d->line_count; i++) {
+        for (size_t f = 0; f < 3; f++) mark(refuse, at + 4 * f, UINT32_MAX);
+        mark(refuse, at + 12, raw ? 1 : 0);
+        at += 4 * 4 + (d->lines[i].keyed ? LINE_KEYS * 8u : 0u);
+    }
+    REQUIRE_TRUE(at + d->piece_count * 8 <= len);
+    memset(refuse + at, 0xff, d->piece_count * 8);
+}
+
+START_TEST(test_record_damage)
+{
+    static const text_case texts[] = {
+        {S("Tuesday 3 March 2026, 07:18\n\nBody starts. It ends\nRead more: Some headline\n")},
+        {S("Half a\n\nAdvertisement\nsentence.\r\n\xe2\x80\x9cQuote.\xe2\x80\x9d")},
+        {S("One line")},
+        {S("\n\n")},
+        {S("")},
+    };
+    scratch sc;
+    scratch_init(&sc);
+    keyset all = {0};
+    for (size_t t = 0; t < sizeof texts / sizeof texts[0]; t++) {
+        char *text = exact_copy(texts[t].text, texts[t].len);
+        REQUIRE_EQ(syndic__digest_text(&sc.d, text, texts[t].len, SALT_A, true),
+                   SYNDIC_OK);
+        all.n = 0;
+        for (size_t l = 0; l < sc.d.line_count; l++)
+            if (sc.d.lines[l].keyed) keyset_add(&all, sc.d.lines[l].keys[0]);
+        for (int raw = 0; raw < 2; raw++) {
+            sc.rec.len = 0;
+            REQUIRE_EQ(syndic__digest_pack(&sc.d, raw, &sc.rec), SYNDIC_OK);
+            const size_t len = sc.rec.len;
+            char *good = exact_copy(sc.rec.data, len);
+            /* Every truncation, and one byte too many. */
+            for (size_t n = 0; n < len; n++) {
+                char *rec = exact_copy(good, n);
+                REQUIRE(syndic__digest_unpack(&sc.u, rec, n) == SYNDIC_EIO,
+                        "text %zu raw %d: a record cut to %zu of %zu bytes is accepted",
+                        t, raw, n, len);
+                free(rec);
+            }
+            char *longer = malloc(len + 1);
+            memcpy(longer, good, len);
+            longer[len] = 'x';
+            REQUIRE_EQ(syndic__digest_unpack(&sc.u, longer, len + 1), SYNDIC_EIO);
+            free(longer);
+            /* Every bit flipped: counts are refused, anything else is safe. */
+            uint8_t *refuse = malloc(len);
+            refuse_bits(&sc.d, raw, refuse, len);
+            char *rec = malloc(len);
+            for (size_t byte = 0; byte < len; byte++) {
+                for (int bit = 0; bit < 8; bit++) {
+                    memcpy(rec, good, len);
+                    rec[byte] = (char)(rec[byte] ^ (1 << bit));
+                    int rc = syndic__digest_unpack(&sc.u, rec, len);
+                    REQUIRE(rc == SYNDIC_EIO || (rc == SYNDIC_OK && !(refuse[byte] >> bit & 1)),
+                            "text %zu raw %d: bit %d of byte %zu flipped: %d", t, raw,
+                            bit, byte, rc);
+                    REQUIRE(rc == SYNDIC_OK || (sc.u.line_count == 0 && sc.u.piece_count == 0 &&
+                                                sc.u.words.count == 0 && sc.u.raw_len == 0),
+                            "text %zu raw %d: bit %d of byte %zu flipped: a partial digest "
+                            "left behind", t, raw, bit, byte);
+                    /* Nothing allocated for counts the record cannot hold. */
+                    REQUIRE(sc.u.line_cap <= 16 + 2 * len && sc.u.piece_cap <= 16 + 2 * len &&
+                            sc.u.words.word_cap <= 16 + 2 * len &&
+                            sc.u.words.cap <= 16 + 2 * len,
+                            "text %zu raw %d: bit %d of byte %zu flipped: %zu lines, "
+                            "%zu pieces, %zu words allocated for %zu bytes", t, raw, bit,
+                            byte, sc.u.line_cap, sc.u.piece_cap, sc.u.words.word_cap, len);
+                    if (rc == SYNDIC_OK) use_digest(&sc, &sc.u, &all, raw);
+                }
+            }
+            /* And the record itself is still good. */
+            REQUIRE_EQ(syndic__digest_unpack(&sc.u, good, len), SYNDIC_OK);
+            use_digest(&sc, &sc.u, &all, raw);
+            free(rec);
+            free(refuse);
+            free(good);
+        }
+        free(text);
+    }
+    free(all.k);
+    scratch_free(&sc);
+}
+END_TEST
+
 /* ---- 5. template keys ---- */
 
 /* A line of exactly `bytes` bytes and `words` words of letters. */
@@ -1125,6 +1266,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_dropping);
     tcase_add_test(tc, test_content_appends);
     tcase_add_test(tc, test_record_round_trip);
+    tcase_add_test(tc, test_record_damage);
     tcase_add_test(tc, test_key_spans);
     tcase_add_test(tc, test_shape_and_lead_in_keys);
     suite_add_tcase(s, tc);
