@@ -374,12 +374,20 @@ int syndic__digest_sketch(syndic_digest *d, const syndic_params *p, uint32_t *si
     return SYNDIC_OK;
 }
 
+/* An unpacked record packed without its raw text has lines but no bytes
+ * for them: what reads the raw lines refuses it. */
+static int no_raw(void)
+{
+    return syndic__error(SYNDIC_EINVAL, "the document's record holds no raw text");
+}
+
 int syndic__digest_content(const syndic_digest *d, syndic_buf *out)
 {
     size_t pos = 0;
     for (size_t i = 0; i < d->line_count; i++) {
         const syndic_dline *l = &d->lines[i];
         size_t n = l->raw_len + l->newline;
+        if (n > d->raw_len - pos) return no_raw();
         if (!l->dropped && n) {
             int rc = syndic__buf_append(out, d->raw + pos, n);
             if (rc < 0) return rc;
@@ -454,6 +462,7 @@ int syndic__digest_key_spans(const syndic_digest *d, syndic_key_span **spans, si
     size_t pos = 0;
     for (size_t i = 0; i < d->line_count; i++) {
         const syndic_dline *l = &d->lines[i];
+        if ((size_t)l->raw_len + l->newline > d->raw_len - pos) return no_raw();
         for (int k = 0; l->keyed && k < LINE_KEYS; k++) {
             if (!l->keys[k]) continue;
             int rc = syndic__grow(spans, cap, *count + 1, sizeof **spans);

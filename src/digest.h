@@ -95,7 +95,8 @@ int syndic__digest_sketch(syndic_digest *d, const syndic_params *params, uint32_
                           uint32_t *shingles, syndic_numbers *numbers);
 
 /* The kept raw text: each kept line with its newline, appended to out
- * (NUL-ended, even when nothing is kept). */
+ * (NUL-ended, even when nothing is kept). SYNDIC_EINVAL for a digest
+ * unpacked from a record without the raw text. */
 int syndic__digest_content(const syndic_digest *d, syndic_buf *out);
 
 /* The sentences of the kept text, in order, as offsets into `content`
@@ -106,7 +107,8 @@ int syndic__digest_sentences(const syndic_digest *d, const char *content,
 
 /* The keys of the keyed lines, each with its raw line, in line order
  * (a line's keys one after the other), appended to *spans; the template
- * learner counts them (syndic__templates_count). */
+ * learner counts them (syndic__templates_count). SYNDIC_EINVAL for a digest
+ * unpacked from a record without the raw text. */
 int syndic__digest_key_spans(const syndic_digest *d, syndic_key_span **spans, size_t *count,
                              size_t *cap);
 
