@@ -18,8 +18,9 @@
  *     content, and the sketch equals syndic_sketch_hashes over
  *     syndic__shingle of those words and the public sketcher's sketch of the
  *     kept content;
- *  4. records: unpack(pack(d)) is d; every truncation of a record and every
- *     flipped count in it is refused with SYNDIC_EIO, and any other flipped
+ *  4. records: unpack(pack(d)) is d; every truncation, every flipped header
+ *     count and every count changed in a digest before packing it (so, for
+ *     any table layout) is refused with SYNDIC_EIO, and any other flipped
  *     bit leaves a digest that reads nothing out of bounds (records, texts
  *     and contents live in exact-size heap blocks, so ASan sees a read one
  *     byte past them);
@@ -411,6 +412,7 @@ typedef struct scratch {
     size_t h_count, h_cap;
     syndic_sketcher *sketchers[3];
     syndic_params params[3];
+    size_t rec_max; /* the longest record unpacked into u */
 } scratch;
 
 static const unsigned shingle_ks[3] = {1, 3, 4};
@@ -958,34 +960,77 @@ static void use_digest(scratch *sc, syndic_digest *u, keyset *all)
     }
 }
 
-/* Ors a 32-bit mask onto the u32 field at `at` (native byte order, as the
- * record stores it). */
-static void mark(uint8_t *refuse, size_t at, uint32_t bits)
+/* Unpacks rec (len bytes, in an exact-size block) into sc->u: refused with
+ * SYNDIC_EIO when must_refuse, else refused or usable (use_digest). Either
+ * way nothing is allocated for counts the records cannot hold, and a refused
+ * record leaves an empty digest. */
+static void unpack_checked(scratch *sc, const char *rec, size_t len, bool must_refuse,
+                           keyset *all, const char *what)
 {
-    uint8_t b[4];
-    memcpy(b, &bits, 4);
-    for (size_t i = 0; i < 4; i++) refuse[at + i] |= b[i];
+    int rc = syndic__digest_unpack(&sc->u, rec, len);
+    REQUIRE(rc == SYNDIC_EIO || (rc == SYNDIC_OK && !must_refuse), "%s: unpack gives %d", what,
+            rc);
+    const syndic_digest *u = &sc->u;
+    REQUIRE(rc == SYNDIC_OK ||
+            (u->line_count == 0 && u->piece_count == 0 && u->words.count == 0 && u->raw_len == 0),
+            "%s: a partial digest left behind", what);
+    if (len > sc->rec_max) sc->rec_max = len;
+    const size_t most = 16 + 2 * sc->rec_max; /* grow's first size, and doubling */
+    REQUIRE(u->line_cap <= most && u->piece_cap <= most && u->words.word_cap <= most &&
+            u->words.cap <= most,
+            "%s: %zu lines, %zu pieces, %zu words allocated for records of %zu bytes", what,
+            u->line_cap, u->piece_cap, u->words.word_cap, sc->rec_max);
+    if (rc == SYNDIC_OK) use_digest(sc, &sc->u, all);
 }
 
-/* The bits of a record whose flip must be refused (the layout in
- * digest.c): every count (the first five header fields, each line's
- * raw_len, words and pieces, both fields of each piece), has_raw, and with
- * the raw text each line's newline flag (the lines would no longer be the
- * text). Flipping has_raw of an empty text's record makes another valid
- * record. */
-static void refuse_bits(const syndic_digest *d, bool raw, uint8_t *refuse, size_t len)
+/* d with one count changed, packed: the counts no longer add up, and the
+ * record must be refused whatever its layout. With the raw text the lines'
+ * bytes must also match the text; a shorter piece may still lie inside
+ * its line. */
+static void check_damaged_digests(scratch *sc, bool raw, keyset *all, const char *id)
 {
-    memset(refuse, 0, len);
-    for (size_t f = 0; f < 5; f++) mark(refuse, 4 * f, UINT32_MAX);
-    mark(refuse, 4 * 6, d->raw_len ? UINT32_MAX : UINT32_MAX - 1);
-    size_t at = 8 * 4;
-    for (size_t i = 0; i < d->line_count; i++) {
-        for (size_t f = 0; f < 3; f++) mark(refuse, at + 4 * f, UINT32_MAX);
-        mark(refuse, at + 12, raw ? 1 : 0);
-        at += 4 * 4 + (d->lines[i].keyed ? LINE_KEYS * 8u : 0u);
+    const syndic_digest *d = &sc->d;
+    syndic_digest m = *d; /* shares everything but the tables changed */
+    m.lines = malloc((d->line_count ? d->line_count : 1) * sizeof *m.lines);
+    m.pieces = malloc((d->piece_count ? d->piece_count : 1) * sizeof *m.pieces);
+    REQUIRE_TRUE(m.lines && m.pieces);
+    char what[256];
+    enum { PLUS, MINUS, HIGH, TOGGLE, CHANGES };
+    for (size_t i = 0; i < d->line_count + d->piece_count; i++) {
+        bool line = i < d->line_count;
+        size_t x = line ? i : i - d->line_count;
+        for (int field = 0; field < (line ? 4 : 2); field++) {
+            for (int change = 0; change < CHANGES; change++) {
+                if ((field == 3) != (change == TOGGLE)) continue; /* newline: toggled */
+                memcpy(m.lines, d->lines, d->line_count * sizeof *m.lines);
+                memcpy(m.pieces, d->pieces, d->piece_count * sizeof *m.pieces);
+                /* fields: a line's words, pieces, raw_len, newline; a
+                 * piece's words, raw_len */
+                uint32_t *f = line ? (field == 0   ? &m.lines[x].words
+                                      : field == 1 ? &m.lines[x].pieces
+                                                   : &m.lines[x].raw_len)
+                                   : (field == 0 ? &m.pieces[x].words : &m.pieces[x].raw_len);
+                bool must = true;
+                if (change == TOGGLE) {
+                    m.lines[x].newline ^= 1;
+                    must = raw;
+                } else {
+                    *f = change == PLUS ? *f + 1 : change == MINUS ? *f - 1 : *f | 1u << 30;
+                    if (line && field == 2) must = raw; /* a line's bytes: the text */
+                    if (!line && field == 1 && change == MINUS) must = false; /* inside */
+                }
+                sc->rec.len = 0;
+                REQUIRE_EQ(syndic__digest_pack(&m, raw, &sc->rec), SYNDIC_OK);
+                char *rec = exact_copy(sc->rec.data, sc->rec.len);
+                snprintf(what, sizeof what, "%s raw %d: %s %zu field %d change %d", id, raw,
+                         line ? "line" : "piece", x, field, change);
+                unpack_checked(sc, rec, sc->rec.len, must, all, what);
+                free(rec);
+            }
+        }
     }
-    REQUIRE_TRUE(at + d->piece_count * 8 <= len);
-    memset(refuse + at, 0xff, d->piece_count * 8);
+    free(m.lines);
+    free(m.pieces);
 }
 
 START_TEST(test_record_damage)
@@ -1000,14 +1045,16 @@ START_TEST(test_record_damage)
     scratch sc;
     scratch_init(&sc);
     keyset all = {0};
+    char what[160];
     for (size_t t = 0; t < sizeof texts / sizeof texts[0]; t++) {
         char *text = exact_copy(texts[t].text, texts[t].len);
-        REQUIRE_EQ(syndic__digest_text(&sc.d, text, texts[t].len, SALT_A, true),
-                   SYNDIC_OK);
+        REQUIRE_EQ(syndic__digest_text(&sc.d, text, texts[t].len, SALT_A, true), SYNDIC_OK);
         all.n = 0;
         for (size_t l = 0; l < sc.d.line_count; l++)
             if (sc.d.lines[l].keyed) keyset_add(&all, sc.d.lines[l].keys[0]);
         for (int raw = 0; raw < 2; raw++) {
+            snprintf(what, sizeof what, "text %zu", t);
+            check_damaged_digests(&sc, raw, &all, what);
             sc.rec.len = 0;
             REQUIRE_EQ(syndic__digest_pack(&sc.d, raw, &sc.rec), SYNDIC_OK);
             const size_t len = sc.rec.len;
@@ -1015,47 +1062,38 @@ START_TEST(test_record_damage)
             /* Every truncation, and one byte too many. */
             for (size_t n = 0; n < len; n++) {
                 char *rec = exact_copy(good, n);
-                REQUIRE(syndic__digest_unpack(&sc.u, rec, n) == SYNDIC_EIO,
-                        "text %zu raw %d: a record cut to %zu of %zu bytes is accepted",
-                        t, raw, n, len);
+                snprintf(what, sizeof what, "text %zu raw %d: cut to %zu of %zu bytes", t, raw,
+                         n, len);
+                unpack_checked(&sc, rec, n, true, &all, what);
                 free(rec);
             }
             char *longer = malloc(len + 1);
             memcpy(longer, good, len);
             longer[len] = 'x';
-            REQUIRE_EQ(syndic__digest_unpack(&sc.u, longer, len + 1), SYNDIC_EIO);
+            unpack_checked(&sc, longer, len + 1, true, &all, "one byte too many");
             free(longer);
-            /* Every bit flipped: counts are refused, anything else is safe. */
-            uint8_t *refuse = malloc(len);
-            refuse_bits(&sc.d, raw, refuse, len);
+            /* Every bit flipped: refused or safe; in the header (eight u32,
+             * the first five counts, the seventh has_raw) refused. Flipping
+             * has_raw of an empty text's record makes another valid one. */
             char *rec = malloc(len);
+            REQUIRE_TRUE(rec);
             for (size_t byte = 0; byte < len; byte++) {
                 for (int bit = 0; bit < 8; bit++) {
                     memcpy(rec, good, len);
                     rec[byte] = (char)(rec[byte] ^ (1 << bit));
-                    int rc = syndic__digest_unpack(&sc.u, rec, len);
-                    REQUIRE(rc == SYNDIC_EIO || (rc == SYNDIC_OK && !(refuse[byte] >> bit & 1)),
-                            "text %zu raw %d: bit %d of byte %zu flipped: %d", t, raw,
-                            bit, byte, rc);
-                    REQUIRE(rc == SYNDIC_OK || (sc.u.line_count == 0 && sc.u.piece_count == 0 &&
-                                                sc.u.words.count == 0 && sc.u.raw_len == 0),
-                            "text %zu raw %d: bit %d of byte %zu flipped: a partial digest "
-                            "left behind", t, raw, bit, byte);
-                    /* Nothing allocated for counts the record cannot hold. */
-                    REQUIRE(sc.u.line_cap <= 16 + 2 * len && sc.u.piece_cap <= 16 + 2 * len &&
-                            sc.u.words.word_cap <= 16 + 2 * len &&
-                            sc.u.words.cap <= 16 + 2 * len,
-                            "text %zu raw %d: bit %d of byte %zu flipped: %zu lines, "
-                            "%zu pieces, %zu words allocated for %zu bytes", t, raw, bit,
-                            byte, sc.u.line_cap, sc.u.piece_cap, sc.u.words.word_cap, len);
-                    if (rc == SYNDIC_OK) use_digest(&sc, &sc.u, &all);
+                    uint32_t has_raw;
+                    memcpy(&has_raw, rec + 24, 4);
+                    bool must = byte < 20 || (byte >= 24 && byte < 28 &&
+                                              (texts[t].len || has_raw > 1));
+                    snprintf(what, sizeof what, "text %zu raw %d: bit %d of byte %zu flipped",
+                             t, raw, bit, byte);
+                    unpack_checked(&sc, rec, len, must, &all, what);
                 }
             }
             /* And the record itself is still good. */
             REQUIRE_EQ(syndic__digest_unpack(&sc.u, good, len), SYNDIC_OK);
-            use_digest(&sc, &sc.u, &all);
+            assert_digests_equal(&sc.u, &sc.d, raw, what);
             free(rec);
-            free(refuse);
             free(good);
         }
         free(text);
