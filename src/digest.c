@@ -374,22 +374,30 @@ int syndic__digest_sketch(syndic_digest *d, const syndic_params *p, uint32_t *si
     return SYNDIC_OK;
 }
 
+/* An unpacked record packed without its raw text has lines but no bytes
+ * for them: what reads the raw lines refuses it. */
+static int no_raw(void)
+{
+    return syndic__error(SYNDIC_EINVAL, "the document's record holds no raw text");
+}
+
 int syndic__digest_content(const syndic_digest *d, syndic_buf *out)
 {
-    if (!d->raw && d->line_count)
-        return syndic__error(SYNDIC_EINVAL, "a record without its text has no content");
+    if (!d->raw && d->line_count) return no_raw();
     size_t pos = 0;
     for (size_t i = 0; i < d->line_count; i++) {
         const syndic_dline *l = &d->lines[i];
         size_t n = l->raw_len + l->newline;
+        if (n > d->raw_len - pos) return no_raw();
         if (!l->dropped && n) {
             int rc = syndic__buf_append(out, d->raw + pos, n);
             if (rc < 0) return rc;
         }
         pos += n;
     }
-    /* Even an empty text gets its NUL (buf_append of nothing allocates). */
-    return out->data ? SYNDIC_OK : syndic__buf_append(out, "", 0);
+    /* NUL-ended even when nothing is kept: out may be new (buf_append of
+     * nothing allocates) or hold an older, longer text past out->len. */
+    return syndic__buf_append(out, "", 0);
 }
 
 static bool blank(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; }
@@ -455,6 +463,7 @@ int syndic__digest_key_spans(const syndic_digest *d, syndic_key_span **spans, si
     size_t pos = 0;
     for (size_t i = 0; i < d->line_count; i++) {
         const syndic_dline *l = &d->lines[i];
+        if (!d->raw || (size_t)l->raw_len + l->newline > d->raw_len - pos) return no_raw();
         for (int k = 0; l->keyed && k < LINE_KEYS; k++) {
             if (!l->keys[k]) continue;
             int rc = syndic__grow(spans, cap, *count + 1, sizeof **spans);
@@ -542,14 +551,22 @@ int syndic__digest_pack(const syndic_digest *d, bool raw, syndic_buf *out)
     return rc;
 }
 
-static int corrupt(void) { return syndic__error(SYNDIC_EIO, "a spooled document record is damaged"); }
+/* A damaged record leaves an empty digest behind, never a partial one. */
+static int corrupt(syndic_digest *d)
+{
+    d->raw = "";
+    d->raw_len = 0;
+    d->line_count = d->piece_count = 0;
+    d->words.len = d->words.count = 0;
+    return syndic__error(SYNDIC_EIO, "a spooled document record is damaged");
+}
 
 int syndic__digest_unpack(syndic_digest *d, const char *rec, size_t len)
 {
     d->raw = "";
     d->raw_len = 0;
     uint32_t head[REC_HEAD];
-    if (len < sizeof head) return corrupt();
+    if (len < sizeof head) return corrupt(d);
     memcpy(head, rec, sizeof head);
     size_t at = sizeof head;
     const size_t raw_len = head[0], words_len = head[1], word_count = head[2];
@@ -560,7 +577,9 @@ int syndic__digest_unpack(syndic_digest *d, const char *rec, size_t len)
     d->line_count = d->piece_count = 0;
     /* A line takes 4 bytes at least, a piece 2: no huge allocation for a
      * damaged count. */
-    if (lines > len / 4 || pieces > len / 2 || head[6] > 1 || (!head[6] && raw_len)) return corrupt();
+    if (lines > len / 4 || pieces > len / 2 || head[6] > 1 || (!head[6] && raw_len) ||
+        word_count > words_len / 2 + 1)
+        return corrupt(d);
     int rc;
     if ((rc = syndic__grow(&d->lines, &d->line_cap, lines ? lines : 1, sizeof *d->lines)) < 0 ||
         (rc = syndic__grow(&d->pieces, &d->piece_cap, pieces ? pieces : 1, sizeof *d->pieces)) < 0)
@@ -569,8 +588,8 @@ int syndic__digest_unpack(syndic_digest *d, const char *rec, size_t len)
     for (size_t i = 0; i < lines; i++) {
         uint32_t v[4];
         for (int k = 0; k < 4; k++)
-            if (!get_varint(rec, len, &at, &v[k])) return corrupt();
-        if (v[3] >> 5) return corrupt();
+            if (!get_varint(rec, len, &at, &v[k])) return corrupt(d);
+        if (v[3] >> 5) return corrupt(d);
         syndic_dline *l = &d->lines[i];
         memset(l, 0, sizeof *l);
         l->raw_len = v[0];
@@ -581,22 +600,22 @@ int syndic__digest_unpack(syndic_digest *d, const char *rec, size_t len)
         l->keyed = (v[3] >> 2) != 0;
         for (int k = 0; k < LINE_KEYS; k++) {
             if (!(v[3] >> (2 + k) & 1)) continue;
-            if (len - at < 8) return corrupt();
+            if (len - at < 8) return corrupt(d);
             memcpy(&l->keys[k], rec + at, 8);
             at += 8;
         }
-        if (l->pieces > l->raw_len) return corrupt();
+        if (l->pieces > l->raw_len) return corrupt(d);
         words += l->words;
         piece_sum += l->pieces;
         raw_sum += (size_t)l->raw_len + l->newline;
     }
     d->line_count = lines;
     if (words != word_count || piece_sum != pieces || (head[6] && raw_sum != raw_len))
-        return corrupt();
+        return corrupt(d);
     for (size_t i = 0; i < pieces; i++)
         if (!get_varint(rec, len, &at, &d->pieces[i].raw_len) ||
             !get_varint(rec, len, &at, &d->pieces[i].words))
-            return corrupt();
+            return corrupt(d);
     d->piece_count = pieces;
     /* Each line's pieces lie inside it and hold its words. */
     for (size_t i = 0, p = 0; i < lines; i++) {
@@ -605,9 +624,9 @@ int syndic__digest_unpack(syndic_digest *d, const char *rec, size_t len)
             bytes += d->pieces[p].raw_len;
             in_words += d->pieces[p].words;
         }
-        if (bytes > d->lines[i].raw_len || in_words != d->lines[i].words) return corrupt();
+        if (bytes != d->lines[i].raw_len || in_words != d->lines[i].words) return corrupt(d);
     }
-    if (len - at != words_len + raw_len) return corrupt();
+    if (len - at != words_len + raw_len) return corrupt(d);
     /* The words: boundaries from the single spaces between them. */
     syndic_words *w = &d->words;
     if ((rc = words_reserve(w, words_len, word_count ? word_count : 1)) < 0) return rc;
@@ -620,14 +639,14 @@ int syndic__digest_unpack(syndic_digest *d, const char *rec, size_t len)
         w->start[0] = 0;
         for (size_t i = 0; i < words_len; i++) {
             if (t[i] != ' ') continue;
-            if (c + 1 >= word_count) return corrupt();
+            if (c + 1 >= word_count) return corrupt(d);
             w->end[c++] = (uint32_t)i;
             w->start[c] = (uint32_t)i + 1;
         }
         w->end[c++] = (uint32_t)words_len;
     }
     w->count = c;
-    if (c != word_count) return corrupt();
+    if (c != word_count) return corrupt(d);
     at += words_len;
     d->raw = head[6] ? rec + at : NULL; /* borrowed from the record */
     d->raw_len = raw_len;

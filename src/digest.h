@@ -94,7 +94,9 @@ int syndic__digest_kept_words(syndic_digest *d, const syndic_words **out);
 int syndic__digest_sketch(syndic_digest *d, const syndic_params *params, uint32_t *signature,
                           uint32_t *shingles, syndic_numbers *numbers);
 
-/* The kept raw text: each kept line with its newline, appended to out. */
+/* The kept raw text: each kept line with its newline, appended to out
+ * (NUL-ended, even when nothing is kept). SYNDIC_EINVAL for a digest
+ * unpacked from a record without the raw text. */
 int syndic__digest_content(const syndic_digest *d, syndic_buf *out);
 
 /* The sentences of the kept text, in order, as offsets into `content`
@@ -105,14 +107,17 @@ int syndic__digest_sentences(const syndic_digest *d, const char *content,
 
 /* The keys of the keyed lines, each with its raw line, in line order
  * (a line's keys one after the other), appended to *spans; the template
- * learner counts them (syndic__templates_count). */
+ * learner counts them (syndic__templates_count). SYNDIC_EINVAL for a digest
+ * unpacked from a record without the raw text. */
 int syndic__digest_key_spans(const syndic_digest *d, syndic_key_span **spans, size_t *count,
                              size_t *cap);
 
 /* A record of the digest (lines, pieces, keys, normalized words and, with
  * raw, the text), appended to out; unpack makes a digest equal to the one
  * packed (without raw: its raw text is empty and only the words and lines
- * are usable). The unpacked digest borrows its raw text from rec. */
+ * are usable). The unpacked digest borrows its raw text from rec. A record
+ * whose counts do not add up (truncated, damaged) is refused with
+ * SYNDIC_EIO and leaves an empty digest. */
 int syndic__digest_pack(const syndic_digest *d, bool raw, syndic_buf *out);
 int syndic__digest_unpack(syndic_digest *d, const char *rec, size_t len);
 
