@@ -15,6 +15,9 @@
  *    of a function is borrowed from its parent and lives as long as it does.
  *  - The library never prints, never exits, and reports out-of-memory as
  *    SYNDIC_ENOMEM.
+ *  - Options are transparent structs whose first field is a version, filled
+ *    by an _INIT macro or, where a macro cannot be used, by an _init
+ *    function (syndic_params_init) that refuses a version it does not know.
  *
  * Example: cluster two documents.
  *
@@ -171,6 +174,16 @@ typedef struct syndic_params {
      SYNDIC_DEFAULT_MAX_GAP,  SYNDIC_DEFAULT_SAME_OUTLET_GAP,                  \
      SYNDIC_DEFAULT_GUARD,    SYNDIC_DEFAULT_MIN_SHARED,                       \
      SYNDIC_DEFAULT_NUMBERS,  SYNDIC_DEFAULT_CONTAINMENT, 0.0}
+
+/**
+ * Fill `params` with the defaults, as SYNDIC_PARAMS_INIT does (for callers
+ * that cannot use the macro, e.g. bindings).
+ * @param version  SYNDIC_PARAMS_VERSION: the version the caller was
+ *                 compiled against.
+ * @return SYNDIC_OK; SYNDIC_EINVAL when params is NULL or the version is not
+ *         one this library knows (params is left unchanged).
+ */
+SYNDIC_API int syndic_params_init(syndic_params *params, unsigned version);
 
 /**
  * Validate parameters and fill bands and rows when they are 0 (and
@@ -832,6 +845,14 @@ typedef struct syndic_read_options {
      SYNDIC_DEFAULT_MAX_LINE, 0, NULL}
 
 /**
+ * Fill `options` with the defaults, as SYNDIC_READ_OPTIONS_INIT does.
+ * @param version  SYNDIC_READ_OPTIONS_VERSION.
+ * @return SYNDIC_OK; SYNDIC_EINVAL when options is NULL or the version is
+ *         not one this library knows (options is left unchanged).
+ */
+SYNDIC_API int syndic_read_options_init(syndic_read_options *options, unsigned version);
+
+/**
  * Reads documents from one input: a JSON Lines file (plain or gzip, detected
  * by its magic bytes), "-" for standard input, or a directory tree of .txt
  * files (one document each, id = path relative to the directory, walked in
@@ -923,6 +944,14 @@ typedef struct syndic_state_options {
 #define SYNDIC_STATE_OPTIONS_INIT                                              \
     {SYNDIC_STATE_OPTIONS_VERSION, 0, 0, SYNDIC_DEFAULT_TEMPLATE_DOCS, 1,      \
      SYNDIC_DEFAULT_MAP_SIZE}
+
+/**
+ * Fill `options` with the defaults, as SYNDIC_STATE_OPTIONS_INIT does.
+ * @param version  SYNDIC_STATE_OPTIONS_VERSION.
+ * @return SYNDIC_OK; SYNDIC_EINVAL when options is NULL or the version is
+ *         not one this library knows (options is left unchanged).
+ */
+SYNDIC_API int syndic_state_options_init(syndic_state_options *options, unsigned version);
 
 /** What an article got. */
 typedef enum syndic_ingest_kind {
@@ -1224,6 +1253,16 @@ typedef struct syndic_pipeline_options {
 #define SYNDIC_PIPELINE_OPTIONS_INIT                                           \
     {SYNDIC_PIPELINE_OPTIONS_VERSION, SYNDIC_DEFAULT_COMMIT_EVERY,             \
      SYNDIC_DEFAULT_COMMIT_MS, SYNDIC_DEFAULT_QUEUE, NULL, NULL, NULL}
+
+/**
+ * Fill `options` with the defaults, as SYNDIC_PIPELINE_OPTIONS_INIT does
+ * (on_result, next and ctx NULL: on_result is still to be set).
+ * @param version  SYNDIC_PIPELINE_OPTIONS_VERSION.
+ * @return SYNDIC_OK; SYNDIC_EINVAL when options is NULL or the version is
+ *         not one this library knows (options is left unchanged).
+ */
+SYNDIC_API int syndic_pipeline_options_init(syndic_pipeline_options *options,
+                                            unsigned version);
 
 /**
  * Start a pipeline on a state opened for writing.
