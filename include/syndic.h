@@ -15,6 +15,9 @@
  *    of a function is borrowed from its parent and lives as long as it does.
  *  - The library never prints, never exits, and reports out-of-memory as
  *    SYNDIC_ENOMEM.
+ *  - Options are transparent structs whose first field is a version, filled
+ *    by an _INIT macro or, where a macro cannot be used, by an _init
+ *    function (syndic_params_init) that refuses a version it does not know.
  *
  * Example: cluster two documents.
  *
@@ -43,13 +46,32 @@
 extern "C" {
 #endif
 
+/*
+ * SYNDIC_API marks every function of this header, and only those. The
+ * library is compiled with hidden visibility (-fvisibility=hidden), so a
+ * shared libsyndic exports exactly these functions; its cross-module
+ * syndic__ functions stay inside it (tests/check_exports.sh holds it). The
+ * same objects make the static library, where the mark matters only when
+ * the archive is linked into a shared library of yours: that one then
+ * exports the syndic API too (build libsyndic with -DSYNDIC_API= to keep it
+ * hidden there). Only ELF/Mach-O visibility is written here: the library
+ * needs POSIX (threads, mmap, flock).
+ */
+#ifndef SYNDIC_API
+#if defined(__GNUC__) && __GNUC__ >= 4 /* GCC, Clang */
+#define SYNDIC_API __attribute__((visibility("default")))
+#else
+#define SYNDIC_API
+#endif
+#endif
+
 #define SYNDIC_VERSION_MAJOR 0
 #define SYNDIC_VERSION_MINOR 1
 #define SYNDIC_VERSION_PATCH 0
 #define SYNDIC_VERSION_STRING "0.1.0"
 
 /** @return the library's version string, e.g. "0.1.0". */
-const char *syndic_version(void);
+SYNDIC_API const char *syndic_version(void);
 
 /* ------------------------------------------------------------------------ */
 /* Errors                                                                   */
@@ -67,7 +89,7 @@ typedef enum syndic_status {
 } syndic_status;
 
 /** @return a static description of a status code. Never NULL. */
-const char *syndic_strerror(int status);
+SYNDIC_API const char *syndic_strerror(int status);
 
 /**
  * The message of the last failure on the calling thread: one line, no
@@ -75,7 +97,7 @@ const char *syndic_strerror(int status);
  * (empty when nothing failed yet). Valid until the next library call on the
  * same thread.
  */
-const char *syndic_last_error(void);
+SYNDIC_API const char *syndic_last_error(void);
 
 /* ------------------------------------------------------------------------ */
 /* Parameters                                                               */
@@ -154,6 +176,16 @@ typedef struct syndic_params {
      SYNDIC_DEFAULT_NUMBERS,  SYNDIC_DEFAULT_CONTAINMENT, 0.0}
 
 /**
+ * Fill `params` with the defaults, as SYNDIC_PARAMS_INIT does (for callers
+ * that cannot use the macro, e.g. bindings).
+ * @param version  SYNDIC_PARAMS_VERSION: the version the caller was
+ *                 compiled against.
+ * @return SYNDIC_OK; SYNDIC_EINVAL when params is NULL or the version is not
+ *         one this library knows (params is left unchanged).
+ */
+SYNDIC_API int syndic_params_init(syndic_params *params, unsigned version);
+
+/**
  * Validate parameters and fill bands and rows when they are 0 (and
  * lsh_threshold). Every field is checked against its bounds in the table
  * below, then the rules between fields: bands and rows are given together,
@@ -161,7 +193,7 @@ typedef struct syndic_params {
  * @return SYNDIC_OK, or SYNDIC_EINVAL with a message naming the bad field and
  *         its range, e.g. "shingle_words 17 is outside 1..16".
  */
-int syndic_params_resolve(syndic_params *params);
+SYNDIC_API int syndic_params_resolve(syndic_params *params);
 
 /*
  * The parameters as a table, after zstd's queryable bounds: one entry per
@@ -212,14 +244,14 @@ typedef struct syndic_param_info {
 } syndic_param_info;
 
 /** @return the number of parameters (entries of the table). */
-size_t syndic_param_count(void);
+SYNDIC_API size_t syndic_param_count(void);
 
 /**
  * The description of parameter i.
  * @param i  0 .. syndic_param_count() - 1, in the order of the table.
  * @return the entry (static, never freed), or NULL when i is out of range.
  */
-const syndic_param_info *syndic_param_at(size_t i);
+SYNDIC_API const syndic_param_info *syndic_param_at(size_t i);
 
 /**
  * Find a parameter by its field name ("max_gap") or its option ("max-gap").
@@ -227,7 +259,7 @@ const syndic_param_info *syndic_param_at(size_t i);
  * @param name   NUL-terminated.
  * @return SYNDIC_OK, or SYNDIC_EINVAL when no parameter has that name.
  */
-int syndic_param_find(size_t *index, const char *name);
+SYNDIC_API int syndic_param_find(size_t *index, const char *name);
 
 /**
  * Write the values parameter i accepts, as the library's messages show
@@ -237,7 +269,7 @@ int syndic_param_find(size_t *index, const char *name);
  * @param cap  bytes at out; 32 is always enough.
  * @return SYNDIC_OK, or SYNDIC_EINVAL when i is out of range.
  */
-int syndic_param_range(char *out, size_t cap, size_t i);
+SYNDIC_API int syndic_param_range(char *out, size_t cap, size_t i);
 
 /**
  * Read a whole-number parameter (COUNT, SEED, SECONDS).
@@ -247,7 +279,7 @@ int syndic_param_range(char *out, size_t cap, size_t i);
  * @return SYNDIC_OK; SYNDIC_EINVAL when i is out of range, names a FRACTION,
  *         or names a duration holding a negative value.
  */
-int syndic_param_get_uint(uint64_t *out, const syndic_params *params, size_t i);
+SYNDIC_API int syndic_param_get_uint(uint64_t *out, const syndic_params *params, size_t i);
 
 /**
  * Set a whole-number parameter (COUNT, SEED, SECONDS), checking its bounds.
@@ -255,7 +287,7 @@ int syndic_param_get_uint(uint64_t *out, const syndic_params *params, size_t i);
  *         range, names a FRACTION, or value is not accepted (the message
  *         names the field and its range; the field is left unchanged).
  */
-int syndic_param_set_uint(syndic_params *params, size_t i, uint64_t value);
+SYNDIC_API int syndic_param_set_uint(syndic_params *params, size_t i, uint64_t value);
 
 /**
  * Read a FRACTION parameter.
@@ -263,7 +295,7 @@ int syndic_param_set_uint(syndic_params *params, size_t i, uint64_t value);
  * @return SYNDIC_OK; SYNDIC_EINVAL when i is out of range or names a whole
  *         kind.
  */
-int syndic_param_get_real(double *out, const syndic_params *params, size_t i);
+SYNDIC_API int syndic_param_get_real(double *out, const syndic_params *params, size_t i);
 
 /**
  * Set a FRACTION parameter, checking its bounds (NaN is never accepted).
@@ -271,13 +303,13 @@ int syndic_param_get_real(double *out, const syndic_params *params, size_t i);
  *         range, names a whole kind, or value is not accepted (the message
  *         names the field and its range; the field is left unchanged).
  */
-int syndic_param_set_real(syndic_params *params, size_t i, double value);
+SYNDIC_API int syndic_param_set_real(syndic_params *params, size_t i, double value);
 
 /**
  * Probability that two documents with Jaccard similarity s share at least
  * one of b bands of r rows: 1 - (1 - s^r)^b.
  */
-double syndic_lsh_probability(double s, unsigned bands, unsigned rows);
+SYNDIC_API double syndic_lsh_probability(double s, unsigned bands, unsigned rows);
 
 /**
  * Choose bands and rows for a threshold the way datasketch does: among all
@@ -287,8 +319,8 @@ double syndic_lsh_probability(double s, unsigned bands, unsigned rows);
  * For K = 128 with equal weights: t = 0.5 gives b = 25, r = 5.
  * @return SYNDIC_OK, or SYNDIC_EINVAL for a threshold outside (0, 1].
  */
-int syndic_lsh_choose(unsigned *bands, unsigned *rows, double threshold,
-                      unsigned num_hashes, double fp_weight, double fn_weight);
+SYNDIC_API int syndic_lsh_choose(unsigned *bands, unsigned *rows, double threshold,
+                                 unsigned num_hashes, double fp_weight, double fn_weight);
 
 /* ------------------------------------------------------------------------ */
 /* Normalizing, shingling, sketching one text                               */
@@ -301,9 +333,9 @@ int syndic_lsh_choose(unsigned *bands, unsigned *rows, double threshold,
 typedef struct syndic_sketcher syndic_sketcher;
 
 /** @return SYNDIC_OK, SYNDIC_EINVAL for bad params, SYNDIC_ENOMEM. */
-int syndic_sketcher_new(syndic_sketcher **out, const syndic_params *params);
+SYNDIC_API int syndic_sketcher_new(syndic_sketcher **out, const syndic_params *params);
 /** Frees a sketcher; NULL is allowed. */
-void syndic_sketcher_free(syndic_sketcher *s);
+SYNDIC_API void syndic_sketcher_free(syndic_sketcher *s);
 
 /**
  * Normalize `text` (NFKD compatibility decomposition, case folding, marks,
@@ -314,8 +346,8 @@ void syndic_sketcher_free(syndic_sketcher *s);
  * @param words    number of words found.
  * Invalid UTF-8 bytes are treated as separators.
  */
-int syndic_sketcher_normalize(syndic_sketcher *s, const char *text, size_t len,
-                              const char **out, size_t *out_len, size_t *words);
+SYNDIC_API int syndic_sketcher_normalize(syndic_sketcher *s, const char *text, size_t len,
+                                         const char **out, size_t *out_len, size_t *words);
 
 /**
  * The sorted, distinct 64-bit hashes of the word shingles of `text`.
@@ -323,28 +355,28 @@ int syndic_sketcher_normalize(syndic_sketcher *s, const char *text, size_t len,
  * a text without words gives none.
  * @param hashes set to an array borrowed from the sketcher until its next call.
  */
-int syndic_sketcher_shingles(syndic_sketcher *s, const char *text, size_t len,
-                             const uint64_t **hashes, size_t *count);
+SYNDIC_API int syndic_sketcher_shingles(syndic_sketcher *s, const char *text, size_t len,
+                                        const uint64_t **hashes, size_t *count);
 
 /**
  * Signature of `text`: params.num_hashes values written to `signature`.
  * @param shingles set to the number of distinct shingles (0: the text has no
  *                 words; its signature must not be compared).
  */
-int syndic_sketcher_sketch(syndic_sketcher *s, const char *text, size_t len,
-                           uint32_t *signature, uint32_t *shingles);
+SYNDIC_API int syndic_sketcher_sketch(syndic_sketcher *s, const char *text, size_t len,
+                                      uint32_t *signature, uint32_t *shingles);
 
 /**
  * Signature of a set of 64-bit hashes (distinct or not), as
  * syndic_sketcher_sketch does after shingling. `count` may be 0: the
  * signature is then all UINT32_MAX.
  */
-void syndic_sketch_hashes(const syndic_params *params, const uint64_t *hashes,
-                          size_t count, uint32_t *signature);
+SYNDIC_API void syndic_sketch_hashes(const syndic_params *params, const uint64_t *hashes,
+                                     size_t count, uint32_t *signature);
 
 /** Estimated Jaccard: the share of equal values among `num_hashes`. */
-double syndic_signature_jaccard(const uint32_t *a, const uint32_t *b,
-                                unsigned num_hashes);
+SYNDIC_API double syndic_signature_jaccard(const uint32_t *a, const uint32_t *b,
+                                           unsigned num_hashes);
 
 /* ------------------------------------------------------------------------ */
 /* Documents and batch clustering                                           */
@@ -426,11 +458,11 @@ typedef struct syndic_batch syndic_batch;
 
 /** @return SYNDIC_OK, SYNDIC_EINVAL (params), SYNDIC_ENOMEM. The params are
  *  resolved (bands and rows chosen) and copied. */
-int syndic_batch_new(syndic_batch **out, const syndic_params *params);
+SYNDIC_API int syndic_batch_new(syndic_batch **out, const syndic_params *params);
 /** Frees a batch; NULL is allowed. */
-void syndic_batch_free(syndic_batch *b);
+SYNDIC_API void syndic_batch_free(syndic_batch *b);
 /** The resolved parameters. */
-const syndic_params *syndic_batch_params(const syndic_batch *b);
+SYNDIC_API const syndic_params *syndic_batch_params(const syndic_batch *b);
 
 /**
  * Normalize, shingle and sketch a document and keep its signature and
@@ -439,7 +471,7 @@ const syndic_params *syndic_batch_params(const syndic_batch *b);
  *         document is not added); SYNDIC_EINVAL without id or text;
  *         SYNDIC_ENOMEM; SYNDIC_EINVAL after syndic_batch_cluster().
  */
-int syndic_batch_add(syndic_batch *b, const syndic_doc *doc);
+SYNDIC_API int syndic_batch_add(syndic_batch *b, const syndic_doc *doc);
 
 /**
  * Sketch on `n` threads (0 = the online CPUs; 1, the default, = on the
@@ -458,29 +490,29 @@ int syndic_batch_add(syndic_batch *b, const syndic_doc *doc);
  * @return SYNDIC_OK; SYNDIC_EINVAL after documents were added;
  *         SYNDIC_ENOMEM; SYNDIC_ERROR when a thread cannot be started.
  */
-int syndic_batch_set_threads(syndic_batch *b, unsigned n);
+SYNDIC_API int syndic_batch_set_threads(syndic_batch *b, unsigned n);
 /** Threads the batch sketches on (1 when on the caller's thread); the
  *  analysis of the batch (syndic_analysis_new) runs on as many. */
-unsigned syndic_batch_threads(const syndic_batch *b);
+SYNDIC_API unsigned syndic_batch_threads(const syndic_batch *b);
 /**
  * Wait until every document added so far is sketched. No-op on one thread.
  * @return SYNDIC_OK, or a worker's failure (see syndic_batch_set_threads).
  */
-int syndic_batch_flush(syndic_batch *b);
+SYNDIC_API int syndic_batch_flush(syndic_batch *b);
 
 /** Number of documents added. */
-size_t syndic_batch_doc_count(const syndic_batch *b);
+SYNDIC_API size_t syndic_batch_doc_count(const syndic_batch *b);
 /** Document `i` (0-based, in arrival order); NULL when out of range. */
-const syndic_doc_info *syndic_batch_doc(const syndic_batch *b, size_t i);
+SYNDIC_API const syndic_doc_info *syndic_batch_doc(const syndic_batch *b, size_t i);
 /** Signature of document `i` (num_hashes values); NULL when out of range. */
-const uint32_t *syndic_batch_signature(const syndic_batch *b, size_t i);
+SYNDIC_API const uint32_t *syndic_batch_signature(const syndic_batch *b, size_t i);
 
 /**
  * Find candidates with LSH, verify each, and cluster. Call once, after the
  * last syndic_batch_add(). The clusters are deterministic: they depend on the
  * set of documents, not on the order they were added in.
  */
-int syndic_batch_cluster(syndic_batch *b);
+SYNDIC_API int syndic_batch_cluster(syndic_batch *b);
 
 /** Why two documents are, or are not, one story: the evidence the batch
  *  weighs for a candidate pair, in the order it checks it. */
@@ -506,7 +538,7 @@ typedef struct syndic_evidence {
 } syndic_evidence;
 
 /** Short stable name of a verdict, e.g. "figures_disagree". */
-const char *syndic_verdict_name(syndic_verdict v);
+SYNDIC_API const char *syndic_verdict_name(syndic_verdict v);
 
 /**
  * The evidence for two documents, without a batch: each is normalized,
@@ -518,9 +550,9 @@ const char *syndic_verdict_name(syndic_verdict v);
  *         SYNDIC_ENOMEM.
  */
 typedef struct syndic_templates syndic_templates; /* see "Template lines" */
-int syndic_evidence_compute(syndic_evidence *out, const syndic_params *params,
-                            const syndic_doc *a, const syndic_doc *b,
-                            const syndic_templates *templates);
+SYNDIC_API int syndic_evidence_compute(syndic_evidence *out, const syndic_params *params,
+                                       const syndic_doc *a, const syndic_doc *b,
+                                       const syndic_templates *templates);
 
 /**
  * The evidence for documents i and j of a batch (clustered or not), as the
@@ -528,16 +560,16 @@ int syndic_evidence_compute(syndic_evidence *out, const syndic_params *params,
  * clusters, is not part of it.
  * @return SYNDIC_OK, or SYNDIC_EINVAL when i or j is out of range.
  */
-int syndic_batch_explain(const syndic_batch *b, size_t i, size_t j,
-                         syndic_evidence *out);
+SYNDIC_API int syndic_batch_explain(const syndic_batch *b, size_t i, size_t j,
+                                    syndic_evidence *out);
 
 /** Number of clusters, singletons included (sorted: size descending, then
  *  by the representative's time and id). */
-size_t syndic_batch_cluster_count(const syndic_batch *b);
+SYNDIC_API size_t syndic_batch_cluster_count(const syndic_batch *b);
 /** Cluster `i`; NULL when out of range or before syndic_batch_cluster(). */
-const syndic_cluster *syndic_batch_cluster_at(const syndic_batch *b, size_t i);
+SYNDIC_API const syndic_cluster *syndic_batch_cluster_at(const syndic_batch *b, size_t i);
 /** The batch's counts and times so far. */
-const syndic_batch_stats *syndic_batch_get_stats(const syndic_batch *b);
+SYNDIC_API const syndic_batch_stats *syndic_batch_get_stats(const syndic_batch *b);
 
 /* ------------------------------------------------------------------------ */
 /* Syndication analysis: origin, spread, copy tree, edits                   */
@@ -555,7 +587,7 @@ typedef enum syndic_edit {
 } syndic_edit;
 
 /** "origin", "verbatim", "trimmed", "extended", "rewritten". */
-const char *syndic_edit_name(syndic_edit e);
+SYNDIC_API const char *syndic_edit_name(syndic_edit e);
 
 typedef enum syndic_diff_op {
     SYNDIC_DIFF_KEPT = 0, SYNDIC_DIFF_REMOVED, SYNDIC_DIFF_ADDED
@@ -622,7 +654,7 @@ typedef struct syndic_analysis syndic_analysis;
  * @return SYNDIC_OK, SYNDIC_EINVAL (not clustered, or texts not kept),
  *         SYNDIC_ENOMEM; SYNDIC_ERROR when a thread cannot be started.
  */
-int syndic_analysis_new(syndic_analysis **out, const syndic_batch *b);
+SYNDIC_API int syndic_analysis_new(syndic_analysis **out, const syndic_batch *b);
 /**
  * The same for clusters [first, first + count) only: a report can analyse,
  * write and free a range at a time, so that the texts and diffs of a large
@@ -632,14 +664,14 @@ int syndic_analysis_new(syndic_analysis **out, const syndic_batch *b);
  * @return as syndic_analysis_new; SYNDIC_EINVAL for a range past the end,
  *         SYNDIC_EIO when spooled texts cannot be read back.
  */
-int syndic_analysis_new_range(syndic_analysis **out, const syndic_batch *b, size_t first,
-                              size_t count);
+SYNDIC_API int syndic_analysis_new_range(syndic_analysis **out, const syndic_batch *b, size_t first,
+                                         size_t count);
 /** Frees an analysis (NULL is allowed); its batch must still be alive (the
  *  analysis gives its read buffer back to it, for the next range). */
-void syndic_analysis_free(syndic_analysis *a);
+SYNDIC_API void syndic_analysis_free(syndic_analysis *a);
 /** The story of cluster i (same index as syndic_batch_cluster_at); NULL
  *  when i is outside the analysed range. */
-const syndic_story *syndic_analysis_story(const syndic_analysis *a, size_t i);
+SYNDIC_API const syndic_story *syndic_analysis_story(const syndic_analysis *a, size_t i);
 
 /* ------------------------------------------------------------------------ */
 /* Template lines                                                           */
@@ -666,9 +698,9 @@ typedef struct syndic_template_line {
 
 /** @param min_docs documents of one outlet a line must be seen in (>= 2;
  *  3 is the CLI default). @return SYNDIC_OK, SYNDIC_EINVAL, SYNDIC_ENOMEM. */
-int syndic_templates_new(syndic_templates **out, const syndic_params *params,
-                         unsigned min_docs);
-void syndic_templates_free(syndic_templates *t);
+SYNDIC_API int syndic_templates_new(syndic_templates **out, const syndic_params *params,
+                                    unsigned min_docs);
+SYNDIC_API void syndic_templates_free(syndic_templates *t);
 /**
  * Find the documents' line keys on `n` threads (0 = the online CPUs; 1, the
  * default, = on the caller's thread): observe then copies the document into
@@ -679,16 +711,16 @@ void syndic_templates_free(syndic_templates *t);
  * @return SYNDIC_OK, SYNDIC_EINVAL after observing, SYNDIC_ENOMEM,
  *         SYNDIC_ERROR when a thread cannot be started.
  */
-int syndic_templates_set_threads(syndic_templates *t, unsigned n);
+SYNDIC_API int syndic_templates_set_threads(syndic_templates *t, unsigned n);
 /** Counts the lines of one document (id is not needed; text is). */
-int syndic_templates_observe(syndic_templates *t, const syndic_doc *doc);
+SYNDIC_API int syndic_templates_observe(syndic_templates *t, const syndic_doc *doc);
 /** Decides which lines are templates; observe can no longer be called.
  *  With threads, waits for the queued documents first. */
-int syndic_templates_finish(syndic_templates *t);
+SYNDIC_API int syndic_templates_finish(syndic_templates *t);
 /** Number of template lines (0 before finish). */
-size_t syndic_templates_count(const syndic_templates *t);
+SYNDIC_API size_t syndic_templates_count(const syndic_templates *t);
 /** Template line i, sorted by outlet, documents descending, text. */
-const syndic_template_line *syndic_templates_at(const syndic_templates *t, size_t i);
+SYNDIC_API const syndic_template_line *syndic_templates_at(const syndic_templates *t, size_t i);
 
 /**
  * Drop these template lines from every document added from now on. The
@@ -696,7 +728,7 @@ const syndic_template_line *syndic_templates_at(const syndic_templates *t, size_
  * syndic_batch_learn_templates().
  * @return SYNDIC_OK, or SYNDIC_EINVAL after documents were added.
  */
-int syndic_batch_use_templates(syndic_batch *b, const syndic_templates *t);
+SYNDIC_API int syndic_batch_use_templates(syndic_batch *b, const syndic_templates *t);
 
 /**
  * Learn the template lines from the batch's own documents, in the same pass
@@ -714,12 +746,12 @@ int syndic_batch_use_templates(syndic_batch *b, const syndic_templates *t);
  * @return SYNDIC_OK, SYNDIC_EINVAL after documents were added,
  *         SYNDIC_ENOMEM.
  */
-int syndic_batch_learn_templates(syndic_batch *b, unsigned min_docs);
+SYNDIC_API int syndic_batch_learn_templates(syndic_batch *b, unsigned min_docs);
 
 /** The template lines the batch drops: those given to
  *  syndic_batch_use_templates(), or those learned, once the batch is
  *  clustered (NULL before, and when there are none to use). Borrowed. */
-const syndic_templates *syndic_batch_templates(const syndic_batch *b);
+SYNDIC_API const syndic_templates *syndic_batch_templates(const syndic_batch *b);
 
 /**
  * Keep the batch's per-document records (what learning templates and the
@@ -728,7 +760,7 @@ const syndic_templates *syndic_batch_templates(const syndic_batch *b);
  * analysis. @return SYNDIC_OK, SYNDIC_EINVAL after documents were added,
  * SYNDIC_EIO when the file cannot be created.
  */
-int syndic_batch_set_spool(syndic_batch *b, const char *dir);
+SYNDIC_API int syndic_batch_set_spool(syndic_batch *b, const char *dir);
 
 /**
  * Keep each document's text (with template lines dropped) for the analysis
@@ -736,7 +768,7 @@ int syndic_batch_set_spool(syndic_batch *b, const char *dir);
  * signatures and metadata. @return SYNDIC_OK, or SYNDIC_EINVAL after
  * documents were added.
  */
-int syndic_batch_keep_texts(syndic_batch *b, int keep);
+SYNDIC_API int syndic_batch_keep_texts(syndic_batch *b, int keep);
 
 /**
  * Keep the texts as syndic_batch_keep_texts does, but in an unlinked
@@ -747,11 +779,11 @@ int syndic_batch_keep_texts(syndic_batch *b, int keep);
  * process. @return SYNDIC_OK, SYNDIC_EINVAL after documents were added,
  * SYNDIC_EIO when the file cannot be created (the message names dir).
  */
-int syndic_batch_spool_texts(syndic_batch *b, const char *dir);
+SYNDIC_API int syndic_batch_spool_texts(syndic_batch *b, const char *dir);
 
 /** Kept text of document i, NUL-terminated (NULL when texts are not kept,
  *  or are spooled to a file by syndic_batch_spool_texts). */
-const char *syndic_batch_text(const syndic_batch *b, size_t i, size_t *len);
+SYNDIC_API const char *syndic_batch_text(const syndic_batch *b, size_t i, size_t *len);
 
 /* ------------------------------------------------------------------------ */
 /* Dates                                                                    */
@@ -771,7 +803,7 @@ const char *syndic_batch_text(const syndic_batch *b, size_t i, size_t *len);
  * @param out seconds since 1970-01-01 UTC.
  * @return SYNDIC_OK or SYNDIC_EINVAL.
  */
-int syndic_date_parse(int64_t *out, const char *s, size_t len);
+SYNDIC_API int syndic_date_parse(int64_t *out, const char *s, size_t len);
 
 /* ------------------------------------------------------------------------ */
 /* Reading JSON Lines and text files                                        */
@@ -793,7 +825,7 @@ typedef enum syndic_reject {
 } syndic_reject;
 
 /** Short stable name of a reason, e.g. "malformed_json". */
-const char *syndic_reject_name(syndic_reject reason);
+SYNDIC_API const char *syndic_reject_name(syndic_reject reason);
 
 /** How to read inputs. */
 typedef struct syndic_read_options {
@@ -815,6 +847,14 @@ typedef struct syndic_read_options {
      SYNDIC_DEFAULT_MAX_LINE, 0, NULL}
 
 /**
+ * Fill `options` with the defaults, as SYNDIC_READ_OPTIONS_INIT does.
+ * @param version  SYNDIC_READ_OPTIONS_VERSION.
+ * @return SYNDIC_OK; SYNDIC_EINVAL when options is NULL or the version is
+ *         not one this library knows (options is left unchanged).
+ */
+SYNDIC_API int syndic_read_options_init(syndic_read_options *options, unsigned version);
+
+/**
  * Reads documents from one input: a JSON Lines file (plain or gzip, detected
  * by its magic bytes), "-" for standard input, or a directory tree of .txt
  * files (one document each, id = path relative to the directory, walked in
@@ -823,10 +863,10 @@ typedef struct syndic_read_options {
 typedef struct syndic_reader syndic_reader;
 
 /** @return SYNDIC_OK, SYNDIC_EIO (message names the path), SYNDIC_ENOMEM. */
-int syndic_reader_open(syndic_reader **out, const char *path,
-                       const syndic_read_options *options);
+SYNDIC_API int syndic_reader_open(syndic_reader **out, const char *path,
+                                  const syndic_read_options *options);
 /** Closes a reader; NULL is allowed. */
-void syndic_reader_free(syndic_reader *r);
+SYNDIC_API void syndic_reader_free(syndic_reader *r);
 
 /**
  * Next document.
@@ -839,15 +879,15 @@ void syndic_reader_free(syndic_reader *r);
  *         corrupt gzip stream, a read error): the reader is then at its end;
  *         SYNDIC_ENOMEM.
  */
-int syndic_reader_next(syndic_reader *r, syndic_doc *doc,
-                       syndic_reject *reason);
+SYNDIC_API int syndic_reader_next(syndic_reader *r, syndic_doc *doc,
+                                  syndic_reject *reason);
 
 /** Where the reader is: the input's display name and the 1-based line (or
  *  file number for a text tree) of the last record returned. */
-const char *syndic_reader_name(const syndic_reader *r);
-uint64_t syndic_reader_line(const syndic_reader *r);
+SYNDIC_API const char *syndic_reader_name(const syndic_reader *r);
+SYNDIC_API uint64_t syndic_reader_line(const syndic_reader *r);
 /** Bytes consumed from the input so far (after decompression). */
-uint64_t syndic_reader_bytes(const syndic_reader *r);
+SYNDIC_API uint64_t syndic_reader_bytes(const syndic_reader *r);
 
 /* ------------------------------------------------------------------------ */
 /* Feed ingest: a verdict per arriving article, against a persistent state   */
@@ -907,6 +947,14 @@ typedef struct syndic_state_options {
     {SYNDIC_STATE_OPTIONS_VERSION, 0, 0, SYNDIC_DEFAULT_TEMPLATE_DOCS, 1,      \
      SYNDIC_DEFAULT_MAP_SIZE}
 
+/**
+ * Fill `options` with the defaults, as SYNDIC_STATE_OPTIONS_INIT does.
+ * @param version  SYNDIC_STATE_OPTIONS_VERSION.
+ * @return SYNDIC_OK; SYNDIC_EINVAL when options is NULL or the version is
+ *         not one this library knows (options is left unchanged).
+ */
+SYNDIC_API int syndic_state_options_init(syndic_state_options *options, unsigned version);
+
 /** What an article got. */
 typedef enum syndic_ingest_kind {
     SYNDIC_INGEST_NEW = 0,   /**< starts a story */
@@ -917,7 +965,7 @@ typedef enum syndic_ingest_kind {
 } syndic_ingest_kind;
 
 /** "new", "copy", "duplicate", "rejected". */
-const char *syndic_ingest_kind_name(syndic_ingest_kind k);
+SYNDIC_API const char *syndic_ingest_kind_name(syndic_ingest_kind k);
 
 /** A verdict. Strings are NUL-terminated and borrowed from the state until
  *  its next call. */
@@ -953,13 +1001,13 @@ typedef struct syndic_ingest_verdict {
  *         or is not a syndic state of this format version; SYNDIC_EIO when
  *         the directory or LMDB cannot be opened; SYNDIC_ENOMEM.
  */
-int syndic_state_open(syndic_state **out, const char *dir, const syndic_params *params,
-                      const syndic_state_options *options);
+SYNDIC_API int syndic_state_open(syndic_state **out, const char *dir, const syndic_params *params,
+                                 const syndic_state_options *options);
 /** Closes the state, dropping what was submitted since the last commit. NULL
  *  is allowed. */
-void syndic_state_free(syndic_state *s);
+SYNDIC_API void syndic_state_free(syndic_state *s);
 /** The state's resolved parameters. */
-const syndic_params *syndic_state_params(const syndic_state *s);
+SYNDIC_API const syndic_params *syndic_state_params(const syndic_state *s);
 
 /**
  * Verdict for one article, against every article submitted before it (the
@@ -973,8 +1021,8 @@ const syndic_params *syndic_state_params(const syndic_state *s);
  *         state; SYNDIC_EIO or SYNDIC_ENOMEM, after which everything
  *         submitted since the last commit is dropped.
  */
-int syndic_state_submit(syndic_state *s, const syndic_doc *doc, int64_t arrival,
-                        syndic_ingest_verdict *out);
+SYNDIC_API int syndic_state_submit(syndic_state *s, const syndic_doc *doc, int64_t arrival,
+                                   syndic_ingest_verdict *out);
 /**
  * Submitting in two steps, so that a caller can sketch on one thread while
  * another submits: syndic_state_prepare() copies the document, parses its
@@ -986,25 +1034,25 @@ int syndic_state_submit(syndic_state *s, const syndic_doc *doc, int64_t arrival,
  * syndic_state_submit() gives in the same order. A prep is reusable.
  */
 typedef struct syndic_state_prep syndic_state_prep;
-int syndic_state_prep_new(syndic_state_prep **out);
-void syndic_state_prep_free(syndic_state_prep *p);
+SYNDIC_API int syndic_state_prep_new(syndic_state_prep **out);
+SYNDIC_API void syndic_state_prep_free(syndic_state_prep *p);
 /** @return SYNDIC_OK; SYNDIC_EBADREC (no id or no text: submitting the prep
  *  then gives a REJECTED verdict); SYNDIC_EINVAL (read-only); SYNDIC_ENOMEM. */
-int syndic_state_prepare(syndic_state *s, syndic_state_prep *p, const syndic_doc *doc,
-                         int64_t arrival);
+SYNDIC_API int syndic_state_prepare(syndic_state *s, syndic_state_prep *p, const syndic_doc *doc,
+                                    int64_t arrival);
 /** As syndic_state_submit(), for a prepared document. */
-int syndic_state_submit_prepared(syndic_state *s, syndic_state_prep *p,
-                                 syndic_ingest_verdict *out);
+SYNDIC_API int syndic_state_submit_prepared(syndic_state *s, syndic_state_prep *p,
+                                            syndic_ingest_verdict *out);
 /** Articles submitted since the last commit. */
-size_t syndic_state_pending(const syndic_state *s);
+SYNDIC_API size_t syndic_state_pending(const syndic_state *s);
 /**
  * Make every submitted article durable (one LMDB transaction). Verdicts
  * should be published only after this returns SYNDIC_OK.
  * @return SYNDIC_OK, SYNDIC_EIO (nothing of the batch is kept).
  */
-int syndic_state_commit(syndic_state *s);
+SYNDIC_API int syndic_state_commit(syndic_state *s);
 /** Commits returned so far (any thread may read it). */
-uint64_t syndic_state_commits(syndic_state *s);
+SYNDIC_API uint64_t syndic_state_commits(syndic_state *s);
 /**
  * Flush the state's file to disk (fdatasync), safe to call from another
  * thread while the writer submits and commits. Every commit counted by
@@ -1014,10 +1062,10 @@ uint64_t syndic_state_commits(syndic_state *s);
  * @param durable set to the number of commits now durable (may be NULL).
  * @return SYNDIC_OK, SYNDIC_EIO, SYNDIC_EINVAL (read-only).
  */
-int syndic_state_sync(syndic_state *s, uint64_t *durable);
+SYNDIC_API int syndic_state_sync(syndic_state *s, uint64_t *durable);
 /** Seconds syndic_state_open() took (for a writer: the rebuild of the
  *  in-memory index from the stored articles). */
-double syndic_state_open_seconds(const syndic_state *s);
+SYNDIC_API double syndic_state_open_seconds(const syndic_state *s);
 
 /** Counts of a state (as of the last commit for a reader). */
 typedef struct syndic_state_stats {
@@ -1033,7 +1081,7 @@ typedef struct syndic_state_stats {
     uint64_t used_bytes;  /**< pages in use */
     int64_t newest;       /**< newest article time seen; INT64_MIN if none */
 } syndic_state_stats;
-int syndic_state_get_stats(syndic_state *s, syndic_state_stats *out);
+SYNDIC_API int syndic_state_get_stats(syndic_state *s, syndic_state_stats *out);
 
 /** An article as stored: strings NUL-terminated, "" when absent; borrowed
  *  for the duration of the callback. */
@@ -1048,8 +1096,8 @@ typedef struct syndic_state_doc {
 } syndic_state_doc;
 /** Calls fn for every article in the state, in submission order, inside one
  *  read snapshot; a non-zero return from fn stops and is returned. */
-int syndic_state_foreach(syndic_state *s,
-                         int (*fn)(void *ctx, const syndic_state_doc *d), void *ctx);
+SYNDIC_API int syndic_state_foreach(syndic_state *s,
+                                    int (*fn)(void *ctx, const syndic_state_doc *d), void *ctx);
 
 /**
  * Check the state's invariants: every article has its id, time and postings
@@ -1060,14 +1108,14 @@ int syndic_state_foreach(syndic_state *s,
  *                 syndic_last_error().
  * @return SYNDIC_OK (also with problems), SYNDIC_EIO, SYNDIC_ENOMEM.
  */
-int syndic_state_verify(syndic_state *s, uint64_t *problems);
+SYNDIC_API int syndic_state_verify(syndic_state *s, uint64_t *problems);
 /**
  * Write a compacted copy of the state (free pages left out) into directory
  * `dest` (created, must not hold a state), from one read snapshot.
  * @return SYNDIC_OK; SYNDIC_EIO when `dest` cannot be created, already
  *         holds a state, or the copy failed.
  */
-int syndic_state_copy(syndic_state *s, const char *dest);
+SYNDIC_API int syndic_state_copy(syndic_state *s, const char *dest);
 /**
  * Compact the state in directory `dir` in place: free pages are left out of
  * a copy, which then replaces the data file atomically (a crash leaves the
@@ -1081,7 +1129,7 @@ int syndic_state_copy(syndic_state *s, const char *dest);
  *         state is then unchanged); SYNDIC_EINVAL when `dir` holds no
  *         syndic state of this format; SYNDIC_ENOMEM.
  */
-int syndic_state_compact(uint64_t *bytes_before, uint64_t *bytes_after, const char *dir);
+SYNDIC_API int syndic_state_compact(uint64_t *bytes_before, uint64_t *bytes_after, const char *dir);
 
 /* ------------------------------------------------------------------------ */
 /* Durable ingest: a pipeline that gives verdicts once they are durable     */
@@ -1209,6 +1257,16 @@ typedef struct syndic_pipeline_options {
      SYNDIC_DEFAULT_COMMIT_MS, SYNDIC_DEFAULT_QUEUE, NULL, NULL, NULL}
 
 /**
+ * Fill `options` with the defaults, as SYNDIC_PIPELINE_OPTIONS_INIT does
+ * (on_result, next and ctx NULL: on_result is still to be set).
+ * @param version  SYNDIC_PIPELINE_OPTIONS_VERSION.
+ * @return SYNDIC_OK; SYNDIC_EINVAL when options is NULL or the version is
+ *         not one this library knows (options is left unchanged).
+ */
+SYNDIC_API int syndic_pipeline_options_init(syndic_pipeline_options *options,
+                                            unsigned version);
+
+/**
  * Start a pipeline on a state opened for writing.
  * @param state   taken over until syndic_pipeline_free() (not freed by it).
  * @param options on_result is required.
@@ -1216,8 +1274,8 @@ typedef struct syndic_pipeline_options {
  *         range, no on_result); SYNDIC_ENOMEM; SYNDIC_ERROR when a thread
  *         cannot be started.
  */
-int syndic_pipeline_new(syndic_pipeline **out, syndic_state *state,
-                        const syndic_pipeline_options *options);
+SYNDIC_API int syndic_pipeline_new(syndic_pipeline **out, syndic_state *state,
+                                   const syndic_pipeline_options *options);
 /**
  * Submit one document (push mode): copied, so `doc` may go when this
  * returns. Blocks while `queue` documents wait.
@@ -1228,8 +1286,8 @@ int syndic_pipeline_new(syndic_pipeline **out, syndic_state *state,
  *         failure status once it has failed (syndic_last_error() says
  *         why); SYNDIC_ENOMEM. On failure on_result is not called for it.
  */
-int syndic_pipeline_push(syndic_pipeline *p, const syndic_doc *doc, int64_t arrival,
-                         void *item);
+SYNDIC_API int syndic_pipeline_push(syndic_pipeline *p, const syndic_doc *doc, int64_t arrival,
+                                    void *item);
 /**
  * Submit n documents, consecutive in submission order (no other thread's
  * push comes between them).
@@ -1238,8 +1296,8 @@ int syndic_pipeline_push(syndic_pipeline *p, const syndic_doc *doc, int64_t arri
  *         the failing one were accepted: `*accepted` (may be NULL) says how
  *         many.
  */
-int syndic_pipeline_push_batch(syndic_pipeline *p, const syndic_doc *docs, size_t n,
-                               int64_t arrival, void *const *items, size_t *accepted);
+SYNDIC_API int syndic_pipeline_push_batch(syndic_pipeline *p, const syndic_doc *docs, size_t n,
+                                          int64_t arrival, void *const *items, size_t *accepted);
 /**
  * Submit a record that was rejected before it became a document (a
  * reader's syndic_reader_next() said SYNDIC_EBADREC): it keeps its place
@@ -1247,8 +1305,8 @@ int syndic_pipeline_push_batch(syndic_pipeline *p, const syndic_doc *docs, size_
  * message (may be NULL).
  * @return as syndic_pipeline_push().
  */
-int syndic_pipeline_push_rejected(syndic_pipeline *p, syndic_reject reason,
-                                  const char *message, void *item);
+SYNDIC_API int syndic_pipeline_push_rejected(syndic_pipeline *p, syndic_reject reason,
+                                             const char *message, void *item);
 /**
  * End of input: waits until every document has its result (the last batch
  * committed and durable), then stops the threads. Push mode: no push may
@@ -1258,13 +1316,13 @@ int syndic_pipeline_push_rejected(syndic_pipeline *p, syndic_reject reason,
  *         mode the preparing thread may then still be in a next() call,
  *         which syndic_pipeline_free() waits for).
  */
-int syndic_pipeline_finish(syndic_pipeline *p);
+SYNDIC_API int syndic_pipeline_finish(syndic_pipeline *p);
 /**
  * Stop and free. Before syndic_pipeline_finish(), what is not durable is
  * dropped: the open transaction is abandoned and the documents without a
  * result get status < 0. NULL is allowed.
  */
-void syndic_pipeline_free(syndic_pipeline *p);
+SYNDIC_API void syndic_pipeline_free(syndic_pipeline *p);
 
 /** Latencies in microseconds (from a log-linear histogram: within 1%). */
 typedef struct syndic_latency {
@@ -1293,7 +1351,7 @@ typedef struct syndic_pipeline_stats {
  * What the pipeline did so far (any thread, also from on_result's).
  * @return SYNDIC_OK.
  */
-int syndic_pipeline_get_stats(syndic_pipeline *p, syndic_pipeline_stats *out);
+SYNDIC_API int syndic_pipeline_get_stats(syndic_pipeline *p, syndic_pipeline_stats *out);
 
 /* ------------------------------------------------------------------------ */
 /* Quality against ground truth                                             */
@@ -1312,8 +1370,8 @@ typedef struct syndic_quality {
  * items with the same label are in the same group).
  * @return SYNDIC_OK, SYNDIC_ENOMEM.
  */
-int syndic_quality_compute(syndic_quality *out, const uint32_t *predicted,
-                           const uint32_t *truth, size_t n);
+SYNDIC_API int syndic_quality_compute(syndic_quality *out, const uint32_t *predicted,
+                                      const uint32_t *truth, size_t n);
 
 #ifdef __cplusplus
 }

@@ -850,3 +850,13 @@ int syndic_state_verify(syndic_state *s, uint64_t *problems)
      * what is stored counts then. */
     return syndic__store_verify(s, s->opts.read_only || s->stale ? NULL : &memory, problems);
 }
+
+int syndic_state_options_init(syndic_state_options *options, unsigned version)
+{
+    if (!options) return syndic__error(SYNDIC_EINVAL, "state options is NULL");
+    if (version != SYNDIC_STATE_OPTIONS_VERSION)
+        return syndic__error(SYNDIC_EINVAL, "state options version %u, expected %u", version,
+                             SYNDIC_STATE_OPTIONS_VERSION);
+    *options = (syndic_state_options)SYNDIC_STATE_OPTIONS_INIT;
+    return SYNDIC_OK;
+}

@@ -974,3 +974,13 @@ int syndic_pipeline_get_stats(syndic_pipeline *p, syndic_pipeline_stats *out)
     pthread_mutex_unlock(&p->mu);
     return SYNDIC_OK;
 }
+
+int syndic_pipeline_options_init(syndic_pipeline_options *options, unsigned version)
+{
+    if (!options) return syndic__error(SYNDIC_EINVAL, "pipeline options is NULL");
+    if (version != SYNDIC_PIPELINE_OPTIONS_VERSION)
+        return syndic__error(SYNDIC_EINVAL, "pipeline options version %u, expected %u", version,
+                             SYNDIC_PIPELINE_OPTIONS_VERSION);
+    *options = (syndic_pipeline_options)SYNDIC_PIPELINE_OPTIONS_INIT;
+    return SYNDIC_OK;
+}

@@ -311,3 +311,15 @@ int syndic__params_record_diff(const syndic_params_record *have, const syndic_pa
     }
     return -1;
 }
+
+/* ---- defaults without the macro ---- */
+
+int syndic_params_init(syndic_params *params, unsigned version)
+{
+    if (!params) return syndic__error(SYNDIC_EINVAL, "params is NULL");
+    if (version != SYNDIC_PARAMS_VERSION)
+        return syndic__error(SYNDIC_EINVAL, "params version %u, expected %u", version,
+                             SYNDIC_PARAMS_VERSION);
+    *params = (syndic_params)SYNDIC_PARAMS_INIT;
+    return SYNDIC_OK;
+}

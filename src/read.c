@@ -560,3 +560,13 @@ int syndic_reader_next(syndic_reader *r, syndic_doc *doc, syndic_reject *reason)
     *reason = SYNDIC_REJECT_NONE;
     return r->kind == INPUT_JSONL ? next_jsonl(r, doc, reason) : next_text(r, doc, reason);
 }
+
+int syndic_read_options_init(syndic_read_options *options, unsigned version)
+{
+    if (!options) return syndic__error(SYNDIC_EINVAL, "read options is NULL");
+    if (version != SYNDIC_READ_OPTIONS_VERSION)
+        return syndic__error(SYNDIC_EINVAL, "read options version %u, expected %u", version,
+                             SYNDIC_READ_OPTIONS_VERSION);
+    *options = (syndic_read_options)SYNDIC_READ_OPTIONS_INIT;
+    return SYNDIC_OK;
+}
