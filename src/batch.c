@@ -34,7 +34,7 @@
  * the one being filled.
  */
 #include "digest.h"
-#include "ingest_index.h" /* syndic_tset */
+#include "tset.h"
 
 #include <math.h>
 #include <pthread.h>

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "internal.h"
+#include "tset.h"
 
 /* ---- multimap: key -> refs (a multiset; order within a key unspecified) */
 typedef struct ix_slot {
@@ -111,27 +112,7 @@ void syndic__theap_pop(syndic_theap *h);
 void syndic__theap_heapify(syndic_theap *h);
 void syndic__theap_free(syndic_theap *h);
 
-/* ---- template set: the line keys that are templates, read by any thread
- * (the sketching thread) while one writer adds to it. Lock-free: a reader
- * loads the current table (acquire) and probes it; the writer stores new
- * keys with release order and, to grow, publishes a copy and keeps the old
- * table alive until syndic__tset_free (so a reader never touches freed
- * memory). gen counts changes: a reader that saw gen g before sketching saw
- * every template added before g was published. */
-typedef struct tset_table { size_t cap; _Atomic uint64_t keys[]; } tset_table;
-typedef struct syndic_tset {
-    _Atomic(tset_table *) cur;
-    _Atomic uint64_t gen;
-    size_t count;                  /* writer only */
-    tset_table **old;              /* writer only: retired tables */
-    size_t old_n, old_cap;
-} syndic_tset;
-bool syndic__tset_has(syndic_tset *t, uint64_t key);
-uint64_t syndic__tset_gen(syndic_tset *t);
-int syndic__tset_add(syndic_tset *t, uint64_t key);
-/* Starts an empty set (the old tables stay readable until free). */
-int syndic__tset_clear(syndic_tset *t);
-void syndic__tset_free(syndic_tset *t);
+/* ---- the template set (syndic_tset) is in tset.h */
 
 /* ---- the articles as verification needs them, by seq: the batch keeps
  * these in memory too. Candidates are verified here without reading LMDB
