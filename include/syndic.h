@@ -582,8 +582,8 @@ typedef enum syndic_edit {
     SYNDIC_EDIT_TRIMMED,    /**< sentences removed, none added */
     SYNDIC_EDIT_EXTENDED,   /**< sentences added, none removed */
     SYNDIC_EDIT_REWRITTEN   /**< sentences removed and added, or a third
-                                 or more of the kept ones edited, or only
-                                 edits */
+                                 or more of the copy's sentences (kept and
+                                 added) edited ones, or only edits */
 } syndic_edit;
 
 /** "origin", "verbatim", "trimmed", "extended", "rewritten". */

@@ -18,7 +18,8 @@
  *     Sentences with 70% of their words in common count as kept but
  *     "edited" (a typo, a changed figure). Label: verbatim (nothing removed,
  *     added or edited), trimmed (only removed), extended (only added),
- *     rewritten (removed and added, or a third or more edited, or only
+ *     rewritten (removed and added, or a third or more of the copy's
+ *     sentences, kept and added, edited ones, or only
  *     edits).
  * Spread: distinct outlets, first and last time, and the delay from the
  * origin until 2, 5 and 10 outlets had run the story.
@@ -274,7 +275,10 @@ static int diff(scratch *sc, const syndic_batch *b, member *s, member *c, syndic
 
 syndic_edit syndic__edit_label(uint32_t kept, uint32_t removed, uint32_t added, uint32_t edited)
 {
-    if (edited && (uint64_t)edited * 3 >= kept) return SYNDIC_EDIT_REWRITTEN;
+    /* Edits weigh against the copy's own sentences (kept and added): a wire
+     * flash of 3 sentences grown to 7 with "today" put into its lead is
+     * extended, not rewritten (Reuters-21578 10511 -> 10539). */
+    if (edited && (uint64_t)edited * 3 >= (uint64_t)kept + added) return SYNDIC_EDIT_REWRITTEN;
     if (!removed && !added) return edited ? SYNDIC_EDIT_REWRITTEN : SYNDIC_EDIT_VERBATIM;
     if (!added) return SYNDIC_EDIT_TRIMMED;
     if (!removed) return SYNDIC_EDIT_EXTENDED;

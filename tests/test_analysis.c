@@ -4,8 +4,8 @@
  *   verbatim   every sentence kept unchanged, none added;
  *   trimmed    sentences removed, none added;
  *   extended   sentences added, none removed;
- *   rewritten  sentences removed and added, or a third or more of the kept
- *              ones edited, or only edits.
+ *   rewritten  sentences removed and added, or a third or more of the copy's
+ *              sentences (kept and added) edited ones, or only edits.
  * "Edited" sentences are among the kept ones (a typo, a changed figure).
  */
 #include "check_main.h"
@@ -45,22 +45,28 @@ static const label_case cases[] = {
     {10, 3, 3, 0, R, "removed and added"},
     {0, 1, 1, 0, R, "one out, one in"},
     {10, 1, 1, 1, R, "removed and added, few edits"},
-    /* the boundary: a third or more of the kept ones edited */
+    /* the boundary: a third or more of the copy's sentences (kept + added)
+     * edited */
     {9, 1, 0, 3, R, "removed, 3 of 9 kept edited: a third"},
     {10, 1, 0, 3, T, "removed, 3 of 10 kept edited: under a third"},
-    {9, 0, 1, 3, R, "added, 3 of 9 kept edited: a third"},
+    {8, 0, 1, 3, R, "added, 3 of 8 kept + 1 added edited: a third"},
+    {9, 0, 1, 3, E, "added, 3 of 9 kept + 1 added edited: under a third"},
     {10, 0, 1, 3, E, "added, 3 of 10 kept edited: under a third"},
     {6, 2, 0, 2, R, "removed, 2 of 6 kept edited: a third"},
     {7, 2, 0, 2, T, "removed, 2 of 7 kept edited: under a third"},
-    {3, 0, 30, 1, R, "added many, 1 of 3 kept edited: a third"},
+    {3, 0, 4, 1, E, "a flash grown to the full story, one lead edited (Reuters 10539)"},
+    {3, 0, 30, 1, E, "added many, 1 of 3 kept edited: under a third of the copy"},
+    {3, 0, 3, 2, R, "added, 2 of 3 kept + 3 added edited: a third"},
     {4, 0, 30, 1, E, "added many, 1 of 4 kept edited: under a third"},
     {3, 30, 0, 1, R, "removed many, 1 of 3 kept edited: a third"},
     {4, 30, 0, 1, T, "removed many, 1 of 4 kept edited: under a third"},
     {12, 5, 0, 12, R, "removed, every kept one edited"},
-    {99, 0, 7, 33, R, "added, 33 of 99 kept edited: a third"},
+    {99, 0, 7, 36, R, "added, 36 of 99 kept + 7 added edited: a third"},
+    {99, 0, 7, 35, E, "added, 35 of 99 kept + 7 added edited: under a third"},
     {100, 0, 7, 33, E, "added, 33 of 100 kept edited: under a third"},
     /* counts far past any real text: no overflow in "a third" */
-    {UINT32_MAX, 0, 5, UINT32_MAX / 3 + 1, R, "huge: a third"},
+    {UINT32_MAX, 0, 5, UINT32_MAX / 3 + 2, R, "huge: a third (kept + added overflows 32 bits)"},
+    {UINT32_MAX, 0, 5, UINT32_MAX / 3 + 1, E, "huge: just under a third"},
     {UINT32_MAX, 5, 0, 0x60000000u, R, "huge: over a third (x3 overflows 32 bits)"},
     {UINT32_MAX, 0, UINT32_MAX, 0, E, "huge: added"},
 };
@@ -85,7 +91,7 @@ START_TEST(test_label_exhaustive)
         for (uint32_t removed = 0; removed <= 4; removed++)
             for (uint32_t added = 0; added <= 4; added++)
                 for (uint32_t edited = 0; edited <= kept; edited++) {
-                    bool many_edits = edited > 0 && 3 * edited >= kept;
+                    bool many_edits = edited > 0 && 3 * edited >= kept + added;
                     syndic_edit want;
                     if ((removed && added) || many_edits ||
                         (edited && !removed && !added))
