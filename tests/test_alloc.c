@@ -15,6 +15,7 @@
  */
 #include "check_main.h"
 #include "internal.h"
+#include "test_util.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -25,21 +26,6 @@
 
 #define MAX_RUNS 5000
 
-/* After a successful run armed with fail_after(n): true when the failure is
- * still pending, i.e. the run made fewer than n allocations. Disarms. */
-static bool failure_pending(unsigned long n)
-{
-    bool pending = false;
-    void **p = calloc(n + 1, sizeof *p);
-    for (unsigned long i = 0; i < n; i++) {
-        p[i] = syndic__malloc(1);
-        if (!p[i]) { pending = true; break; }
-    }
-    for (unsigned long i = 0; i < n; i++) syndic__free(p[i]);
-    free(p);
-    syndic__alloc_fail_after(0);
-    return pending;
-}
 
 static void check_enomem(int rc, unsigned long n, const char *what)
 {

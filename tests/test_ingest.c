@@ -1024,10 +1024,8 @@ START_TEST(pipeline_holds_until_commit)
 }
 END_TEST
 
-/* A pipeline that fails (the state's map is full) gives every document it
- * accepted one result, in order: the committed verdicts, then status < 0
- * for the rest; pushes are refused after; what was delivered is stored. */
-START_TEST(pipeline_failure_answers_all)
+/* A fresh state whose map (256 KiB) fills after a few hundred articles. */
+static syndic_state *open_small_state(void)
 {
     make_dir();
     syndic_params p = SYNDIC_PARAMS_INIT;
@@ -1036,6 +1034,15 @@ START_TEST(pipeline_failure_answers_all)
     o.map_size = 256 << 10;
     syndic_state *s = NULL;
     ck_assert_int_eq(syndic_state_open(&s, dir, &p, &o), SYNDIC_OK);
+    return s;
+}
+
+/* A pipeline that fails (the state's map is full) gives every document it
+ * accepted one result, in order: the committed verdicts, then status < 0
+ * for the rest; pushes are refused after; what was delivered is stored. */
+START_TEST(pipeline_failure_answers_all)
+{
+    syndic_state *s = open_small_state();
     enum { MAX = 3000 };
     input *in = calloc(MAX, sizeof *in);
     seen w;
@@ -1134,13 +1141,7 @@ END_TEST
  * index, which already held it, is rebuilt before the next write. */
 START_TEST(lost_batch_rebuilds_memory)
 {
-    make_dir();
-    syndic_params p = SYNDIC_PARAMS_INIT;
-    syndic_state_options o = SYNDIC_STATE_OPTIONS_INIT;
-    o.sync = 0;
-    o.map_size = 256 << 10;
-    syndic_state *s = NULL;
-    ck_assert_int_eq(syndic_state_open(&s, dir, &p, &o), SYNDIC_OK);
+    syndic_state *s = open_small_state();
     syndic_ingest_verdict v = submit(s, "a1", NULL, story_a);
     ck_assert_int_eq(syndic_state_commit(s), SYNDIC_OK);
     char id[32], text[1200];

@@ -22,6 +22,7 @@
 #include "check_main.h"
 #include "ingest_index.h"
 #include "internal.h"
+#include "test_util.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -50,16 +51,6 @@
 #define CHECK_GT(a, b) CHECK_OP(a, >, b, unsigned long long, "%llu")
 #define CHECK_INT_EQ(a, b) CHECK_OP(a, ==, b, long long, "%lld")
 
-static uint64_t rng_state;
-
-static uint64_t next_random(void)
-{
-    /* xorshift64*: reproducible test data. */
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 2685821657736338717ULL;
-}
 
 static uint64_t below(uint64_t n) { return next_random() % n; }
 

@@ -14,6 +14,7 @@
  */
 #include "check_main.h"
 #include "internal.h"
+#include "test_util.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -27,16 +28,6 @@
         if (!(cond)) ck_abort_msg(__VA_ARGS__);                                \
     } while (0)
 
-static uint64_t rng_state;
-
-static uint64_t next_random(void)
-{
-    /* xorshift64*: reproducible test data. */
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 2685821657736338717ULL;
-}
 
 /* ---- syndic_lsh_probability ---- */
 
@@ -610,20 +601,6 @@ START_TEST(test_candidates_callback_stops)
 }
 END_TEST
 
-/* After a successful run armed with fail_after(n): true when the failure is
- * still pending (the run made fewer than n allocations). */
-static bool failure_pending(unsigned long n)
-{
-    bool pending = false;
-    void **p = calloc(n + 1, sizeof *p);
-    for (unsigned long i = 0; i < n; i++) {
-        p[i] = syndic__malloc(1);
-        if (!p[i]) { pending = true; break; }
-    }
-    for (unsigned long i = 0; i < n; i++) syndic__free(p[i]);
-    free(p);
-    return pending;
-}
 
 START_TEST(test_candidates_out_of_memory)
 {

@@ -3,20 +3,11 @@
  */
 #include "check_main.h"
 #include "internal.h"
+#include "test_util.h"
 
 #include <math.h>
 #include <string.h>
 
-static uint64_t rng_state = 0x123456789abcdefULL;
-
-static uint64_t next_random(void)
-{
-    /* xorshift64*: reproducible test data. */
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 2685821657736338717ULL;
-}
 
 /* Builds A and B over a union of m random hashes with |A ∩ B| = x, the
  * remainder split evenly, so J = x / m exactly. */
