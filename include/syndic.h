@@ -680,10 +680,12 @@ SYNDIC_API const syndic_story *syndic_analysis_story(const syndic_analysis *a, s
 /**
  * Learns each outlet's template lines ("Advertisement", "Add X as a preferred
  * source", copyright and newsletter lines) from a corpus: a line of at most
- * 40 words seen in `min_docs` or more documents of one outlet whose contents
- * differ. Feed every document to syndic_templates_observe(), then call
- * syndic_templates_finish(), then give it to syndic_batch_use_templates():
- * the batch drops those lines before shingling. Documents without an outlet
+ * 40 words (and 640 bytes) seen in `min_docs` or more documents of one outlet
+ * whose contents differ. Feed every document to syndic_templates_observe(),
+ * then call syndic_templates_finish(), then give it to
+ * syndic_batch_use_templates(): the batch drops those lines before
+ * shingling. (A batch can also learn from its own documents in the pass that
+ * sketches them: syndic_batch_learn_templates.) Documents without an outlet
  * count as one unknown outlet.
  */
 typedef struct syndic_templates syndic_templates;
@@ -702,20 +704,15 @@ SYNDIC_API int syndic_templates_new(syndic_templates **out, const syndic_params 
                                     unsigned min_docs);
 SYNDIC_API void syndic_templates_free(syndic_templates *t);
 /**
- * Find the documents' line keys on `n` threads (0 = the online CPUs; 1, the
- * default, = on the caller's thread): observe then copies the document into
- * a chunk for the workers, and the caller's thread counts the chunks' keys
- * in the order the documents were observed, so the templates are the same
- * for any n. Call before the first observe. A worker's failure is returned
- * by the next observe or finish (and every later one).
- * @return SYNDIC_OK, SYNDIC_EINVAL after observing, SYNDIC_ENOMEM,
- *         SYNDIC_ERROR when a thread cannot be started.
+ * Kept for compatibility: observe runs on the caller's thread whatever `n`
+ * is (a batch that learns its own templates, syndic_batch_learn_templates,
+ * does it on the batch's threads in its one pass).
+ * @return SYNDIC_OK, SYNDIC_EINVAL after observing.
  */
 SYNDIC_API int syndic_templates_set_threads(syndic_templates *t, unsigned n);
 /** Counts the lines of one document (id is not needed; text is). */
 SYNDIC_API int syndic_templates_observe(syndic_templates *t, const syndic_doc *doc);
-/** Decides which lines are templates; observe can no longer be called.
- *  With threads, waits for the queued documents first. */
+/** Decides which lines are templates; observe can no longer be called. */
 SYNDIC_API int syndic_templates_finish(syndic_templates *t);
 /** Number of template lines (0 before finish). */
 SYNDIC_API size_t syndic_templates_count(const syndic_templates *t);
