@@ -266,6 +266,11 @@ int syndic_state_open(syndic_state **out, const char *dir, const syndic_params *
     syndic_state_options defaults = SYNDIC_STATE_OPTIONS_INIT;
     const syndic_state_options *o = options ? options : &defaults;
     if (!dir || !*dir) return syndic__error(SYNDIC_EINVAL, "a state needs a directory");
+    if (o->version != SYNDIC_STATE_OPTIONS_VERSION)
+        return syndic__error(SYNDIC_EINVAL,
+                             "state options version %u, expected %u (use "
+                             "SYNDIC_STATE_OPTIONS_INIT or syndic_state_options_init)",
+                             o->version, SYNDIC_STATE_OPTIONS_VERSION);
     if (!params && !o->read_only)
         return syndic__error(SYNDIC_EINVAL, "a state opened for writing needs params");
     if (o->window < 0) return syndic__error(SYNDIC_EINVAL, "window must not be negative");

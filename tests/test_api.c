@@ -142,6 +142,20 @@ START_TEST(init_refuses_null)
 }
 END_TEST
 
+/* A constructor refuses an options struct of another version, as the
+ * _init functions do, before it touches the disk. */
+START_TEST(state_open_refuses_unknown_version)
+{
+    syndic_params p = SYNDIC_PARAMS_INIT;
+    syndic_state_options o = SYNDIC_STATE_OPTIONS_INIT;
+    o.version = SYNDIC_STATE_OPTIONS_VERSION + 1;
+    syndic_state *st = (syndic_state *)&o; /* must come back NULL */
+    ck_assert_int_eq(syndic_state_open(&st, "/nonexistent/syndic-api-test", &p, &o), SYNDIC_EINVAL);
+    ck_assert_ptr_null(st);
+    ck_assert_ptr_nonnull(strstr(syndic_last_error(), "version"));
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("api");
@@ -152,6 +166,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, pipeline_options_init_is_the_macro);
     tcase_add_test(tc, init_refuses_unknown_versions);
     tcase_add_test(tc, init_refuses_null);
+    tcase_add_test(tc, state_open_refuses_unknown_version);
     suite_add_tcase(s, tc);
     return s;
 }
