@@ -53,11 +53,6 @@ typedef struct syndic_words {
 int syndic__normalize(syndic_words *w, const char *text, size_t len);
 /* The same, appending to the words already in w (a line at a time). */
 int syndic__normalize_append(syndic_words *w, const char *text, size_t len);
-/* The same, but stops (returns SYNDIC__STOPPED, w unchanged) as soon as w
- * would hold more than max_count words: learning skips long lines cheaply. */
-#define SYNDIC__STOPPED 1
-int syndic__normalize_append_max(syndic_words *w, const char *text, size_t len,
-                                 size_t max_count);
 void syndic__words_free(syndic_words *w);
 bool syndic__utf8_valid(const char *s, size_t len, size_t *bad_offset);
 

@@ -102,7 +102,6 @@ static once_flag tables_once = ONCE_FLAG_INIT;
 
 typedef struct state {
     syndic_words *w;
-    size_t max_count;  /* starting a word beyond this many stops the run */
     bool in_word;      /* the last thing emitted was a word character */
     bool last_digit;   /* ... and it was a digit */
     int pending;       /* K_APOS, K_COMMA, K_DOT seen after a word char */
@@ -161,7 +160,6 @@ static int emit(state *st, const char *bytes, size_t n, bool digit)
     }
     st->pending = 0;
     if (!st->in_word) {
-        if (w->count >= st->max_count) return SYNDIC__STOPPED;
         if (w->count == w->word_cap) {
             /* start[] and end[] share one capacity. */
             size_t cap = w->word_cap;
@@ -245,19 +243,12 @@ int syndic__normalize(syndic_words *w, const char *text, size_t len)
 
 int syndic__normalize_append(syndic_words *w, const char *text, size_t len)
 {
-    return syndic__normalize_append_max(w, text, len, SIZE_MAX);
-}
-
-int syndic__normalize_append_max(syndic_words *w, const char *text, size_t len,
-                                 size_t max_count)
-{
     call_once(&tables_once, init_tables);
-    const size_t count0 = w->count, len0 = w->len;
     if (len > UINT32_MAX / 4 || w->len > UINT32_MAX / 4)
         return syndic__error(SYNDIC_EINVAL, "text of %zu bytes is too long", len + w->len);
     int rc = reserve(w, len / 2 + 16);
     if (rc < 0) return rc;
-    state st = {w, max_count, false, false, 0};
+    state st = {w, false, false, 0};
     const unsigned char *s = (const unsigned char *)text;
     size_t i = 0;
     while (i < len) {
@@ -265,12 +256,12 @@ int syndic__normalize_append_max(syndic_words *w, const char *text, size_t len,
         if (c < 128) {
             i++;
             int k = ascii_kind[c];
-            if (k == K_WORD && !st.in_word && w->count < max_count) {
+            if (k == K_WORD && !st.in_word) {
                 /* The common case: a plain ASCII word after a separator.
                  * Copy its run of letters and digits in one go. */
                 if (w->count == w->word_cap || w->len + (len - i) + 3 > w->cap) {
                     char lc = ascii_lower[c]; /* the general path makes room */
-                    if ((rc = emit(&st, &lc, 1, lc >= '0' && lc <= '9'))) goto stop;
+                    if ((rc = emit(&st, &lc, 1, lc >= '0' && lc <= '9'))) return rc;
                     continue;
                 }
                 if (w->count) w->text[w->len++] = ' ';
@@ -302,14 +293,14 @@ int syndic__normalize_append_max(syndic_words *w, const char *text, size_t len,
             } else {
                 rc = handle(&st, k);
             }
-            if (rc) goto stop;
+            if (rc) return rc;
             continue;
         }
         utf8proc_int32_t cp;
         utf8proc_ssize_t n = utf8proc_iterate(s + i, (utf8proc_ssize_t)(len - i), &cp);
         if (n <= 0) { /* invalid byte: a separator */
             i++;
-            if ((rc = handle(&st, K_SEP)) != 0) goto stop;
+            if ((rc = handle(&st, K_SEP)) != 0) return rc;
             continue;
         }
         i += (size_t)n;
@@ -321,22 +312,15 @@ int syndic__normalize_append_max(syndic_words *w, const char *text, size_t len,
                 UTF8PROC_STRIPMARK | UTF8PROC_IGNORE | UTF8PROC_LUMP,
             &last_boundclass);
         if (m < 0 || m > 32) { /* cannot happen for valid code points */
-            if ((rc = handle(&st, K_SEP)) != 0) goto stop;
+            if ((rc = handle(&st, K_SEP)) != 0) return rc;
             continue;
         }
         for (utf8proc_ssize_t j = 0; j < m; j++)
-            if ((rc = code_point(&st, out[j])) != 0) goto stop;
+            if ((rc = code_point(&st, out[j])) != 0) return rc;
     }
     end_word(&st);
     w->text[w->len] = '\0';
     return SYNDIC_OK;
-stop:
-    if (rc == SYNDIC__STOPPED) { /* too many words: leave w as it was */
-        w->count = count0;
-        w->len = len0;
-        w->text[w->len] = '\0';
-    }
-    return rc;
 }
 
 void syndic__words_free(syndic_words *w)
