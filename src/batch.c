@@ -62,9 +62,6 @@ typedef struct chunk_doc {
     uint32_t shingles, fp;
 } chunk_doc;
 
-/* A template key of a chunk's document, its line an offset in the input. */
-typedef struct chunk_span { uint64_t key; size_t off, len; bool dropped; } chunk_span;
-
 typedef struct sketch_chunk {
     syndic_job job;              /* first: the pool hands back &job */
     uint32_t first, count;       /* documents [first, first + count) */
@@ -75,7 +72,9 @@ typedef struct sketch_chunk {
     title_words *titles;
     syndic_buf records;          /* documents' records, back to back */
     uint64_t normalized;         /* texts the worker normalized for it */
-    chunk_span *spans;           /* documents' template keys (learning) */
+    syndic_key_span *spans;      /* documents' template keys (learning); their
+                                    lines point into input, which does not
+                                    move from submission to integrate */
     size_t span_count, span_cap;
     double seconds;              /* the worker's time on it */
 } sketch_chunk;
@@ -291,16 +290,14 @@ static int sketch_chunk_run(void *ctx, unsigned worker, syndic_job *job)
                              &c->titles[i], keep ? &c->records : NULL, learn)) < 0)
             break;
         d->rec_len = c->records.len - d->rec_off;
-        /* The spans point into the input: keep offsets (the input moves). */
         if ((rc = syndic__grow(&c->spans, &c->span_cap, c->span_count + w->span_count,
                                sizeof *c->spans)) < 0)
             break;
         d->span_off = c->span_count;
         d->span_count = w->span_count;
-        for (size_t j = 0; j < w->span_count; j++)
-            c->spans[c->span_count++] =
-                (chunk_span){w->spans[j].key, (size_t)(w->spans[j].line - c->input.data),
-                             w->spans[j].len, w->spans[j].dropped};
+        if (w->span_count)
+            memcpy(c->spans + c->span_count, w->spans, w->span_count * sizeof *w->spans);
+        c->span_count += w->span_count;
     }
     c->seconds = syndic__now() - t0;
     c->normalized = w->digest.normalizations - normalized;
@@ -318,12 +315,6 @@ static void fail_threads(batch_threads *t, int status, const char *what, uint32_
     t->status = status;
     snprintf(t->message, sizeof t->message, "%.300s (sketching document %lu, \"%.80s\")", what,
              (unsigned long)doc + 1, t->owner->docs[doc].id);
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
 }
 
 /* The in-order part of keeping document x, on the caller's thread: its
@@ -346,16 +337,15 @@ static int keep_doc(syndic_batch *b, size_t x, const char *outlet, const char *r
     if ((rc = syndic__grow(&b->key_scratch, &b->key_scratch_cap, nspans ? nspans : 1,
                            sizeof *b->key_scratch)) < 0)
         return rc;
-    /* Listed: the keys of the lines it kept. It was sketched without the
-     * lines that were templates by the counts then; as templates are never
-     * undone, it must be sketched again only if a line it kept becomes one. */
+    /* Listed: the keys of the lines it kept (apply_templates only asks
+     * whether one is a template: no order needed). It was sketched without
+     * the lines that were templates by the counts then; as templates are
+     * never undone, it must be sketched again only if a line it kept
+     * becomes one. */
     uint64_t *keys = b->key_scratch;
-    size_t n = 0, m = 0;
+    size_t n = 0;
     for (size_t i = 0; i < nspans; i++)
-        if (!spans[i].dropped) keys[m++] = spans[i].key;
-    if (m > 1) qsort(keys, m, sizeof *keys, cmp_u64);
-    for (size_t i = 0; i < m; i++)
-        if (n == 0 || keys[i] != keys[n - 1]) keys[n++] = keys[i];
+        if (!spans[i].dropped) keys[n++] = spans[i].key;
     return syndic__textstore_put(b->keys, x, (const char *)keys, n * sizeof *keys);
 }
 
@@ -385,16 +375,8 @@ static void integrate(syndic_batch *b, sketch_chunk *c)
         b->active[x] = shingles > 0;
         if (shingles == 0) b->stats.empty++;
         if (!ok || t->status < 0) continue;
-        size_t n = d->span_count;
-        int rc = syndic__grow(&b->own.spans, &b->own.span_cap, n ? n : 1, sizeof *b->own.spans);
-        for (size_t j = 0; rc == SYNDIC_OK && j < n; j++) {
-            const chunk_span *sp = &c->spans[d->span_off + j];
-            b->own.spans[j] =
-                (syndic_key_span){sp->key, c->input.data + sp->off, sp->len, sp->dropped};
-        }
-        if (rc == SYNDIC_OK)
-            rc = keep_doc(b, x, b->docs[x].outlet, c->records.data + d->rec_off, d->rec_len,
-                          b->own.spans, n, d->fp);
+        int rc = keep_doc(b, x, b->docs[x].outlet, c->records.data + d->rec_off, d->rec_len,
+                          c->spans + d->span_off, d->span_count, d->fp);
         if (rc < 0) fail_threads(t, rc, syndic_last_error(), (uint32_t)x);
     }
     b->stats.seconds_sketch += c->seconds;
@@ -659,7 +641,7 @@ const char *syndic_batch_text(const syndic_batch *b, size_t i, size_t *len)
         syndic_digest d = {0};
         syndic_buf content = {0};
         int rc = syndic__digest_unpack(&d, rec, rlen);
-        if (rc == SYNDIC_OK && b->templates) 
+        if (rc == SYNDIC_OK && b->templates)
             syndic__digest_drop(&d, syndic__templates_test, (void *)(uintptr_t)b->templates);
         if (rc == SYNDIC_OK) rc = syndic__digest_content(&d, &content);
         if (rc == SYNDIC_OK)
@@ -1218,8 +1200,8 @@ static int apply_templates(syndic_batch *b)
     int rc = syndic_templates_finish(b->learner);
     if (rc < 0) return rc;
     b->templates = syndic_templates_count(b->learner) ? b->learner : NULL;
-    uint32_t *todo = NULL;
-    size_t ntodo = 0, cap = 0;
+    uint32_t *stale = NULL; /* documents to sketch again */
+    size_t nstale = 0, cap = 0;
     uint64_t *keys = NULL;
     size_t key_cap = 0;
     for (size_t x = 0; b->templates && x < b->doc_count; x++) {
@@ -1230,11 +1212,11 @@ static int apply_templates(syndic_batch *b)
         bool hit = false;
         for (size_t i = 0; i < n && !hit; i++) hit = syndic__templates_has(b->templates, keys[i]);
         if (!hit) continue;
-        if ((rc = syndic__grow(&todo, &cap, ntodo + 1, sizeof *todo)) < 0) goto out;
-        todo[ntodo++] = (uint32_t)x;
+        if ((rc = syndic__grow(&stale, &cap, nstale + 1, sizeof *stale)) < 0) goto out;
+        stale[nstale++] = (uint32_t)x;
     }
-    if (ntodo && (rc = resketch(b, todo, ntodo)) < 0) goto out;
-    b->stats.resketched = ntodo;
+    if (nstale && (rc = resketch(b, stale, nstale)) < 0) goto out;
+    b->stats.resketched = nstale;
     b->stats.empty = 0;
     for (size_t x = 0; x < b->doc_count; x++) b->stats.empty += !b->active[x];
 out:
@@ -1242,7 +1224,7 @@ out:
         syndic__textstore_free(b->keys);
         b->keys = NULL;
     }
-    syndic__free(todo);
+    syndic__free(stale);
     syndic__free(keys);
     b->stats.seconds_templates = syndic__now() - t0;
     return rc;
