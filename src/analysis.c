@@ -212,10 +212,9 @@ static double contained(const member *m, const member *in)
 }
 
 /* The diff of copy c against source s, appended to *items. */
-static int diff(scratch *sc, const syndic_batch *b, member *s, member *c, syndic_copy *out,
+static int diff(scratch *sc, member *s, member *c, syndic_copy *out,
                 syndic_diff_item **items, size_t *count, size_t *cap)
 {
-    (void)b;
     int rc;
     const sentence *A = sc->sents + s->sent_at, *B = sc->sents + c->sent_at;
     size_t na = s->sent_count, nb = c->sent_count;
@@ -404,7 +403,7 @@ static int analyse_story(scratch *sc, const syndic_batch *b, const syndic_cluste
         bool same;
         if ((rc = same_title(sc, src->title, info->title, &same)) < 0) goto out;
         c->headline_changed = !same;
-        if ((rc = diff(sc, b, &mem[best], &mem[i], c, items, item_count, item_cap)) < 0)
+        if ((rc = diff(sc, &mem[best], &mem[i], c, items, item_count, item_cap)) < 0)
             goto out;
         c->edit = syndic__edit_label(c->kept, c->removed, c->added, c->edited);
     }
