@@ -34,6 +34,7 @@
  * the one being filled.
  */
 #include "digest.h"
+#include "intern.h"
 #include "tset.h"
 
 #include <math.h>
@@ -135,10 +136,9 @@ struct syndic_batch {
     /* Open-addressing set of document indices keyed by id (for duplicates). */
     uint32_t *id_slots;      /* index + 1; 0 = empty */
     size_t id_slot_count;    /* a power of two */
-    /* Outlets repeat in every document: one copy of each (open addressing,
-     * a power of two; NULL = empty). */
-    const char **outlet_slots;
-    size_t outlet_slot_count, outlet_count;
+    /* Outlets repeat in every document: one copy of each (a feed has
+     * hundreds of outlets and millions of documents). */
+    syndic_interner outlets;
     /* Results. */
     bool clustered;
     syndic_member *members;  /* all members, cluster by cluster */
@@ -195,7 +195,7 @@ void syndic_batch_free(syndic_batch *b)
     syndic__free(b->numbers);
     syndic__free(b->titles);
     syndic__free(b->id_slots);
-    syndic__free(b->outlet_slots);
+    syndic__intern_free(&b->outlets);
     syndic__free(b->members);
     syndic__free(b->clusters);
     syndic__free(b);
@@ -703,34 +703,12 @@ void syndic__batch_buffer_give(const syndic_batch *b, char *buf, size_t cap)
 
 static uint64_t id_hash(const char *s, size_t len) { return XXH3_64bits(s, len); }
 
-/* The batch's one copy of an outlet name (NULL: out of memory). A feed has
- * hundreds of outlets and millions of documents: 20-odd bytes per document
- * saved. */
+/* The batch's one copy of an outlet name (NULL: out of memory). */
 static const char *intern_outlet(syndic_batch *b, const char *s, size_t len)
 {
-    if ((b->outlet_count + 1) * 2 > b->outlet_slot_count) {
-        size_t count = b->outlet_slot_count ? b->outlet_slot_count * 2 : 64;
-        const char **slots = syndic__calloc(count, sizeof *slots);
-        if (!slots) return NULL;
-        for (size_t i = 0; i < b->outlet_slot_count; i++) {
-            const char *o = b->outlet_slots[i];
-            if (!o) continue;
-            size_t j = (size_t)id_hash(o, strlen(o)) & (count - 1);
-            while (slots[j]) j = (j + 1) & (count - 1);
-            slots[j] = o;
-        }
-        syndic__free(b->outlet_slots);
-        b->outlet_slots = slots;
-        b->outlet_slot_count = count;
-    }
-    size_t mask = b->outlet_slot_count - 1, j = (size_t)id_hash(s, len) & mask;
-    for (const char *o; (o = b->outlet_slots[j]); j = (j + 1) & mask)
-        if (strlen(o) == len && memcmp(o, s, len) == 0) return o;
-    const char *copy = syndic__arena_strndup(&b->strings, s, len);
-    if (!copy) return NULL;
-    b->outlet_slots[j] = copy;
-    b->outlet_count++;
-    return copy;
+    uint32_t index;
+    if (syndic__intern(&b->outlets, s, len, &index) < 0) return NULL;
+    return syndic__interned(&b->outlets, index);
 }
 
 /* Finds the slot for id; *found tells whether it holds that id. */

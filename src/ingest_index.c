@@ -487,46 +487,7 @@ void syndic__theap_free(syndic_theap *h)
     h->n = h->cap = 0;
 }
 
-
 /* ---- articles for verification ---- */
-
-static int intern(syndic_vtab *t, const char *s, size_t len, uint32_t *out)
-{
-    uint64_t h = XXH3_64bits(s, len);
-    if (t->outlet_slot_cap) {
-        for (size_t i = slot_of(h, t->outlet_slot_cap);; i = i + 1 == t->outlet_slot_cap ? 0 : i + 1) {
-            uint32_t x = t->outlet_slots[i];
-            if (!x) break;
-            const char *o = t->outlets[x - 1];
-            if (strlen(o) == len && memcmp(o, s, len) == 0) { *out = x - 1; return SYNDIC_OK; }
-        }
-    }
-    if ((t->outlet_count + 1) * 2 > t->outlet_slot_cap) {
-        size_t cap = t->outlet_slot_cap ? t->outlet_slot_cap * 2 : 64;
-        uint32_t *slots = syndic__calloc(cap, sizeof *slots);
-        if (!slots) return syndic__oom();
-        for (size_t j = 0; j < t->outlet_count; j++) {
-            const char *o = t->outlets[j];
-            size_t i = slot_of(XXH3_64bits(o, strlen(o)), cap);
-            while (slots[i]) i = i + 1 == cap ? 0 : i + 1;
-            slots[i] = (uint32_t)j + 1;
-        }
-        syndic__free(t->outlet_slots);
-        t->outlet_slots = slots;
-        t->outlet_slot_cap = cap;
-    }
-    if (t->outlet_count >= UINT32_MAX - 1) return syndic__error(SYNDIC_ENOMEM, "too many outlets");
-    if (syndic__grow(&t->outlets, &t->outlet_cap, t->outlet_count + 1, sizeof *t->outlets) < 0)
-        return syndic__oom();
-    char *copy = syndic__strndup(s, len);
-    if (!copy) return syndic__oom();
-    t->outlets[t->outlet_count] = copy;
-    size_t i = slot_of(h, t->outlet_slot_cap);
-    while (t->outlet_slots[i]) i = i + 1 == t->outlet_slot_cap ? 0 : i + 1;
-    t->outlet_slots[i] = (uint32_t)t->outlet_count + 1;
-    *out = (uint32_t)t->outlet_count++;
-    return SYNDIC_OK;
-}
 
 /* Drops the dead prefix once it is more than half of the table. */
 static void vtab_trim(syndic_vtab *t)
@@ -587,7 +548,7 @@ int syndic__vtab_add(syndic_vtab *t, uint64_t seq, const vdoc *d, const uint32_t
         t->count++;
     }
     uint32_t o = 0;
-    if ((rc = intern(t, outlet, outlet_len, &o)) < 0) return rc;
+    if ((rc = syndic__intern(&t->outlets, outlet, outlet_len, &o)) < 0) return rc;
     t->v[t->count] = *d;
     t->v[t->count].outlet = o;
     t->v[t->count].live = 1;
@@ -618,7 +579,7 @@ const uint32_t *syndic__vtab_sig(const syndic_vtab *t, uint64_t seq)
 
 const char *syndic__vtab_outlet(const syndic_vtab *t, const vdoc *d)
 {
-    return t->outlets[d->outlet];
+    return syndic__interned(&t->outlets, d->outlet);
 }
 
 void syndic__vtab_kill(syndic_vtab *t, uint64_t seq)
@@ -631,9 +592,7 @@ void syndic__vtab_kill(syndic_vtab *t, uint64_t seq)
 
 void syndic__vtab_free(syndic_vtab *t)
 {
-    for (size_t i = 0; i < t->outlet_count; i++) syndic__free(t->outlets[i]);
-    syndic__free(t->outlets);
-    syndic__free(t->outlet_slots);
+    syndic__intern_free(&t->outlets);
     big_free(t->v, t->cap * sizeof *t->v);
     big_free(t->sig, t->cap * t->k * sizeof *t->sig);
     unsigned k = t->k;

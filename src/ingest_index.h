@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "internal.h"
+#include "intern.h"
 #include "tset.h"
 
 /* ---- multimap: key -> refs (a multiset; order within a key unspecified) */
@@ -123,7 +124,7 @@ typedef struct vdoc {
     uint64_t story;
     int64_t time;
     uint32_t shingles;
-    uint32_t outlet;         /* index into outlets */
+    uint32_t outlet;         /* index into the interned outlets */
     uint8_t has_time, live, pad[6];
     syndic_numbers numbers;
     syndic_title_words title;
@@ -134,10 +135,7 @@ typedef struct syndic_vtab {
     unsigned k;
     uint64_t base;           /* seq of v[0] */
     size_t count, cap, dead_prefix;
-    char **outlets;          /* interned, NUL-terminated */
-    size_t outlet_count, outlet_cap;
-    uint32_t *outlet_slots;  /* open addressing: index + 1, 0 = empty */
-    size_t outlet_slot_cap;
+    syndic_interner outlets;
 } syndic_vtab;
 /* Appends the article with this seq (seqs only grow; a gap is filled with
  * dead slots). */

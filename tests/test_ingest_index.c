@@ -887,7 +887,7 @@ START_TEST(test_vtab_against_model)
     CHECK_GT(max_base, m.first + 4096); /* the dead prefix was dropped */
     size_t distinct = 0;
     for (unsigned o = 0; o < VT_OUTLETS; o++) distinct += used[o];
-    CHECK_EQ(t.outlet_count, distinct); /* each interned once */
+    CHECK_EQ(t.outlets.count, distinct); /* each interned once */
     /* Killing what is gone or was never there changes nothing. */
     syndic__vtab_kill(&t, m.first);
     syndic__vtab_kill(&t, m.next + 100);
