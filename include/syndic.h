@@ -23,11 +23,11 @@
  *
  *     syndic_params p = SYNDIC_PARAMS_INIT;
  *     syndic_batch *b = NULL;
- *     if (syndic_batch_new(&b, &p) < 0) die(syndic_last_error());
- *     syndic_doc d = SYNDIC_DOC_INIT;
- *     d.id = "a"; d.text = "Some wire story ..."; d.text_len = strlen(d.text);
+ *     if (syndic_batch_new(&b, &p, NULL) < 0) die(syndic_last_error());
+ *     syndic_doc d;
+ *     syndic_doc_from_strings(&d, "a", "Some wire story ...", NULL, NULL, NULL, NULL);
  *     syndic_batch_add(b, &d);
- *     d.id = "b"; d.text = "Some wire story, reprinted ..."; d.text_len = ...;
+ *     syndic_doc_from_strings(&d, "b", "Some wire story, reprinted ...", NULL, NULL, NULL, NULL);
  *     syndic_batch_add(b, &d);
  *     syndic_batch_cluster(b);
  *     for (size_t c = 0; c < syndic_batch_cluster_count(b); c++) {
@@ -66,9 +66,9 @@ extern "C" {
 #endif
 
 #define SYNDIC_VERSION_MAJOR 0
-#define SYNDIC_VERSION_MINOR 1
+#define SYNDIC_VERSION_MINOR 2
 #define SYNDIC_VERSION_PATCH 0
-#define SYNDIC_VERSION_STRING "0.1.0"
+#define SYNDIC_VERSION_STRING "0.2.0"
 
 /** @return the library's version string, e.g. "0.1.0". */
 SYNDIC_API const char *syndic_version(void);
@@ -346,8 +346,8 @@ SYNDIC_API void syndic_sketcher_free(syndic_sketcher *s);
  * @param words    number of words found.
  * Invalid UTF-8 bytes are treated as separators.
  */
-SYNDIC_API int syndic_sketcher_normalize(syndic_sketcher *s, const char *text, size_t len,
-                                         const char **out, size_t *out_len, size_t *words);
+SYNDIC_API int syndic_sketcher_normalize(const char **out, size_t *out_len, size_t *words,
+                                         syndic_sketcher *s, const char *text, size_t len);
 
 /**
  * The sorted, distinct 64-bit hashes of the word shingles of `text`.
@@ -355,16 +355,16 @@ SYNDIC_API int syndic_sketcher_normalize(syndic_sketcher *s, const char *text, s
  * a text without words gives none.
  * @param hashes set to an array borrowed from the sketcher until its next call.
  */
-SYNDIC_API int syndic_sketcher_shingles(syndic_sketcher *s, const char *text, size_t len,
-                                        const uint64_t **hashes, size_t *count);
+SYNDIC_API int syndic_sketcher_shingles(const uint64_t **hashes, size_t *count,
+                                        syndic_sketcher *s, const char *text, size_t len);
 
 /**
  * Signature of `text`: params.num_hashes values written to `signature`.
  * @param shingles set to the number of distinct shingles (0: the text has no
  *                 words; its signature must not be compared).
  */
-SYNDIC_API int syndic_sketcher_sketch(syndic_sketcher *s, const char *text, size_t len,
-                                      uint32_t *signature, uint32_t *shingles);
+SYNDIC_API int syndic_sketcher_sketch(uint32_t *signature, uint32_t *shingles,
+                                      syndic_sketcher *s, const char *text, size_t len);
 
 /**
  * Signature of a set of 64-bit hashes (distinct or not), as
@@ -382,9 +382,10 @@ SYNDIC_API double syndic_signature_jaccard(const uint32_t *a, const uint32_t *b,
 /* Documents and batch clustering                                           */
 /* ------------------------------------------------------------------------ */
 
-/** A document as handed to the library. Strings need not be NUL-terminated
- *  when their length is given; a length of 0 with a non-NULL pointer means
- *  "NUL-terminated, measure it"; NULL means absent. */
+/** A document as handed to the library. Each string is `len` bytes and need
+ *  not be NUL-terminated; NULL means absent (its length is then ignored). A
+ *  length is always the length: 0 is an empty string, never "measure it"
+ *  (syndic_doc_from_strings does that for NUL-terminated strings). */
 typedef struct syndic_doc {
     const char *id;     size_t id_len;     /**< required, unique */
     const char *text;   size_t text_len;   /**< required */
@@ -394,6 +395,11 @@ typedef struct syndic_doc {
     const char *url;    size_t url_len;    /**< optional */
 } syndic_doc;
 #define SYNDIC_DOC_INIT {NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0}
+
+/** Fill `doc` from NUL-terminated strings (NULL = absent), measuring each. */
+SYNDIC_API void syndic_doc_from_strings(syndic_doc *doc, const char *id, const char *text,
+                                        const char *outlet, const char *date,
+                                        const char *title, const char *url);
 
 /** What the batch keeps of a document: text is not kept. Strings are
  *  NUL-terminated; absent ones are "". */
@@ -456,9 +462,75 @@ typedef struct syndic_batch_stats {
 
 typedef struct syndic_batch syndic_batch;
 
-/** @return SYNDIC_OK, SYNDIC_EINVAL (params), SYNDIC_ENOMEM. The params are
- *  resolved (bands and rows chosen) and copied. */
-SYNDIC_API int syndic_batch_new(syndic_batch **out, const syndic_params *params);
+typedef struct syndic_templates syndic_templates; /* see "Template lines" */
+
+/** How a batch works, beside the matching parameters: one struct, as
+ *  syndic_state_options is for a state. Fill with SYNDIC_BATCH_OPTIONS_INIT
+ *  or syndic_batch_options_init(), then set what you need. */
+typedef struct syndic_batch_options {
+    unsigned version;        /**< SYNDIC_BATCH_OPTIONS_VERSION */
+    /** Sketch on this many threads (0 = the online CPUs; 1, the default, =
+     *  on the caller's thread). With n > 1, syndic_batch_add() checks the
+     *  document, gives it its index and copies its metadata on the caller's
+     *  thread, and copies its text into a chunk (256 documents or 4 MiB)
+     *  that one of n worker threads sketches; at most 2 chunks per worker
+     *  are queued (add then waits for one). The batch is the same, byte for
+     *  byte, for any n. A worker's failure (SYNDIC_ENOMEM) is returned, with
+     *  its message, by the next syndic_batch_add(), syndic_batch_flush() or
+     *  syndic_batch_cluster(), and by every one after it: the batch cannot
+     *  be clustered then. Accessors that read sketches (syndic_batch_doc's
+     *  shingles, syndic_batch_signature, syndic_batch_text,
+     *  syndic_batch_explain, syndic_batch_get_stats) wait for the queued
+     *  work first; call syndic_batch_flush() before reading a batch from
+     *  several threads. The analysis runs on as many threads. */
+    unsigned threads;
+    /** Drop these finished template lines from every document; they must
+     *  outlive the batch. NULL (default): none given. Not with
+     *  template_docs. */
+    const syndic_templates *templates;
+    /** Learn the template lines from the batch's own documents, in the same
+     *  pass that sketches them (the input is read once), and drop them
+     *  before clustering: a line is a template when it is seen in this many
+     *  documents of one outlet whose contents differ (see
+     *  syndic_templates_new; >= 2, 3 is the CLI's default; 0, the default,
+     *  = no learning). The decision is made in syndic_batch_cluster(), after
+     *  the last document, so the clusters do not depend on the input order;
+     *  documents with template lines are then sketched again from their
+     *  records (no text is read or normalized twice). */
+    unsigned template_docs;
+    /** Keep each document's text (with template lines dropped) for the
+     *  analysis and the reports that show text. 0 (default): a batch keeps
+     *  only signatures and metadata. */
+    int keep_texts;
+    /** Keep the per-document records (what learning templates and kept
+     *  texts need) in an unlinked temporary file instead of memory: the
+     *  batch then keeps 12 bytes per document for them, and the analysis
+     *  reads back one range of stories at a time
+     *  (syndic_analysis_new_range). The file disappears with the batch or
+     *  the process. 0 (default): in memory. */
+    int spool;
+    /** Where the spool file goes: NULL or "": $TMPDIR, else /tmp. */
+    const char *spool_dir;
+} syndic_batch_options;
+#define SYNDIC_BATCH_OPTIONS_VERSION 1
+#define SYNDIC_BATCH_OPTIONS_INIT {SYNDIC_BATCH_OPTIONS_VERSION, 1, NULL, 0, 0, 0, NULL}
+
+/**
+ * Fill `options` with the defaults, as SYNDIC_BATCH_OPTIONS_INIT does.
+ * @param version  SYNDIC_BATCH_OPTIONS_VERSION.
+ * @return SYNDIC_OK; SYNDIC_EINVAL when options is NULL or the version is
+ *         not one this library knows (options is left unchanged).
+ */
+SYNDIC_API int syndic_batch_options_init(syndic_batch_options *options, unsigned version);
+
+/** @param options NULL for the defaults.
+ *  @return SYNDIC_OK; SYNDIC_EINVAL (params, options of an unknown version,
+ *  templates given and learned); SYNDIC_EIO when the spool file cannot be
+ *  created (the message names the directory); SYNDIC_ERROR when a thread
+ *  cannot be started; SYNDIC_ENOMEM. The params are resolved (bands and
+ *  rows chosen) and copied. */
+SYNDIC_API int syndic_batch_new(syndic_batch **out, const syndic_params *params,
+                                const syndic_batch_options *options);
 /** Frees a batch; NULL is allowed. */
 SYNDIC_API void syndic_batch_free(syndic_batch *b);
 /** The resolved parameters. */
@@ -473,30 +545,12 @@ SYNDIC_API const syndic_params *syndic_batch_params(const syndic_batch *b);
  */
 SYNDIC_API int syndic_batch_add(syndic_batch *b, const syndic_doc *doc);
 
-/**
- * Sketch on `n` threads (0 = the online CPUs; 1, the default, = on the
- * caller's thread). With n > 1, syndic_batch_add() checks the document,
- * gives it its index and copies its metadata on the caller's thread, and
- * copies its text into a chunk (256 documents or 4 MiB) that one of n worker
- * threads sketches; at most 2 chunks per worker are queued (add then waits
- * for one). The batch is the same, byte for byte, for any n. Call before
- * documents are added. A worker's failure (SYNDIC_ENOMEM) is returned, with
- * its message, by the next syndic_batch_add(), syndic_batch_flush() or
- * syndic_batch_cluster(), and by every one after it: the batch cannot be
- * clustered then. Accessors that read sketches (syndic_batch_doc's
- * shingles, syndic_batch_signature, syndic_batch_text, syndic_batch_explain,
- * syndic_batch_get_stats) wait for the queued work first; call
- * syndic_batch_flush() before reading a batch from several threads.
- * @return SYNDIC_OK; SYNDIC_EINVAL after documents were added;
- *         SYNDIC_ENOMEM; SYNDIC_ERROR when a thread cannot be started.
- */
-SYNDIC_API int syndic_batch_set_threads(syndic_batch *b, unsigned n);
 /** Threads the batch sketches on (1 when on the caller's thread); the
  *  analysis of the batch (syndic_analysis_new) runs on as many. */
 SYNDIC_API unsigned syndic_batch_threads(const syndic_batch *b);
 /**
  * Wait until every document added so far is sketched. No-op on one thread.
- * @return SYNDIC_OK, or a worker's failure (see syndic_batch_set_threads).
+ * @return SYNDIC_OK, or a worker's failure (see syndic_batch_options.threads).
  */
 SYNDIC_API int syndic_batch_flush(syndic_batch *b);
 
@@ -516,17 +570,17 @@ SYNDIC_API int syndic_batch_cluster(syndic_batch *b);
 
 /** Why two documents are, or are not, one story: the evidence the batch
  *  weighs for a candidate pair, in the order it checks it. */
-typedef enum syndic_verdict {
+typedef enum syndic_pair_verdict {
     SYNDIC_MATCH = 0,           /**< an edge */
     SYNDIC_NO_WORDS,            /**< a text has no words: never matches */
     SYNDIC_BELOW_THRESHOLD,     /**< estimated Jaccard under the threshold */
     SYNDIC_TOO_LITTLE_SHARED,   /**< short texts, too little in common */
     SYNDIC_TOO_FAR_APART,       /**< dates too far apart for one story */
     SYNDIC_FIGURES_DISAGREE     /**< the numbers in the texts differ */
-} syndic_verdict;
+} syndic_pair_verdict;
 
 typedef struct syndic_evidence {
-    syndic_verdict verdict;
+    syndic_pair_verdict verdict;
     double jaccard;             /**< estimated from the signatures */
     double containment_ab;      /**< estimated |A n B| / |A| */
     double containment_ba;      /**< estimated |A n B| / |B| */
@@ -538,7 +592,7 @@ typedef struct syndic_evidence {
 } syndic_evidence;
 
 /** Short stable name of a verdict, e.g. "figures_disagree". */
-SYNDIC_API const char *syndic_verdict_name(syndic_verdict v);
+SYNDIC_API const char *syndic_pair_verdict_name(syndic_pair_verdict v);
 
 /**
  * The evidence for two documents, without a batch: each is normalized,
@@ -549,7 +603,6 @@ SYNDIC_API const char *syndic_verdict_name(syndic_verdict v);
  * @return SYNDIC_OK, SYNDIC_EINVAL (params, or a document without text),
  *         SYNDIC_ENOMEM.
  */
-typedef struct syndic_templates syndic_templates; /* see "Template lines" */
 SYNDIC_API int syndic_evidence_compute(syndic_evidence *out, const syndic_params *params,
                                        const syndic_doc *a, const syndic_doc *b,
                                        const syndic_templates *templates);
@@ -560,8 +613,8 @@ SYNDIC_API int syndic_evidence_compute(syndic_evidence *out, const syndic_params
  * clusters, is not part of it.
  * @return SYNDIC_OK, or SYNDIC_EINVAL when i or j is out of range.
  */
-SYNDIC_API int syndic_batch_explain(const syndic_batch *b, size_t i, size_t j,
-                                    syndic_evidence *out);
+SYNDIC_API int syndic_batch_explain(syndic_evidence *out, const syndic_batch *b, size_t i,
+                                    size_t j);
 
 /** Number of clusters, singletons included (sorted: size descending, then
  *  by the representative's time and id). */
@@ -640,7 +693,7 @@ typedef struct syndic_analysis syndic_analysis;
 
 /**
  * Origin, spread, copy tree and edits of every cluster of a clustered batch
- * that kept its texts (syndic_batch_keep_texts).
+ * that kept its texts (syndic_batch_options.keep_texts).
  *  - Origin: the earliest member; among members of the same earliest time,
  *    the one that contains most of the others. Without dates on every member
  *    the input order stands in for time, and `dated` says so.
@@ -682,10 +735,10 @@ SYNDIC_API const syndic_story *syndic_analysis_story(const syndic_analysis *a, s
  * source", copyright and newsletter lines) from a corpus: a line of at most
  * 40 words (and 640 bytes) seen in `min_docs` or more documents of one outlet
  * whose contents differ. Feed every document to syndic_templates_observe(),
- * then call syndic_templates_finish(), then give it to
- * syndic_batch_use_templates(): the batch drops those lines before
- * shingling. (A batch can also learn from its own documents in the pass that
- * sketches them: syndic_batch_learn_templates.) Documents without an outlet
+ * then call syndic_templates_finish(), then give it to a batch in its
+ * options (templates): the batch drops those lines before shingling. (A
+ * batch can also learn from its own documents in the pass that sketches
+ * them: syndic_batch_options.template_docs.) Documents without an outlet
  * count as one unknown outlet.
  */
 typedef struct syndic_templates syndic_templates;
@@ -703,13 +756,6 @@ typedef struct syndic_template_line {
 SYNDIC_API int syndic_templates_new(syndic_templates **out, const syndic_params *params,
                                     unsigned min_docs);
 SYNDIC_API void syndic_templates_free(syndic_templates *t);
-/**
- * Kept for compatibility: observe runs on the caller's thread whatever `n`
- * is (a batch that learns its own templates, syndic_batch_learn_templates,
- * does it on the batch's threads in its one pass).
- * @return SYNDIC_OK, SYNDIC_EINVAL after observing.
- */
-SYNDIC_API int syndic_templates_set_threads(syndic_templates *t, unsigned n);
 /** Counts the lines of one document (id is not needed; text is). */
 SYNDIC_API int syndic_templates_observe(syndic_templates *t, const syndic_doc *doc);
 /** Decides which lines are templates; observe can no longer be called. */
@@ -719,67 +765,13 @@ SYNDIC_API size_t syndic_templates_count(const syndic_templates *t);
 /** Template line i, sorted by outlet, documents descending, text. */
 SYNDIC_API const syndic_template_line *syndic_templates_at(const syndic_templates *t, size_t i);
 
-/**
- * Drop these template lines from every document added from now on. The
- * templates must be finished and must outlive the batch. Replaces
- * syndic_batch_learn_templates().
- * @return SYNDIC_OK, or SYNDIC_EINVAL after documents were added.
- */
-SYNDIC_API int syndic_batch_use_templates(syndic_batch *b, const syndic_templates *t);
-
-/**
- * Learn the template lines from the batch's own documents, in the same pass
- * that sketches them (the input is read once), and drop them before
- * clustering: a line is a template when it is seen in `min_docs` documents
- * of one outlet whose contents differ (see syndic_templates_new). The
- * decision is made in syndic_batch_cluster(), after the last document, so
- * the clusters do not depend on the input order; documents with template
- * lines are then sketched again from their records (no text is read or
- * normalized twice). The records are kept in memory unless
- * syndic_batch_set_spool() or syndic_batch_spool_texts() says where to
- * spool them. Replaces syndic_batch_use_templates().
- * @param min_docs documents of one outlet (>= 2; 3 is the CLI's default);
- *                 0 turns learning off.
- * @return SYNDIC_OK, SYNDIC_EINVAL after documents were added,
- *         SYNDIC_ENOMEM.
- */
-SYNDIC_API int syndic_batch_learn_templates(syndic_batch *b, unsigned min_docs);
-
-/** The template lines the batch drops: those given to
- *  syndic_batch_use_templates(), or those learned, once the batch is
+/** The template lines the batch drops: those given in its options
+ *  (templates), or those learned (template_docs), once the batch is
  *  clustered (NULL before, and when there are none to use). Borrowed. */
 SYNDIC_API const syndic_templates *syndic_batch_templates(const syndic_batch *b);
 
-/**
- * Keep the batch's per-document records (what learning templates and the
- * analysis need) in an unlinked temporary file in `dir` (NULL or "":
- * $TMPDIR, else /tmp) instead of memory, without keeping texts for the
- * analysis. @return SYNDIC_OK, SYNDIC_EINVAL after documents were added,
- * SYNDIC_EIO when the file cannot be created.
- */
-SYNDIC_API int syndic_batch_set_spool(syndic_batch *b, const char *dir);
-
-/**
- * Keep each document's text (with template lines dropped) for the analysis
- * and the reports that show text. Off by default: a batch keeps only
- * signatures and metadata. @return SYNDIC_OK, or SYNDIC_EINVAL after
- * documents were added.
- */
-SYNDIC_API int syndic_batch_keep_texts(syndic_batch *b, int keep);
-
-/**
- * Keep the texts as syndic_batch_keep_texts does, but in an unlinked
- * temporary file in `dir` (NULL or "": $TMPDIR, else /tmp) instead of
- * memory: the batch then keeps 12 bytes per document for them, and the
- * analysis reads back one range of stories at a time
- * (syndic_analysis_new_range). The file disappears with the batch or the
- * process. @return SYNDIC_OK, SYNDIC_EINVAL after documents were added,
- * SYNDIC_EIO when the file cannot be created (the message names dir).
- */
-SYNDIC_API int syndic_batch_spool_texts(syndic_batch *b, const char *dir);
-
 /** Kept text of document i, NUL-terminated (NULL when texts are not kept,
- *  or are spooled to a file by syndic_batch_spool_texts). */
+ *  or are spooled to a file: options keep_texts and spool). */
 SYNDIC_API const char *syndic_batch_text(const syndic_batch *b, size_t i, size_t *len);
 
 /* ------------------------------------------------------------------------ */
@@ -876,8 +868,8 @@ SYNDIC_API void syndic_reader_free(syndic_reader *r);
  *         corrupt gzip stream, a read error): the reader is then at its end;
  *         SYNDIC_ENOMEM.
  */
-SYNDIC_API int syndic_reader_next(syndic_reader *r, syndic_doc *doc,
-                                  syndic_reject *reason);
+SYNDIC_API int syndic_reader_next(syndic_doc *doc, syndic_reject *reason,
+                                  syndic_reader *r);
 
 /** Where the reader is: the input's display name and the 1-based line (or
  *  file number for a text tree) of the last record returned. */
@@ -907,7 +899,7 @@ SYNDIC_API uint64_t syndic_reader_bytes(const syndic_reader *r);
  *     syndic_state *st = NULL;
  *     if (syndic_state_open(&st, "state/", &p, &o) < 0) die(syndic_last_error());
  *     syndic_ingest_verdict v;
- *     if (syndic_state_submit(st, &doc, 0, &v) < 0) die(...);
+ *     if (syndic_state_submit(&v, st, &doc, 0) < 0) die(...);
  *     ... keep what you need of v, submit more ...
  *     if (syndic_state_commit(st) < 0) die(...);   now publish the verdicts
  *     syndic_state_free(st);
@@ -1018,8 +1010,8 @@ SYNDIC_API const syndic_params *syndic_state_params(const syndic_state *s);
  *         state; SYNDIC_EIO or SYNDIC_ENOMEM, after which everything
  *         submitted since the last commit is dropped.
  */
-SYNDIC_API int syndic_state_submit(syndic_state *s, const syndic_doc *doc, int64_t arrival,
-                                   syndic_ingest_verdict *out);
+SYNDIC_API int syndic_state_submit(syndic_ingest_verdict *out, syndic_state *s,
+                                   const syndic_doc *doc, int64_t arrival);
 /**
  * Submitting in two steps, so that a caller can sketch on one thread while
  * another submits: syndic_state_prepare() copies the document, parses its
@@ -1038,8 +1030,8 @@ SYNDIC_API void syndic_state_prep_free(syndic_state_prep *p);
 SYNDIC_API int syndic_state_prepare(syndic_state *s, syndic_state_prep *p, const syndic_doc *doc,
                                     int64_t arrival);
 /** As syndic_state_submit(), for a prepared document. */
-SYNDIC_API int syndic_state_submit_prepared(syndic_state *s, syndic_state_prep *p,
-                                            syndic_ingest_verdict *out);
+SYNDIC_API int syndic_state_submit_prepared(syndic_ingest_verdict *out, syndic_state *s,
+                                            syndic_state_prep *p);
 /** Articles submitted since the last commit. */
 SYNDIC_API size_t syndic_state_pending(const syndic_state *s);
 /**
@@ -1059,7 +1051,7 @@ SYNDIC_API uint64_t syndic_state_commits(syndic_state *s);
  * @param durable set to the number of commits now durable (may be NULL).
  * @return SYNDIC_OK, SYNDIC_EIO, SYNDIC_EINVAL (read-only).
  */
-SYNDIC_API int syndic_state_sync(syndic_state *s, uint64_t *durable);
+SYNDIC_API int syndic_state_sync(uint64_t *durable, syndic_state *s);
 /** Seconds syndic_state_open() took (for a writer: the rebuild of the
  *  in-memory index from the stored articles). */
 SYNDIC_API double syndic_state_open_seconds(const syndic_state *s);
@@ -1078,7 +1070,7 @@ typedef struct syndic_state_stats {
     uint64_t used_bytes;  /**< pages in use */
     int64_t newest;       /**< newest article time seen; INT64_MIN if none */
 } syndic_state_stats;
-SYNDIC_API int syndic_state_get_stats(syndic_state *s, syndic_state_stats *out);
+SYNDIC_API int syndic_state_get_stats(syndic_state_stats *out, syndic_state *s);
 
 /** An article as stored: strings NUL-terminated, "" when absent; borrowed
  *  for the duration of the callback. */
@@ -1105,7 +1097,7 @@ SYNDIC_API int syndic_state_foreach(syndic_state *s,
  *                 syndic_last_error().
  * @return SYNDIC_OK (also with problems), SYNDIC_EIO, SYNDIC_ENOMEM.
  */
-SYNDIC_API int syndic_state_verify(syndic_state *s, uint64_t *problems);
+SYNDIC_API int syndic_state_verify(uint64_t *problems, syndic_state *s);
 /**
  * Write a compacted copy of the state (free pages left out) into directory
  * `dest` (created, must not hold a state), from one read snapshot.
@@ -1348,7 +1340,7 @@ typedef struct syndic_pipeline_stats {
  * What the pipeline did so far (any thread, also from on_result's).
  * @return SYNDIC_OK.
  */
-SYNDIC_API int syndic_pipeline_get_stats(syndic_pipeline *p, syndic_pipeline_stats *out);
+SYNDIC_API int syndic_pipeline_get_stats(syndic_pipeline_stats *out, syndic_pipeline *p);
 
 /* ------------------------------------------------------------------------ */
 /* Quality against ground truth                                             */

@@ -22,7 +22,7 @@
  * Documents without words are kept out of the index (see shingle.c) and are
  * always singletons.
  *
- * Threads (syndic_batch_set_threads): sketching is per document. With more
+ * Threads (syndic_batch_options.threads): sketching is per document. With more
  * than one thread, syndic_batch_add() does the cheap in-order part on the
  * caller's thread (checks, the duplicate-id table, the document's index, its
  * metadata) and copies the text into a chunk; full chunks go to the pool's
@@ -153,15 +153,49 @@ struct syndic_batch {
     size_t chunk_docs, chunk_bytes; /* 0 = CHUNK_DOCS, CHUNK_BYTES */
 };
 
-int syndic_batch_new(syndic_batch **out, const syndic_params *params)
+static int set_threads(syndic_batch *b, unsigned n);
+static int use_templates(syndic_batch *b, const syndic_templates *t);
+static int learn_templates(syndic_batch *b, unsigned min_docs);
+static int set_records(syndic_batch *b, bool keep, bool spool, const char *dir);
+
+int syndic_batch_options_init(syndic_batch_options *options, unsigned version)
+{
+    if (!options) return syndic__error(SYNDIC_EINVAL, "batch options is NULL");
+    if (version != SYNDIC_BATCH_OPTIONS_VERSION)
+        return syndic__error(SYNDIC_EINVAL, "batch options version %u, expected %u", version,
+                             SYNDIC_BATCH_OPTIONS_VERSION);
+    *options = (syndic_batch_options)SYNDIC_BATCH_OPTIONS_INIT;
+    return SYNDIC_OK;
+}
+
+int syndic_batch_new(syndic_batch **out, const syndic_params *params,
+                     const syndic_batch_options *options)
 {
     *out = NULL;
+    const syndic_batch_options defaults = SYNDIC_BATCH_OPTIONS_INIT;
+    const syndic_batch_options *o = options ? options : &defaults;
+    if (o->version != SYNDIC_BATCH_OPTIONS_VERSION)
+        return syndic__error(SYNDIC_EINVAL,
+                             "batch options of version %u, expected %u (use "
+                             "SYNDIC_BATCH_OPTIONS_INIT or syndic_batch_options_init)",
+                             o->version, SYNDIC_BATCH_OPTIONS_VERSION);
+    if (o->templates && o->template_docs)
+        return syndic__error(SYNDIC_EINVAL, "a batch either uses given templates or learns them");
+    if (o->template_docs == 1)
+        return syndic__error(SYNDIC_EINVAL, "template_docs must be 0 or at least 2");
     syndic_batch *b = syndic__calloc(1, sizeof *b);
     if (!b) return syndic__oom();
     pthread_mutex_init(&b->buffer_lock, NULL);
     b->params = *params;
     int rc = syndic_params_resolve(&b->params);
     if (rc < 0) goto fail;
+    if ((o->keep_texts || o->spool) &&
+        (rc = set_records(b, o->keep_texts != 0, o->spool != 0,
+                          o->spool ? (o->spool_dir ? o->spool_dir : "") : NULL)) < 0)
+        goto fail;
+    if (o->templates && (rc = use_templates(b, o->templates)) < 0) goto fail;
+    if (o->template_docs && (rc = learn_templates(b, o->template_docs)) < 0) goto fail;
+    if ((rc = set_threads(b, o->threads)) < 0) goto fail;
     *out = b;
     return SYNDIC_OK;
 fail:
@@ -388,10 +422,8 @@ static void integrate(syndic_batch *b, sketch_chunk *c)
     t->spare[t->spare_count++] = c;
 }
 
-int syndic_batch_set_threads(syndic_batch *b, unsigned n)
+static int set_threads(syndic_batch *b, unsigned n)
 {
-    if (b->doc_count)
-        return syndic__error(SYNDIC_EINVAL, "threads must be set before documents are added");
     if (n == 0) n = syndic__online_cpus();
     if (n > SYNDIC_MAX_THREADS) n = SYNDIC_MAX_THREADS;
     threads_free(b->thr);
@@ -432,10 +464,15 @@ fail:
     return rc;
 }
 
-void syndic__batch_set_chunk(syndic_batch *b, size_t docs, size_t bytes)
+int syndic__batch_set_chunk(syndic_batch *b, size_t docs, size_t bytes)
 {
+    if (b->doc_count)
+        return syndic__error(SYNDIC_EINVAL, "chunks must be set before documents are added");
     b->chunk_docs = docs;
     b->chunk_bytes = bytes;
+    /* Threads started by syndic_batch_new take the new size when started
+     * again (nothing is queued before the first document). */
+    return b->thr ? set_threads(b, b->threads) : SYNDIC_OK;
 }
 
 unsigned syndic_batch_threads(const syndic_batch *b) { return b->threads ? b->threads : 1; }
@@ -531,12 +568,8 @@ const uint32_t *syndic_batch_signature(const syndic_batch *b, size_t i)
     return b->sigs + i * b->params.num_hashes;
 }
 
-static size_t measure(const char *s, size_t len) { return s && len == 0 ? strlen(s) : len; }
-
-int syndic_batch_use_templates(syndic_batch *b, const syndic_templates *t)
+static int use_templates(syndic_batch *b, const syndic_templates *t)
 {
-    if (b->doc_count)
-        return syndic__error(SYNDIC_EINVAL, "templates must be set before documents are added");
     syndic_templates_free(b->learner);
     b->learner = NULL;
     /* An unfinished or empty learner has nothing to drop. */
@@ -544,10 +577,8 @@ int syndic_batch_use_templates(syndic_batch *b, const syndic_templates *t)
     return SYNDIC_OK;
 }
 
-int syndic_batch_learn_templates(syndic_batch *b, unsigned min_docs)
+static int learn_templates(syndic_batch *b, unsigned min_docs)
 {
-    if (b->doc_count)
-        return syndic__error(SYNDIC_EINVAL, "templates must be set before documents are added");
     syndic_templates *t = NULL;
     if (min_docs) {
         int rc = syndic_templates_new(&t, &b->params, min_docs);
@@ -568,8 +599,6 @@ const syndic_templates *syndic_batch_templates(const syndic_batch *b)
  * The store is made here, so that a bad directory is reported now. */
 static int set_records(syndic_batch *b, bool keep, bool spool, const char *dir)
 {
-    if (b->doc_count)
-        return syndic__error(SYNDIC_EINVAL, "keep_texts must be set before documents are added");
     char *copy = NULL;
     syndic_textstore *store = NULL;
     if (spool && !(copy = syndic__strndup(dir ? dir : "", dir ? strlen(dir) : 0)))
@@ -586,29 +615,6 @@ static int set_records(syndic_batch *b, bool keep, bool spool, const char *dir)
     b->spool_dir = copy;
     b->keep_texts = keep;
     return SYNDIC_OK;
-}
-
-int syndic_batch_keep_texts(syndic_batch *b, int keep)
-{
-    if (!keep) {
-        if (b->doc_count)
-            return syndic__error(SYNDIC_EINVAL, "keep_texts must be set before documents are added");
-        syndic__textstore_free(b->records);
-        b->records = NULL;
-        b->keep_texts = false;
-        return SYNDIC_OK;
-    }
-    return set_records(b, true, b->spool, b->spool_dir);
-}
-
-int syndic_batch_spool_texts(syndic_batch *b, const char *dir)
-{
-    return set_records(b, true, true, dir ? dir : "");
-}
-
-int syndic_batch_set_spool(syndic_batch *b, const char *dir)
-{
-    return set_records(b, b->keep_texts, true, dir ? dir : "");
 }
 
 /* The stores the settings ask for, before the first document: records for
@@ -755,8 +761,8 @@ int syndic_batch_add(syndic_batch *b, const syndic_doc *doc)
         return syndic__error(SYNDIC_EINVAL, "a document needs an id and a text");
     if (b->doc_count >= UINT32_MAX - 1)
         return syndic__error(SYNDIC_EINVAL, "too many documents for one batch");
-    size_t id_len = measure(doc->id, doc->id_len);
-    size_t text_len = measure(doc->text, doc->text_len);
+    size_t id_len = syndic__field_len(doc->id, doc->id_len);
+    size_t text_len = syndic__field_len(doc->text, doc->text_len);
     if (id_len == 0)
         return syndic__error(SYNDIC_EINVAL, "a document id must not be empty");
     int rc;
@@ -789,8 +795,8 @@ int syndic_batch_add(syndic_batch *b, const syndic_doc *doc)
     syndic_doc_info *info = &b->docs[n];
     memset(info, 0, sizeof *info);
     uint32_t shingles = 0, fp = 0;
-    size_t outlet_len = measure(doc->outlet, doc->outlet_len);
-    size_t title_len = measure(doc->title, doc->title_len);
+    size_t outlet_len = syndic__field_len(doc->outlet, doc->outlet_len);
+    size_t title_len = syndic__field_len(doc->title, doc->title_len);
     uint64_t salt = b->templates || b->learner ? syndic__outlet_salt(doc->outlet, outlet_len) : 0;
     if (!b->thr) { /* sketch here; with threads, a worker does (queue_doc) */
         double t0 = syndic__now();
@@ -803,8 +809,8 @@ int syndic_batch_add(syndic_batch *b, const syndic_doc *doc)
         b->stats.normalizations++;
     }
     const char *fields[5] = {doc->id, doc->outlet, doc->date, doc->title, doc->url};
-    size_t lens[5] = {id_len, outlet_len, measure(doc->date, doc->date_len), title_len,
-                      measure(doc->url, doc->url_len)};
+    size_t lens[5] = {id_len, outlet_len, syndic__field_len(doc->date, doc->date_len), title_len,
+                      syndic__field_len(doc->url, doc->url_len)};
     const char *copies[5];
     for (int i = 0; i < 5; i++) {
         copies[i] = i == 1 ? intern_outlet(b, fields[1] ? fields[1] : "", fields[1] ? lens[1] : 0)
@@ -893,7 +899,7 @@ static syndic_evdoc evdoc(const syndic_batch *b, uint32_t x)
  * words; estimated Jaccard at the threshold; enough shared text; dates that
  * allow one story; figures that agree. `same` gets the number of equal
  * values. */
-static syndic_verdict verify_pair(const syndic_batch *b, uint32_t x, uint32_t y,
+static syndic_pair_verdict verify_pair(const syndic_batch *b, uint32_t x, uint32_t y,
                                   uint32_t *same)
 {
     syndic_evdoc dx = evdoc(b, x), dy = evdoc(b, y);
@@ -1039,7 +1045,7 @@ static void verify_pipe_free(verify_pipe *v)
     syndic__free(v->edges);
 }
 
-const char *syndic_verdict_name(syndic_verdict v)
+const char *syndic_pair_verdict_name(syndic_pair_verdict v)
 {
     static const char *names[] = {"match", "no_words", "below_threshold",
                                   "too_little_shared", "too_far_apart",
@@ -1047,7 +1053,7 @@ const char *syndic_verdict_name(syndic_verdict v)
     return (unsigned)v < sizeof names / sizeof names[0] ? names[v] : "unknown";
 }
 
-int syndic_batch_explain(const syndic_batch *b, size_t i, size_t j, syndic_evidence *out)
+int syndic_batch_explain(syndic_evidence *out, const syndic_batch *b, size_t i, size_t j)
 {
     if (i >= b->doc_count || j >= b->doc_count)
         return syndic__error(SYNDIC_EINVAL, "document index out of range");

@@ -652,3 +652,12 @@ int syndic__digest_unpack(syndic_digest *d, const char *rec, size_t len)
     d->raw_len = raw_len;
     return SYNDIC_OK;
 }
+
+void syndic_doc_from_strings(syndic_doc *doc, const char *id, const char *text,
+                             const char *outlet, const char *date, const char *title,
+                             const char *url)
+{
+    *doc = (syndic_doc){id,     id ? strlen(id) : 0,         text,  text ? strlen(text) : 0,
+                        outlet, outlet ? strlen(outlet) : 0, date,  date ? strlen(date) : 0,
+                        title,  title ? strlen(title) : 0,   url,   url ? strlen(url) : 0};
+}

@@ -130,7 +130,7 @@ static bool numbers_agree(const syndic_params *p, const syndic_numbers *a,
     return syndic__numbers_agreement(a, b) >= p->numbers;
 }
 
-syndic_verdict syndic__verify(const syndic_params *p, const syndic_evdoc *x,
+syndic_pair_verdict syndic__verify(const syndic_params *p, const syndic_evdoc *x,
                               const syndic_evdoc *y, uint32_t *same)
 {
     const unsigned k = p->num_hashes;
@@ -195,7 +195,6 @@ void syndic__evidence(const syndic_params *p, const syndic_evdoc *x, const syndi
                                           : -1;
 }
 
-static size_t measure(const char *s, size_t len) { return s && len == 0 ? strlen(s) : len; }
 
 /* One side of syndic_evidence_compute: what the batch keeps of a document. */
 typedef struct side {
@@ -212,10 +211,10 @@ static int digest_side(side *s, const syndic_params *p, const syndic_doc *d,
                        const syndic_templates *t)
 {
     if (!d || !d->text) return syndic__error(SYNDIC_EINVAL, "a document needs a text");
-    size_t olen = measure(d->outlet, d->outlet_len), tlen = measure(d->title, d->title_len);
-    size_t dlen = measure(d->date, d->date_len);
+    size_t olen = syndic__field_len(d->outlet, d->outlet_len), tlen = syndic__field_len(d->title, d->title_len);
+    size_t dlen = syndic__field_len(d->date, d->date_len);
     uint64_t salt = t ? syndic__outlet_salt(d->outlet, olen) : 0;
-    int rc = syndic__digest_text(&s->digest, d->text, measure(d->text, d->text_len), salt, t != NULL);
+    int rc = syndic__digest_text(&s->digest, d->text, syndic__field_len(d->text, d->text_len), salt, t != NULL);
     if (rc < 0) return rc;
     if (t) syndic__digest_drop(&s->digest, syndic__templates_test, (void *)(uintptr_t)t);
     if (!(s->sig = syndic__reallocarray(NULL, p->num_hashes, sizeof *s->sig))) return syndic__oom();

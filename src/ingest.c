@@ -340,7 +340,6 @@ static int evict(syndic_state *s)
 
 /* ---- prepare: fields copied, sketched with the templates known now ---- */
 
-static size_t measure(const char *s, size_t len) { return s && len == 0 ? strlen(s) : len; }
 
 /* Template test for a digest's lines: a key is dropped when it is a
  * template now; every short line's keys are remembered with their status,
@@ -387,7 +386,7 @@ int syndic_state_prepare(syndic_state *s, syndic_state_prep *p, const syndic_doc
 {
     const syndic_params *par = &s->params;
     p->ok = false;
-    if (!doc || !doc->id || !measure(doc->id, doc->id_len) || !doc->text)
+    if (!doc || !doc->id || !syndic__field_len(doc->id, doc->id_len) || !doc->text)
         return syndic__error(SYNDIC_EBADREC, "a document needs an id and a text");
     if (s->opts.read_only)
         return syndic__error(SYNDIC_EINVAL, "%s: the state is open read-only", s->dir);
@@ -407,7 +406,7 @@ int syndic_state_prepare(syndic_state *s, syndic_state_prep *p, const syndic_doc
     size_t off[6];
     p->strs.len = 0;
     for (int i = 0; i < 6; i++) {
-        p->lens[i] = src[i] ? measure(src[i], srclen[i]) : 0;
+        p->lens[i] = src[i] ? syndic__field_len(src[i], srclen[i]) : 0;
         off[i] = p->strs.len;
         if (syndic__buf_append(&p->strs, src[i] ? src[i] : "", p->lens[i]) < 0 ||
             syndic__buf_append(&p->strs, "", 1) < 0)
@@ -747,8 +746,8 @@ out:
     return rc;
 }
 
-int syndic_state_submit_prepared(syndic_state *s, syndic_state_prep *p,
-                                 syndic_ingest_verdict *out)
+int syndic_state_submit_prepared(syndic_ingest_verdict *out, syndic_state *s,
+                                 syndic_state_prep *p)
 {
     memset(out, 0, sizeof *out);
     out->id = out->origin = out->match = "";
@@ -772,8 +771,8 @@ int syndic_state_submit_prepared(syndic_state *s, syndic_state_prep *p,
     return SYNDIC_OK;
 }
 
-int syndic_state_submit(syndic_state *s, const syndic_doc *doc, int64_t arrival,
-                        syndic_ingest_verdict *out)
+int syndic_state_submit(syndic_ingest_verdict *out, syndic_state *s, const syndic_doc *doc,
+                        int64_t arrival)
 {
     memset(out, 0, sizeof *out);
     out->id = out->origin = out->match = "";
@@ -785,7 +784,7 @@ int syndic_state_submit(syndic_state *s, const syndic_doc *doc, int64_t arrival,
         return rc;
     }
     if (rc < 0) return rc;
-    return syndic_state_submit_prepared(s, s->own, out);
+    return syndic_state_submit_prepared(out, s, s->own);
 }
 
 int syndic_state_commit(syndic_state *s)
@@ -848,7 +847,7 @@ static int check_story(void *ctx, uint64_t id, uint64_t members, uint64_t *np)
 
 #undef problem
 
-int syndic_state_verify(syndic_state *s, uint64_t *problems)
+int syndic_state_verify(uint64_t *problems, syndic_state *s)
 {
     const syndic_store_check memory = {s, check_doc, check_totals, check_story};
     /* Stale memory (a lost batch) is rebuilt before the next write: only

@@ -379,7 +379,7 @@ static void *sync_main(void *arg)
         if (p->sync_stop && p->durable >= syndic_state_commits(p->state)) break;
         pthread_mutex_unlock(&p->mu);
         uint64_t upto = 0;
-        int rc = syndic_state_sync(p->state, &upto);
+        int rc = syndic_state_sync(&upto, p->state);
         pthread_mutex_lock(&p->mu);
         if (rc < 0) {
             p->sync_failed = true;
@@ -594,7 +594,7 @@ static int handle(syndic_pipeline *p, slot *sl)
     }
     syndic_ingest_verdict v;
     double t0 = syndic__now();
-    int rc = syndic_state_submit_prepared(s, sl->prep, &v);
+    int rc = syndic_state_submit_prepared(&v, s, sl->prep);
     lat_add(&p->w.submit, (syndic__now() - t0) * 1e6);
     lat_add(&p->w.prepare, sl->t_prep * 1e6);
     if (rc == SYNDIC_EBADREC) {
@@ -825,7 +825,7 @@ static int push_one(syndic_pipeline *p, const syndic_doc *doc, int64_t arrival, 
                         doc->url_len, doc->text_len};
         for (int i = 0; i < 6; i++) {
             src[i] = s6[i];
-            len[i] = s6[i] && !l6[i] ? strlen(s6[i]) : l6[i];
+            len[i] = syndic__field_len(s6[i], l6[i]);
         }
     }
     sl->copy.len = 0;
@@ -956,7 +956,7 @@ void syndic_pipeline_free(syndic_pipeline *p)
     syndic__free(p);
 }
 
-int syndic_pipeline_get_stats(syndic_pipeline *p, syndic_pipeline_stats *out)
+int syndic_pipeline_get_stats(syndic_pipeline_stats *out, syndic_pipeline *p)
 {
     memset(out, 0, sizeof *out);
     pthread_mutex_lock(&p->mu);

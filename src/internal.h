@@ -13,6 +13,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The length of a syndic_doc field: its len, or 0 when the pointer is NULL
+ * (absent). A length of 0 is an empty string (include/syndic.h). */
+static inline size_t syndic__field_len(const char *s, size_t len) { return s ? len : 0; }
+
 /* ---- alloc.c: every allocation goes through here, so tests can make the
  * Nth one fail and check that each caller reports SYNDIC_ENOMEM. */
 void *syndic__malloc(size_t size);
@@ -103,7 +107,7 @@ bool syndic__time_compatible(const syndic_params *p, bool x_has, int64_t x_time,
 double syndic__containment(double j, uint32_t na, uint32_t nb);
 /* Words, threshold (or containment), shared text, time, figures, in that
  * order; `same` gets the number of equal signature values. */
-syndic_verdict syndic__verify(const syndic_params *p, const syndic_evdoc *x,
+syndic_pair_verdict syndic__verify(const syndic_params *p, const syndic_evdoc *x,
                               const syndic_evdoc *y, uint32_t *same);
 /* Everything verification weighs for a pair, as syndic_evidence reports it. */
 void syndic__evidence(const syndic_params *p, const syndic_evdoc *x, const syndic_evdoc *y,
@@ -222,8 +226,9 @@ double syndic__now(void);
 double syndic__thread_cpu(void);
 unsigned syndic__online_cpus(void);
 /* Test hook: chunks of `docs` documents or `bytes` bytes (0 = the
- * defaults); call before syndic_batch_set_threads. */
-void syndic__batch_set_chunk(syndic_batch *b, size_t docs, size_t bytes);
+ * defaults); threads started by syndic_batch_new are started again
+ * with the new size (before the first document only). */
+int syndic__batch_set_chunk(syndic_batch *b, size_t docs, size_t bytes);
 /* The most threads a batch or a learner takes. */
 #define SYNDIC_MAX_THREADS 256
 

@@ -555,7 +555,7 @@ out:
     return rc;
 }
 
-int syndic_reader_next(syndic_reader *r, syndic_doc *doc, syndic_reject *reason)
+int syndic_reader_next(syndic_doc *doc, syndic_reject *reason, syndic_reader *r)
 {
     *reason = SYNDIC_REJECT_NONE;
     return r->kind == INPUT_JSONL ? next_jsonl(r, doc, reason) : next_text(r, doc, reason);

@@ -114,8 +114,8 @@ void syndic_sketcher_free(syndic_sketcher *s)
     syndic__free(s);
 }
 
-int syndic_sketcher_normalize(syndic_sketcher *s, const char *text, size_t len,
-                              const char **out, size_t *out_len, size_t *words)
+int syndic_sketcher_normalize(const char **out, size_t *out_len, size_t *words,
+                              syndic_sketcher *s, const char *text, size_t len)
 {
     int rc = syndic__digest_text(&s->digest, text, len, 0, false);
     if (rc < 0) return rc;
@@ -125,8 +125,8 @@ int syndic_sketcher_normalize(syndic_sketcher *s, const char *text, size_t len,
     return SYNDIC_OK;
 }
 
-int syndic_sketcher_shingles(syndic_sketcher *s, const char *text, size_t len,
-                             const uint64_t **hashes, size_t *count)
+int syndic_sketcher_shingles(const uint64_t **hashes, size_t *count, syndic_sketcher *s,
+                             const char *text, size_t len)
 {
     int rc = syndic__digest_text(&s->digest, text, len, 0, false);
     if (rc < 0) return rc;
@@ -138,8 +138,8 @@ int syndic_sketcher_shingles(syndic_sketcher *s, const char *text, size_t len,
     return SYNDIC_OK;
 }
 
-int syndic_sketcher_sketch(syndic_sketcher *s, const char *text, size_t len,
-                           uint32_t *signature, uint32_t *shingles)
+int syndic_sketcher_sketch(uint32_t *signature, uint32_t *shingles, syndic_sketcher *s,
+                           const char *text, size_t len)
 {
     syndic_numbers numbers;
     int rc = syndic__digest_text(&s->digest, text, len, 0, false);

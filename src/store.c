@@ -480,7 +480,7 @@ int syndic__store_commit(syndic_state *s)
     return SYNDIC_OK;
 }
 
-int syndic_state_sync(syndic_state *s, uint64_t *durable)
+int syndic_state_sync(uint64_t *durable, syndic_state *s)
 {
     uint64_t upto = atomic_load_explicit(&s->commits, memory_order_acquire);
     if (s->opts.read_only) return syndic__error(SYNDIC_EINVAL, "%s: the state is open read-only", s->dir);
@@ -580,7 +580,7 @@ int syndic__store_each_line(syndic_state *s, MDB_txn *txn,
 
 /* ---- readers ---- */
 
-int syndic_state_get_stats(syndic_state *s, syndic_state_stats *out)
+int syndic_state_get_stats(syndic_state_stats *out, syndic_state *s)
 {
     memset(out, 0, sizeof *out);
     MDB_txn *txn;

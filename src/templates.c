@@ -21,7 +21,7 @@
  * at most SYNDIC_TEMPLATE_WORDS words are candidates; a line repeated within
  * one document counts once. This module only counts and decides: it never
  * normalizes. A batch learns in the same pass that sketches
- * (syndic_batch_learn_templates): its workers digest each document once and
+ * (syndic_batch_options.template_docs): its workers digest each document once and
  * the batch counts the keys here in input order.
  *
  * Memory: most lines are seen once. A growing Bloom filter (seen.c) notes
@@ -32,8 +32,7 @@
  * documents saturated it: then every line got an exact entry.)
  *
  * syndic_templates_observe digests a document (digest.c) and counts it, on
- * the caller's thread; syndic_templates_set_threads is kept for the API but
- * no longer starts threads (learning inside a batch uses the batch's).
+ * the caller's thread (learning inside a batch uses the batch's threads).
  */
 #include "digest.h"
 
@@ -195,14 +194,6 @@ int syndic__templates_count(syndic_templates *t, const syndic_key_span *lines, s
             if ((rc = became(ctx, key)) < 0) return rc;
         }
     }
-    return SYNDIC_OK;
-}
-
-int syndic_templates_set_threads(syndic_templates *t, unsigned n)
-{
-    (void)n;
-    if (t->documents || t->finished)
-        return syndic__error(SYNDIC_EINVAL, "threads must be set before documents are observed");
     return SYNDIC_OK;
 }
 

@@ -29,17 +29,18 @@ int main(void)
         "inflation would ease slowly over the coming year."};
     syndic_params p = SYNDIC_PARAMS_INIT;
     syndic_batch *b = NULL;
-    CHECK(syndic_batch_new(&b, &p) == SYNDIC_OK);
-    CHECK(syndic_batch_keep_texts(b, 1) == SYNDIC_OK);
-    CHECK(syndic_batch_learn_templates(b, 3) == SYNDIC_OK);
-    CHECK(syndic_batch_set_threads(b, 2) == SYNDIC_OK);
+    syndic_batch_options o = SYNDIC_BATCH_OPTIONS_INIT;
+    o.keep_texts = 1;
+    o.template_docs = 3;
+    o.threads = 2;
+    CHECK(syndic_batch_new(&b, &p, &o) == SYNDIC_OK);
     for (int i = 0; i < 3; i++) {
         char id[8];
         snprintf(id, sizeof id, "d%d", i);
         syndic_doc d = SYNDIC_DOC_INIT;
-        d.id = id;
-        d.text = texts[i];
-        d.date = "2026-03-04T09:15:00Z";
+        d.id = id; d.id_len = strlen(d.id);
+        d.text = texts[i]; d.text_len = strlen(d.text);
+        d.date = "2026-03-04T09:15:00Z"; d.date_len = strlen(d.date);
         CHECK(syndic_batch_add(b, &d) == SYNDIC_OK);
     }
     CHECK(syndic_batch_cluster(b) == SYNDIC_OK);

@@ -121,8 +121,61 @@ START_TEST(pipeline_options_init_is_the_macro)
 }
 END_TEST
 
+START_TEST(batch_options_init_is_the_macro)
+{
+    syndic_batch_options got, want = SYNDIC_BATCH_OPTIONS_INIT;
+    memset(&got, 0xa5, sizeof got);
+    ck_assert_int_eq(syndic_batch_options_init(&got, SYNDIC_BATCH_OPTIONS_VERSION), SYNDIC_OK);
+    ck_assert_uint_eq(got.version, SYNDIC_BATCH_OPTIONS_VERSION);
+    ck_assert_uint_eq(got.version, want.version);
+    ck_assert_uint_eq(got.threads, want.threads);
+    ck_assert_uint_eq(got.threads, 1);
+    ck_assert(got.templates == NULL && want.templates == NULL);
+    ck_assert_uint_eq(got.template_docs, 0);
+    ck_assert_uint_eq(want.template_docs, 0);
+    ck_assert_int_eq(got.keep_texts, 0);
+    ck_assert_int_eq(got.spool, 0);
+    ck_assert(got.spool_dir == NULL && want.spool_dir == NULL);
+}
+END_TEST
+
+/* A length is a length: 0 is an empty string, never "measure it"; NULL is
+ * absent whatever its length; syndic_doc_from_strings measures. */
+START_TEST(doc_lengths_are_taken_as_given)
+{
+    const char *text = "Floods hit the Sava valley on Tuesday, and three people died there.";
+    syndic_doc d;
+    syndic_doc_from_strings(&d, "a", text, NULL, "2026-03-04", NULL, "");
+    ck_assert_uint_eq(d.id_len, 1);
+    ck_assert_uint_eq(d.text_len, strlen(text));
+    ck_assert(d.outlet == NULL && d.outlet_len == 0);
+    ck_assert_uint_eq(d.date_len, 10);
+    ck_assert(d.title == NULL && d.title_len == 0);
+    ck_assert(d.url != NULL && d.url_len == 0);
+    syndic_params p = SYNDIC_PARAMS_INIT;
+    syndic_batch *b = NULL;
+    ck_assert_int_eq(syndic_batch_new(&b, &p, NULL), SYNDIC_OK);
+    ck_assert_int_eq(syndic_batch_add(b, &d), SYNDIC_OK);
+    d.id = "b";
+    d.text_len = 0; /* an empty text: no words, though the pointer is not */
+    d.date = "not read"; d.date_len = 99; /* absent... */
+    d.date = NULL;                        /* ...by its NULL pointer */
+    ck_assert_int_eq(syndic_batch_add(b, &d), SYNDIC_OK);
+    d.id = "c"; d.id_len = 0; /* an empty id is refused */
+    ck_assert_int_eq(syndic_batch_add(b, &d), SYNDIC_EINVAL);
+    ck_assert_uint_eq(syndic_batch_doc_count(b), 2);
+    ck_assert_uint_gt(syndic_batch_doc(b, 0)->shingles, 0);
+    ck_assert_uint_eq(syndic_batch_doc(b, 1)->shingles, 0);
+    ck_assert_int_eq(syndic_batch_doc(b, 0)->has_time, 1);
+    ck_assert_int_eq(syndic_batch_doc(b, 1)->has_time, 0);
+    ck_assert_str_eq(syndic_batch_doc(b, 1)->date, "");
+    syndic_batch_free(b);
+}
+END_TEST
+
 START_TEST(init_refuses_unknown_versions)
 {
+    ck_refuses(syndic_batch_options, syndic_batch_options_init, SYNDIC_BATCH_OPTIONS_VERSION);
     ck_refuses(syndic_params, syndic_params_init, SYNDIC_PARAMS_VERSION);
     ck_refuses(syndic_read_options, syndic_read_options_init, SYNDIC_READ_OPTIONS_VERSION);
     ck_refuses(syndic_state_options, syndic_state_options_init, SYNDIC_STATE_OPTIONS_VERSION);
@@ -134,6 +187,7 @@ END_TEST
 START_TEST(init_refuses_null)
 {
     ck_assert_int_eq(syndic_params_init(NULL, SYNDIC_PARAMS_VERSION), SYNDIC_EINVAL);
+    ck_assert_int_eq(syndic_batch_options_init(NULL, SYNDIC_BATCH_OPTIONS_VERSION), SYNDIC_EINVAL);
     ck_assert_int_eq(syndic_read_options_init(NULL, SYNDIC_READ_OPTIONS_VERSION), SYNDIC_EINVAL);
     ck_assert_int_eq(syndic_state_options_init(NULL, SYNDIC_STATE_OPTIONS_VERSION), SYNDIC_EINVAL);
     ck_assert_int_eq(syndic_pipeline_options_init(NULL, SYNDIC_PIPELINE_OPTIONS_VERSION),
@@ -164,6 +218,8 @@ static Suite *make_suite(void)
     tcase_add_test(tc, read_options_init_is_the_macro);
     tcase_add_test(tc, state_options_init_is_the_macro);
     tcase_add_test(tc, pipeline_options_init_is_the_macro);
+    tcase_add_test(tc, batch_options_init_is_the_macro);
+    tcase_add_test(tc, doc_lengths_are_taken_as_given);
     tcase_add_test(tc, init_refuses_unknown_versions);
     tcase_add_test(tc, init_refuses_null);
     tcase_add_test(tc, state_open_refuses_unknown_version);

@@ -7,6 +7,7 @@
  */
 #include "check_main.h"
 #include "internal.h"
+#include "test_util.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -34,12 +35,12 @@ static void make_variants(void)
 static syndic_batch *run(const doc *docs, size_t n, const syndic_params *p)
 {
     syndic_batch *b;
-    ck_assert_int_eq(syndic_batch_new(&b, p), SYNDIC_OK);
+    ck_assert_int_eq(syndic_batch_new(&b, p, NULL), SYNDIC_OK);
     for (size_t i = 0; i < n; i++) {
         syndic_doc d = SYNDIC_DOC_INIT;
-        d.id = docs[i].id;
-        d.date = docs[i].date;
-        d.text = docs[i].text;
+        d.id = docs[i].id; d.id_len = test_len(d.id);
+        d.date = docs[i].date; d.date_len = test_len(d.date);
+        d.text = docs[i].text; d.text_len = test_len(d.text);
         d.text_len = strlen(docs[i].text);
         ck_assert_int_eq(syndic_batch_add(b, &d), SYNDIC_OK);
     }
@@ -123,12 +124,12 @@ START_TEST(test_duplicate_id_rejected)
 {
     syndic_params p = SYNDIC_PARAMS_INIT;
     syndic_batch *b;
-    ck_assert_int_eq(syndic_batch_new(&b, &p), SYNDIC_OK);
+    ck_assert_int_eq(syndic_batch_new(&b, &p, NULL), SYNDIC_OK);
     syndic_doc d = SYNDIC_DOC_INIT;
-    d.id = "x";
-    d.text = story_a;
+    d.id = "x"; d.id_len = test_len(d.id);
+    d.text = story_a; d.text_len = test_len(d.text);
     ck_assert_int_eq(syndic_batch_add(b, &d), SYNDIC_OK);
-    d.text = story_b;
+    d.text = story_b; d.text_len = test_len(d.text);
     ck_assert_int_eq(syndic_batch_add(b, &d), SYNDIC_EDUPLICATE);
     ck_assert_ptr_nonnull(strstr(syndic_last_error(), "\"x\""));
     ck_assert_uint_eq(syndic_batch_doc_count(b), 1);
@@ -137,13 +138,13 @@ START_TEST(test_duplicate_id_rejected)
     char id[32];
     for (int i = 0; i < 3000; i++) {
         snprintf(id, sizeof id, "doc-%d", i);
-        d.id = id;
-        d.text = "a few words";
+        d.id = id; d.id_len = test_len(d.id);
+        d.text = "a few words"; d.text_len = test_len(d.text);
         ck_assert_int_eq(syndic_batch_add(b, &d), SYNDIC_OK);
     }
     for (int i = 0; i < 3000; i += 7) {
         snprintf(id, sizeof id, "doc-%d", i);
-        d.id = id;
+        d.id = id; d.id_len = test_len(d.id);
         ck_assert_int_eq(syndic_batch_add(b, &d), SYNDIC_EDUPLICATE);
     }
     ck_assert_int_eq(syndic_batch_cluster(b), SYNDIC_OK);
@@ -202,14 +203,14 @@ START_TEST(test_bad_arguments)
     syndic_params p = SYNDIC_PARAMS_INIT;
     p.threshold = 2;
     syndic_batch *b = (syndic_batch *)1;
-    ck_assert_int_eq(syndic_batch_new(&b, &p), SYNDIC_EINVAL);
+    ck_assert_int_eq(syndic_batch_new(&b, &p, NULL), SYNDIC_EINVAL);
     ck_assert_ptr_null(b);
     p = (syndic_params)SYNDIC_PARAMS_INIT;
-    ck_assert_int_eq(syndic_batch_new(&b, &p), SYNDIC_OK);
+    ck_assert_int_eq(syndic_batch_new(&b, &p, NULL), SYNDIC_OK);
     syndic_doc d = SYNDIC_DOC_INIT;
     ck_assert_int_eq(syndic_batch_add(b, &d), SYNDIC_EINVAL);
-    d.id = "";
-    d.text = "text";
+    d.id = ""; d.id_len = test_len(d.id);
+    d.text = "text"; d.text_len = test_len(d.text);
     ck_assert_int_eq(syndic_batch_add(b, &d), SYNDIC_EINVAL);
     ck_assert_ptr_null(syndic_batch_doc(b, 0));
     ck_assert_ptr_null(syndic_batch_cluster_at(b, 0));
@@ -300,22 +301,23 @@ static void heavy_templates(bool learn, syndic_quality *q, size_t *clusters_of_f
     syndic_params p = SYNDIC_PARAMS_INIT;
     syndic_templates *t = NULL;
     syndic_batch *b;
-    ck_assert_int_eq(syndic_batch_new(&b, &p), SYNDIC_OK);
     if (learn) {
         ck_assert_int_eq(syndic_templates_new(&t, &p, 3), SYNDIC_OK);
         for (size_t i = 0; i < n; i++) {
             syndic_doc d = SYNDIC_DOC_INIT;
-            d.id = ids[i]; d.text = texts[i]; d.outlet = outlet_names[i < 30 ? i % 5 : (i - 30) / 4];
+            d.id = ids[i]; d.id_len = test_len(d.id); d.text = texts[i]; d.text_len = test_len(d.text); d.outlet = outlet_names[i < 30 ? i % 5 : (i - 30) / 4]; d.outlet_len = test_len(d.outlet);
             ck_assert_int_eq(syndic_templates_observe(t, &d), SYNDIC_OK);
         }
         ck_assert_int_eq(syndic_templates_finish(t), SYNDIC_OK);
         /* Its seven lines per outlet, nothing else. */
         ck_assert_uint_eq(syndic_templates_count(t), 5 * 7);
-        ck_assert_int_eq(syndic_batch_use_templates(b, t), SYNDIC_OK);
     }
+    syndic_batch_options o = SYNDIC_BATCH_OPTIONS_INIT;
+    o.templates = t;
+    ck_assert_int_eq(syndic_batch_new(&b, &p, &o), SYNDIC_OK);
     for (size_t i = 0; i < n; i++) {
         syndic_doc d = SYNDIC_DOC_INIT;
-        d.id = ids[i]; d.text = texts[i]; d.outlet = outlet_names[i < 30 ? i % 5 : (i - 30) / 4];
+        d.id = ids[i]; d.id_len = test_len(d.id); d.text = texts[i]; d.text_len = test_len(d.text); d.outlet = outlet_names[i < 30 ? i % 5 : (i - 30) / 4]; d.outlet_len = test_len(d.outlet);
         ck_assert_int_eq(syndic_batch_add(b, &d), SYNDIC_OK);
     }
     ck_assert_int_eq(syndic_batch_cluster(b), SYNDIC_OK);
@@ -357,10 +359,10 @@ static void add_docs(syndic_batch *b, int count, int *status)
         syndic_doc d = SYNDIC_DOC_INIT;
         snprintf(id, sizeof id, "d%03d", i);
         snprintf(title, sizeof title, "Title number %d of %s", i, i % 2 ? "rates" : "floods");
-        d.id = id;
-        d.title = title;
-        d.outlet = i % 3 ? "Harbor Daily" : "Metro Sun";
-        d.text = i % 7 == 6 ? "!!! ---" : i % 2 ? story_a : story_b;
+        d.id = id; d.id_len = test_len(d.id);
+        d.title = title; d.title_len = test_len(d.title);
+        d.outlet = i % 3 ? "Harbor Daily" : "Metro Sun"; d.outlet_len = test_len(d.outlet);
+        d.text = i % 7 == 6 ? "!!! ---" : i % 2 ? story_a : story_b; d.text_len = test_len(d.text);
         *status = syndic_batch_add(b, &d);
     }
 }
@@ -395,12 +397,12 @@ START_TEST(test_spooled_texts)
     syndic_params p = SYNDIC_PARAMS_INIT;
     for (unsigned threads = 1; threads <= 2; threads++) {
         syndic_batch *mem, *spool;
-        ck_assert_int_eq(syndic_batch_new(&mem, &p), SYNDIC_OK);
-        ck_assert_int_eq(syndic_batch_new(&spool, &p), SYNDIC_OK);
-        ck_assert_int_eq(syndic_batch_keep_texts(mem, 1), SYNDIC_OK);
-        ck_assert_int_eq(syndic_batch_spool_texts(spool, NULL), SYNDIC_OK);
-        ck_assert_int_eq(syndic_batch_set_threads(mem, threads), SYNDIC_OK);
-        ck_assert_int_eq(syndic_batch_set_threads(spool, threads), SYNDIC_OK);
+        syndic_batch_options om = SYNDIC_BATCH_OPTIONS_INIT, os = SYNDIC_BATCH_OPTIONS_INIT;
+        om.keep_texts = os.keep_texts = 1;
+        os.spool = 1;
+        om.threads = os.threads = threads;
+        ck_assert_int_eq(syndic_batch_new(&mem, &p, &om), SYNDIC_OK);
+        ck_assert_int_eq(syndic_batch_new(&spool, &p, &os), SYNDIC_OK);
         int st = SYNDIC_OK;
         add_docs(mem, 30, &st);
         add_docs(spool, 30, &st);
@@ -436,11 +438,30 @@ START_TEST(test_spooled_texts)
         syndic_batch_free(spool);
     }
     /* A directory that cannot hold the file: an error naming it. */
-    syndic_batch *b;
-    ck_assert_int_eq(syndic_batch_new(&b, &p), SYNDIC_OK);
-    ck_assert_int_eq(syndic_batch_spool_texts(b, "/nonexistent/syndic-dir"), SYNDIC_EIO);
+    syndic_batch *b = (syndic_batch *)&p; /* set to NULL on failure */
+    syndic_batch_options o = SYNDIC_BATCH_OPTIONS_INIT;
+    o.keep_texts = o.spool = 1;
+    o.spool_dir = "/nonexistent/syndic-dir";
+    ck_assert_int_eq(syndic_batch_new(&b, &p, &o), SYNDIC_EIO);
+    ck_assert_ptr_null(b);
     ck_assert_ptr_nonnull(strstr(syndic_last_error(), "/nonexistent/syndic-dir"));
-    syndic_batch_free(b);
+    /* Options of another version, and templates both given and learned. */
+    o = (syndic_batch_options)SYNDIC_BATCH_OPTIONS_INIT;
+    o.version = 99;
+    ck_assert_int_eq(syndic_batch_new(&b, &p, &o), SYNDIC_EINVAL);
+    ck_assert_int_eq(syndic_batch_options_init(&o, 99), SYNDIC_EINVAL);
+    ck_assert_uint_eq(o.version, 99); /* left unchanged */
+    ck_assert_int_eq(syndic_batch_options_init(&o, SYNDIC_BATCH_OPTIONS_VERSION), SYNDIC_OK);
+    ck_assert_uint_eq(o.threads, 1);
+    o.template_docs = 1;
+    ck_assert_int_eq(syndic_batch_new(&b, &p, &o), SYNDIC_EINVAL);
+    syndic_templates *t = NULL;
+    ck_assert_int_eq(syndic_templates_new(&t, &p, 3), SYNDIC_OK);
+    ck_assert_int_eq(syndic_templates_finish(t), SYNDIC_OK);
+    o.templates = t;
+    o.template_docs = 3;
+    ck_assert_int_eq(syndic_batch_new(&b, &p, &o), SYNDIC_EINVAL);
+    syndic_templates_free(t);
 }
 END_TEST
 
@@ -448,13 +469,16 @@ START_TEST(test_threads_api)
 {
     syndic_params p = SYNDIC_PARAMS_INIT;
     syndic_batch *one, *two;
-    ck_assert_int_eq(syndic_batch_new(&one, &p), SYNDIC_OK);
-    ck_assert_int_eq(syndic_batch_new(&two, &p), SYNDIC_OK);
+    syndic_batch_options o = SYNDIC_BATCH_OPTIONS_INIT;
+    ck_assert_int_eq(syndic_batch_new(&one, &p, NULL), SYNDIC_OK);
     ck_assert_uint_eq(syndic_batch_threads(one), 1);
-    ck_assert_int_eq(syndic_batch_set_threads(two, 0), SYNDIC_OK); /* online CPUs */
+    o.threads = 0; /* online CPUs */
+    ck_assert_int_eq(syndic_batch_new(&two, &p, &o), SYNDIC_OK);
     ck_assert_uint_ge(syndic_batch_threads(two), 1);
-    syndic__batch_set_chunk(two, 3, 1 << 20);
-    ck_assert_int_eq(syndic_batch_set_threads(two, 3), SYNDIC_OK); /* again: replaces */
+    syndic_batch_free(two);
+    o.threads = 3;
+    ck_assert_int_eq(syndic_batch_new(&two, &p, &o), SYNDIC_OK);
+    ck_assert_int_eq(syndic__batch_set_chunk(two, 3, 1 << 20), SYNDIC_OK); /* threads again */
     ck_assert_uint_eq(syndic_batch_threads(two), 3);
     ck_assert_int_eq(syndic_batch_flush(one), SYNDIC_OK);
     ck_assert_int_eq(syndic_batch_flush(two), SYNDIC_OK); /* nothing queued */
@@ -463,12 +487,10 @@ START_TEST(test_threads_api)
     add_docs(two, 40, &st2);
     ck_assert_int_eq(st1, SYNDIC_OK);
     ck_assert_int_eq(st2, SYNDIC_OK);
-    ck_assert_int_eq(syndic_batch_set_threads(two, 2), SYNDIC_EINVAL); /* too late */
-    ck_assert_int_eq(syndic_batch_set_threads(one, 2), SYNDIC_EINVAL);
     /* A duplicate is refused on the caller's thread, as on one thread. */
     syndic_doc d = SYNDIC_DOC_INIT;
-    d.id = "d001";
-    d.text = story_a;
+    d.id = "d001"; d.id_len = test_len(d.id);
+    d.text = story_a; d.text_len = test_len(d.text);
     ck_assert_int_eq(syndic_batch_add(two, &d), SYNDIC_EDUPLICATE);
     /* Accessors wait for the queued work: no flush before them. */
     const unsigned k = syndic_batch_params(one)->num_hashes;
@@ -489,9 +511,9 @@ START_TEST(test_threads_api)
     syndic_batch_free(one);
     syndic_batch_free(two);
     /* Freeing a batch with work still queued joins its workers. */
-    ck_assert_int_eq(syndic_batch_new(&two, &p), SYNDIC_OK);
-    syndic__batch_set_chunk(two, 2, 1 << 20);
-    ck_assert_int_eq(syndic_batch_set_threads(two, 2), SYNDIC_OK);
+    o.threads = 2;
+    ck_assert_int_eq(syndic_batch_new(&two, &p, &o), SYNDIC_OK);
+    ck_assert_int_eq(syndic__batch_set_chunk(two, 2, 1 << 20), SYNDIC_OK);
     add_docs(two, 25, &st2);
     ck_assert_int_eq(st2, SYNDIC_OK);
     syndic_batch_free(two);
@@ -504,10 +526,11 @@ START_TEST(test_threads_worker_out_of_memory)
 {
     syndic_params p = SYNDIC_PARAMS_INIT;
     syndic_batch *b;
-    ck_assert_int_eq(syndic_batch_new(&b, &p), SYNDIC_OK);
-    ck_assert_int_eq(syndic_batch_keep_texts(b, 1), SYNDIC_OK);
-    syndic__batch_set_chunk(b, 1000, (size_t)1 << 20); /* one chunk, sent by flush */
-    ck_assert_int_eq(syndic_batch_set_threads(b, 2), SYNDIC_OK);
+    syndic_batch_options o = SYNDIC_BATCH_OPTIONS_INIT;
+    o.keep_texts = 1;
+    o.threads = 2;
+    ck_assert_int_eq(syndic_batch_new(&b, &p, &o), SYNDIC_OK);
+    ck_assert_int_eq(syndic__batch_set_chunk(b, 1000, (size_t)1 << 20), SYNDIC_OK); /* one chunk */
     int st = SYNDIC_OK;
     add_docs(b, 10, &st);
     ck_assert_int_eq(st, SYNDIC_OK);
@@ -521,23 +544,22 @@ START_TEST(test_threads_worker_out_of_memory)
                       strstr(syndic_last_error(), "sketching document 1"),
                   "message: %s", syndic_last_error());
     syndic_doc d = SYNDIC_DOC_INIT;
-    d.id = "late";
-    d.text = story_a;
+    d.id = "late"; d.id_len = test_len(d.id);
+    d.text = story_a; d.text_len = test_len(d.text);
     ck_assert_int_eq(syndic_batch_add(b, &d), SYNDIC_ENOMEM);
     ck_assert_int_eq(syndic_batch_flush(b), SYNDIC_ENOMEM);
     ck_assert_int_eq(syndic_batch_cluster(b), SYNDIC_ENOMEM);
     ck_assert_ptr_nonnull(strstr(syndic_last_error(), "out of memory"));
     syndic_evidence ev;
-    ck_assert_int_eq(syndic_batch_explain(b, 0, 1, &ev), SYNDIC_ENOMEM);
+    ck_assert_int_eq(syndic_batch_explain(&ev, b, 0, 1), SYNDIC_ENOMEM);
     syndic_batch_free(b);
 
     /* The template learner: the same. Short lines, so that the worker
      * normalizes them (learning skips lines too long to be templates). */
     syndic_templates *t;
     ck_assert_int_eq(syndic_templates_new(&t, &p, 2), SYNDIC_OK);
-    ck_assert_int_eq(syndic_templates_set_threads(t, 2), SYNDIC_OK);
-    d.outlet = "Harbor Daily";
-    d.text = "Advertisement\nFloods in Villanova\nRead more: the river rose overnight\n";
+    d.outlet = "Harbor Daily"; d.outlet_len = test_len(d.outlet);
+    d.text = "Advertisement\nFloods in Villanova\nRead more: the river rose overnight\n"; d.text_len = test_len(d.text);
     ck_assert_int_eq(syndic_templates_observe(t, &d), SYNDIC_OK);
     syndic__alloc_fail_after(1);
     rc = syndic_templates_finish(t);
@@ -579,8 +601,8 @@ START_TEST(test_threads_allocation_sweep)
     ck_assert_int_eq(syndic_templates_new(&learned, &p, 2), SYNDIC_OK);
     for (int i = 0; i < 30; i++) {
         syndic_doc d = SYNDIC_DOC_INIT;
-        d.outlet = i % 2 ? "Harbor Daily" : "Metro Sun";
-        d.text = i % 3 ? story_a : story_b;
+        d.outlet = i % 2 ? "Harbor Daily" : "Metro Sun"; d.outlet_len = test_len(d.outlet);
+        d.text = i % 3 ? story_a : story_b; d.text_len = test_len(d.text);
         ck_assert_int_eq(syndic_templates_observe(learned, &d), SYNDIC_OK);
     }
     ck_assert_int_eq(syndic_templates_finish(learned), SYNDIC_OK);
@@ -588,13 +610,12 @@ START_TEST(test_threads_allocation_sweep)
     for (unsigned long n = 1; n <= 200; n++) {
         syndic__alloc_fail_after(n);
         syndic_batch *b = NULL;
-        int rc = syndic_batch_new(&b, &p);
-        if (rc == SYNDIC_OK) rc = syndic_batch_keep_texts(b, 1);
-        if (rc == SYNDIC_OK) rc = syndic_batch_use_templates(b, learned);
-        if (rc == SYNDIC_OK) {
-            syndic__batch_set_chunk(b, 4, 1 << 20);
-            rc = syndic_batch_set_threads(b, 2);
-        }
+        syndic_batch_options o = SYNDIC_BATCH_OPTIONS_INIT;
+        o.keep_texts = 1;
+        o.templates = learned;
+        o.threads = 2;
+        int rc = syndic_batch_new(&b, &p, &o);
+        if (rc == SYNDIC_OK) rc = syndic__batch_set_chunk(b, 4, 1 << 20);
         if (rc == SYNDIC_OK) add_docs(b, 30, &rc);
         if (rc == SYNDIC_OK) rc = syndic_batch_cluster(b);
         syndic__alloc_fail_after(0);
@@ -613,11 +634,10 @@ START_TEST(test_threads_allocation_sweep)
         syndic__alloc_fail_after(n);
         syndic_templates *t = NULL;
         int rc = syndic_templates_new(&t, &p, 2);
-        if (rc == SYNDIC_OK) rc = syndic_templates_set_threads(t, 2);
         for (int i = 0; i < 30 && rc == SYNDIC_OK; i++) {
             syndic_doc d = SYNDIC_DOC_INIT;
-            d.outlet = i % 2 ? "Harbor Daily" : "Metro Sun";
-            d.text = i % 3 ? story_a : story_b;
+            d.outlet = i % 2 ? "Harbor Daily" : "Metro Sun"; d.outlet_len = test_len(d.outlet);
+            d.text = i % 3 ? story_a : story_b; d.text_len = test_len(d.text);
             rc = syndic_templates_observe(t, &d);
         }
         if (rc == SYNDIC_OK) rc = syndic_templates_finish(t);
@@ -645,18 +665,18 @@ START_TEST(test_short_notices_need_headlines)
     };
     syndic_params p = SYNDIC_PARAMS_INIT;
     syndic_batch *b;
-    ck_assert_int_eq(syndic_batch_new(&b, &p), SYNDIC_OK);
+    ck_assert_int_eq(syndic_batch_new(&b, &p, NULL), SYNDIC_OK);
     for (int i = 0; i < 3; i++) {
         syndic_doc d = SYNDIC_DOC_INIT;
-        d.id = docs[i].id;
-        d.title = docs[i].title;
-        d.text = notice;
+        d.id = docs[i].id; d.id_len = test_len(d.id);
+        d.title = docs[i].title; d.title_len = test_len(d.title);
+        d.text = notice; d.text_len = test_len(d.text);
         ck_assert_int_eq(syndic_batch_add(b, &d), SYNDIC_OK);
     }
     syndic_evidence ev;
-    ck_assert_int_eq(syndic_batch_explain(b, 0, 1, &ev), SYNDIC_OK);
+    ck_assert_int_eq(syndic_batch_explain(&ev, b, 0, 1), SYNDIC_OK);
     ck_assert_int_eq(ev.verdict, SYNDIC_MATCH);
-    ck_assert_int_eq(syndic_batch_explain(b, 0, 2, &ev), SYNDIC_OK);
+    ck_assert_int_eq(syndic_batch_explain(&ev, b, 0, 2), SYNDIC_OK);
     ck_assert_int_eq(ev.verdict, SYNDIC_TOO_LITTLE_SHARED);
     ck_assert_int_eq(syndic_batch_cluster(b), SYNDIC_OK);
     const syndic_cluster *c = syndic_batch_cluster_at(b, 0);
@@ -692,18 +712,18 @@ START_TEST(test_figures_must_agree)
     const char *texts[3] = {day1, day2, copy1}, *ids[3] = {"day1", "day2", "copy1"};
     syndic_params p = SYNDIC_PARAMS_INIT;
     syndic_batch *b;
-    ck_assert_int_eq(syndic_batch_new(&b, &p), SYNDIC_OK);
+    ck_assert_int_eq(syndic_batch_new(&b, &p, NULL), SYNDIC_OK);
     for (int i = 0; i < 3; i++) {
         syndic_doc d = SYNDIC_DOC_INIT;
-        d.id = ids[i];
-        d.text = texts[i];
+        d.id = ids[i]; d.id_len = test_len(d.id);
+        d.text = texts[i]; d.text_len = test_len(d.text);
         ck_assert_int_eq(syndic_batch_add(b, &d), SYNDIC_OK);
     }
     syndic_evidence ev;
-    ck_assert_int_eq(syndic_batch_explain(b, 0, 1, &ev), SYNDIC_OK);
+    ck_assert_int_eq(syndic_batch_explain(&ev, b, 0, 1), SYNDIC_OK);
     ck_assert_msg(ev.jaccard >= p.threshold, "the wording alone should pass: J %.2f", ev.jaccard);
     ck_assert_int_eq(ev.verdict, SYNDIC_FIGURES_DISAGREE);
-    ck_assert_int_eq(syndic_batch_explain(b, 0, 2, &ev), SYNDIC_OK);
+    ck_assert_int_eq(syndic_batch_explain(&ev, b, 0, 2), SYNDIC_OK);
     ck_assert_int_eq(ev.verdict, SYNDIC_MATCH);
     ck_assert(ev.figures == 1.0);
     syndic_batch_free(b);
@@ -724,20 +744,20 @@ START_TEST(test_time_gaps)
     };
     syndic_params p = SYNDIC_PARAMS_INIT;
     syndic_batch *b;
-    ck_assert_int_eq(syndic_batch_new(&b, &p), SYNDIC_OK);
+    ck_assert_int_eq(syndic_batch_new(&b, &p, NULL), SYNDIC_OK);
     for (int i = 0; i < 5; i++) {
         syndic_doc d = SYNDIC_DOC_INIT;
-        d.id = docs[i].id; d.outlet = docs[i].outlet; d.date = docs[i].date; d.text = story_a;
+        d.id = docs[i].id; d.id_len = test_len(d.id); d.outlet = docs[i].outlet; d.outlet_len = test_len(d.outlet); d.date = docs[i].date; d.date_len = test_len(d.date); d.text = story_a; d.text_len = test_len(d.text);
         ck_assert_int_eq(syndic_batch_add(b, &d), SYNDIC_OK);
     }
-    static const struct { size_t i, j; syndic_verdict v; } want[] = {
+    static const struct { size_t i, j; syndic_pair_verdict v; } want[] = {
         {0, 1, SYNDIC_TOO_FAR_APART}, {0, 2, SYNDIC_MATCH}, {0, 3, SYNDIC_TOO_FAR_APART},
         {0, 4, SYNDIC_MATCH}, {1, 2, SYNDIC_MATCH}};
     for (size_t k = 0; k < sizeof want / sizeof want[0]; k++) {
         syndic_evidence ev;
-        ck_assert_int_eq(syndic_batch_explain(b, want[k].i, want[k].j, &ev), SYNDIC_OK);
+        ck_assert_int_eq(syndic_batch_explain(&ev, b, want[k].i, want[k].j), SYNDIC_OK);
         ck_assert_msg(ev.verdict == want[k].v, "%s/%s: %s", docs[want[k].i].id,
-                      docs[want[k].j].id, syndic_verdict_name(ev.verdict));
+                      docs[want[k].j].id, syndic_pair_verdict_name(ev.verdict));
     }
     syndic_batch_free(b);
 }

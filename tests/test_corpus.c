@@ -11,6 +11,7 @@
  */
 #include "check_main.h"
 #include "internal.h"
+#include "test_util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,7 +43,7 @@ static void load_corpus(void)
     syndic_doc d;
     syndic_reject why;
     int rc;
-    while ((rc = syndic_reader_next(r, &d, &why)) == 1) {
+    while ((rc = syndic_reader_next(&d, &why, r)) == 1) {
         ck_assert_uint_lt(record_count, MAX_DOCS);
         record *x = &records[record_count++];
         x->id = dup_field(d.id, d.id_len);
@@ -61,12 +62,12 @@ static syndic_batch *cluster(const size_t *order)
 {
     syndic_params p = SYNDIC_PARAMS_INIT;
     syndic_batch *b;
-    ck_assert_int_eq(syndic_batch_new(&b, &p), SYNDIC_OK);
+    ck_assert_int_eq(syndic_batch_new(&b, &p, NULL), SYNDIC_OK);
     for (size_t i = 0; i < record_count; i++) {
         const record *x = &records[order ? order[i] : i];
         syndic_doc d = SYNDIC_DOC_INIT;
-        d.id = x->id; d.outlet = x->outlet; d.date = x->date;
-        d.title = x->title; d.url = x->url; d.text = x->text;
+        d.id = x->id; d.id_len = test_len(d.id); d.outlet = x->outlet; d.outlet_len = test_len(d.outlet); d.date = x->date; d.date_len = test_len(d.date);
+        d.title = x->title; d.title_len = test_len(d.title); d.url = x->url; d.url_len = test_len(d.url); d.text = x->text; d.text_len = test_len(d.text);
         ck_assert_int_eq(syndic_batch_add(b, &d), SYNDIC_OK);
     }
     ck_assert_int_eq(syndic_batch_cluster(b), SYNDIC_OK);
@@ -195,14 +196,14 @@ static double trimmed_recall(double share, double containment)
     syndic_params p = SYNDIC_PARAMS_INIT;
     p.containment = containment;
     syndic_batch *b;
-    ck_assert_int_eq(syndic_batch_new(&b, &p), SYNDIC_OK);
+    ck_assert_int_eq(syndic_batch_new(&b, &p, NULL), SYNDIC_OK);
     size_t n = record_count;
     char ids[MAX_DOCS][80];
     size_t origin_of[MAX_DOCS], copies = 0;
     for (size_t i = 0; i < n; i++) {
         const record *x = &records[i];
         syndic_doc d = SYNDIC_DOC_INIT;
-        d.id = x->id; d.outlet = x->outlet; d.date = x->date; d.title = x->title; d.text = x->text;
+        d.id = x->id; d.id_len = test_len(d.id); d.outlet = x->outlet; d.outlet_len = test_len(d.outlet); d.date = x->date; d.date_len = test_len(d.date); d.title = x->title; d.title_len = test_len(d.title); d.text = x->text; d.text_len = test_len(d.text);
         ck_assert_int_eq(syndic_batch_add(b, &d), SYNDIC_OK);
     }
     for (size_t i = 0; i < n; i++) {
@@ -215,9 +216,9 @@ static double trimmed_recall(double share, double containment)
         char *cut = trimmed(x->text, share);
         snprintf(ids[copies], sizeof ids[copies], "%s-trim", x->id);
         syndic_doc d = SYNDIC_DOC_INIT;
-        d.id = ids[copies];
-        d.outlet = "Trimming Gazette";
-        d.text = cut;
+        d.id = ids[copies]; d.id_len = test_len(d.id);
+        d.outlet = "Trimming Gazette"; d.outlet_len = test_len(d.outlet);
+        d.text = cut; d.text_len = test_len(d.text);
         ck_assert_int_eq(syndic_batch_add(b, &d), SYNDIC_OK);
         origin_of[copies++] = i;
         free(cut);
@@ -342,26 +343,26 @@ static char *threaded_report(const record *recs, size_t n, unsigned threads, siz
     syndic_params p = SYNDIC_PARAMS_INIT;
     syndic_templates *t;
     ck_assert_int_eq(syndic_templates_new(&t, &p, 3), SYNDIC_OK);
-    ck_assert_int_eq(syndic_templates_set_threads(t, threads), SYNDIC_OK);
     for (size_t i = 0; i < n; i++) {
         syndic_doc d = SYNDIC_DOC_INIT;
-        d.outlet = recs[i].outlet;
-        d.text = recs[i].text;
+        d.outlet = recs[i].outlet; d.outlet_len = test_len(d.outlet);
+        d.text = recs[i].text; d.text_len = test_len(d.text);
         ck_assert_int_eq(syndic_templates_observe(t, &d), SYNDIC_OK);
     }
     ck_assert_int_eq(syndic_templates_finish(t), SYNDIC_OK);
     syndic_batch *b;
-    ck_assert_int_eq(syndic_batch_new(&b, &p), SYNDIC_OK);
-    ck_assert_int_eq(syndic_batch_use_templates(b, t), SYNDIC_OK);
-    ck_assert_int_eq(syndic_batch_keep_texts(b, 1), SYNDIC_OK);
-    syndic__batch_set_chunk(b, chunk_docs, chunk_bytes);
-    ck_assert_int_eq(syndic_batch_set_threads(b, threads), SYNDIC_OK);
+    syndic_batch_options o = SYNDIC_BATCH_OPTIONS_INIT;
+    o.templates = t;
+    o.keep_texts = 1;
+    o.threads = threads;
+    ck_assert_int_eq(syndic_batch_new(&b, &p, &o), SYNDIC_OK);
+    ck_assert_int_eq(syndic__batch_set_chunk(b, chunk_docs, chunk_bytes), SYNDIC_OK);
     ck_assert_uint_eq(syndic_batch_threads(b), threads);
     for (size_t i = 0; i < n; i++) {
         const record *x = &recs[i];
         syndic_doc d = SYNDIC_DOC_INIT;
-        d.id = x->id; d.outlet = x->outlet; d.date = x->date;
-        d.title = x->title; d.url = x->url; d.text = x->text;
+        d.id = x->id; d.id_len = test_len(d.id); d.outlet = x->outlet; d.outlet_len = test_len(d.outlet); d.date = x->date; d.date_len = test_len(d.date);
+        d.title = x->title; d.title_len = test_len(d.title); d.url = x->url; d.url_len = test_len(d.url); d.text = x->text; d.text_len = test_len(d.text);
         ck_assert_int_eq(syndic_batch_add(b, &d), SYNDIC_OK);
     }
     ck_assert_int_eq(syndic_batch_cluster(b), SYNDIC_OK);
@@ -392,7 +393,7 @@ static char *threaded_report(const record *recs, size_t n, unsigned threads, siz
     /* Evidence uses the figures and title fingerprints. */
     syndic_evidence ev;
     for (size_t i = 0; i + 1 < n; i += 7) {
-        ck_assert_int_eq(syndic_batch_explain(b, i, i + 1, &ev), SYNDIC_OK);
+        ck_assert_int_eq(syndic_batch_explain(&ev, b, i, i + 1), SYNDIC_OK);
         fprintf(f, "%d %.6f %.6f %u %u\n", ev.verdict, ev.jaccard, ev.figures, ev.figures_a,
                 ev.bands_shared);
     }

@@ -540,8 +540,7 @@ START_TEST(test_pieces_equal_whole)
         REQUIRE_EQ(syndic__normalize(&sc.w, text, len), SYNDIC_OK);
         const char *out;
         size_t out_len, words;
-        REQUIRE_EQ(syndic_sketcher_normalize(sc.sketchers[0], text, len, &out, &out_len,
-                                             &words), SYNDIC_OK);
+        REQUIRE_EQ(syndic_sketcher_normalize(&out, &out_len, &words, sc.sketchers[0], text, len), SYNDIC_OK);
         REQUIRE(words == sc.w.count && out_len == sc.w.len &&
                 memcmp(out, sc.w.text, out_len) == 0 && out[out_len] == '\0',
                 "%s: the sketcher's words differ", id);
@@ -777,8 +776,7 @@ static void check_kept(scratch *sc, const variant *v)
                 p->shingle_words, shingles, sc->h_count);
         REQUIRE(memcmp(sig, want, p->num_hashes * sizeof *sig) == 0,
                 "%s, k=%u: signature differs", v->id, p->shingle_words);
-        REQUIRE_EQ(syndic_sketcher_sketch(sc->sketchers[i], v->content, v->content_len,
-                                          pub, &pub_shingles), SYNDIC_OK);
+        REQUIRE_EQ(syndic_sketcher_sketch(pub, &pub_shingles, sc->sketchers[i], v->content, v->content_len), SYNDIC_OK);
         REQUIRE(pub_shingles == shingles &&
                 memcmp(sig, pub, p->num_hashes * sizeof *sig) == 0,
                 "%s, k=%u: the public sketch of the kept content differs", v->id,

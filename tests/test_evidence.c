@@ -133,7 +133,7 @@ typedef struct vcase {
     const char *xo, *yo;
     uint32_t tx, ty, tshared;   /* title words */
     uint32_t fx, fy, fshared;   /* figures */
-    syndic_verdict want;
+    syndic_pair_verdict want;
 } vcase;
 
 #define M SYNDIC_MATCH
@@ -234,9 +234,9 @@ START_TEST(test_verify_table)
     side x, y;
     setup_case(c, &p, &x, &y);
     uint32_t same = 12345;
-    syndic_verdict v = syndic__verify(&p, &x.ev, &y.ev, &same);
-    ck_assert_msg(v == c->want, "%s: %s, want %s", c->name, syndic_verdict_name(v),
-                  syndic_verdict_name(c->want));
+    syndic_pair_verdict v = syndic__verify(&p, &x.ev, &y.ev, &same);
+    ck_assert_msg(v == c->want, "%s: %s, want %s", c->name, syndic_pair_verdict_name(v),
+                  syndic_pair_verdict_name(c->want));
     ck_assert_msg(same == (c->na && c->nb ? c->same : 0), "%s: same %u", c->name, same);
     /* Symmetric. */
     same = 12345;
@@ -262,10 +262,10 @@ START_TEST(test_threshold_boundary_sweep)
                 make_numbers(&x, &y, 0, 0, 0);
                 make_titles(&x, &y, 0, 0, 0);
                 uint32_t got;
-                syndic_verdict v = syndic__verify(&p, &x.ev, &y.ev, &got);
+                syndic_pair_verdict v = syndic__verify(&p, &x.ev, &y.ev, &got);
                 ck_assert_msg(v == (same >= need ? SYNDIC_MATCH : SYNDIC_BELOW_THRESHOLD),
                               "k %u threshold %g same %u need %u: %s", k, thresholds[t], same,
-                              need, syndic_verdict_name(v));
+                              need, syndic_pair_verdict_name(v));
                 ck_assert_uint_eq(got, same);
             }
         }
@@ -456,10 +456,10 @@ static void gen_story(char *out, size_t cap, uint64_t seed, int paragraphs, int 
 static syndic_doc text_doc(const char *id, const char *text, const char *outlet, const char *date)
 {
     syndic_doc d = SYNDIC_DOC_INIT;
-    d.id = id;
-    d.text = text;
-    d.outlet = outlet;
-    d.date = date;
+    d.id = id; d.id_len = test_len(d.id);
+    d.text = text; d.text_len = test_len(d.text);
+    d.outlet = outlet; d.outlet_len = test_len(d.outlet);
+    d.date = date; d.date_len = test_len(d.date);
     return d;
 }
 
@@ -484,7 +484,7 @@ START_TEST(test_compute_verbatim_and_trimmed)
     for (int lines = 0; lines < 4; half++) lines += text_a[half] == '\n';
     memcpy(text_b, text_a, half);
     text_b[half] = 0;
-    b.text = text_b;
+    b.text = text_b; b.text_len = test_len(b.text);
     p.threshold = 0.6;
     ck_assert_int_eq(syndic_evidence_compute(&e, &p, &a, &b, NULL), SYNDIC_OK);
     ck_assert_msg(e.jaccard > 0.3 && e.jaccard < 0.6, "J %g", e.jaccard);
@@ -528,12 +528,12 @@ START_TEST(test_compute_figures_and_dates)
     ck_assert_int_eq(e.verdict, SYNDIC_MATCH);
     /* Undated: no evidence either way. */
     p.max_gap = 3 * DAY;
-    b.date = NULL;
+    b.date = NULL; b.date_len = test_len(b.date);
     ck_assert_int_eq(syndic_evidence_compute(&e, &p, &a, &b, NULL), SYNDIC_OK);
     ck_assert_int_eq(e.verdict, SYNDIC_MATCH);
     ck_assert_int_eq(e.gap, -1);
     /* A document without text is refused. */
-    b.text = NULL;
+    b.text = NULL; b.text_len = test_len(b.text);
     ck_assert_int_eq(syndic_evidence_compute(&e, &p, &a, &b, NULL), SYNDIC_EINVAL);
 }
 END_TEST
@@ -576,23 +576,24 @@ START_TEST(test_compute_with_templates)
 
     /* The same pair in a batch that uses the same templates. */
     syndic_batch *batch;
-    ck_assert_int_eq(syndic_batch_new(&batch, &p), SYNDIC_OK);
-    ck_assert_int_eq(syndic_batch_use_templates(batch, t), SYNDIC_OK);
+    syndic_batch_options bo = SYNDIC_BATCH_OPTIONS_INIT;
+    bo.templates = t;
+    ck_assert_int_eq(syndic_batch_new(&batch, &p, &bo), SYNDIC_OK);
     ck_assert_int_eq(syndic_batch_add(batch, &a), SYNDIC_OK);
     ck_assert_int_eq(syndic_batch_add(batch, &b), SYNDIC_OK);
     syndic_evidence batched;
-    ck_assert_int_eq(syndic_batch_explain(batch, 0, 1, &batched), SYNDIC_OK);
+    ck_assert_int_eq(syndic_batch_explain(&batched, batch, 0, 1), SYNDIC_OK);
     ck_assert(same_evidence(&batched, &dropped));
     ck_assert_int_eq(syndic_batch_cluster(batch), SYNDIC_OK);
-    ck_assert_int_eq(syndic_batch_explain(batch, 0, 1, &batched), SYNDIC_OK);
+    ck_assert_int_eq(syndic_batch_explain(&batched, batch, 0, 1), SYNDIC_OK);
     ck_assert(same_evidence(&batched, &dropped));
     syndic_batch_free(batch);
 
     /* And without templates, the batch agrees with the plain figures. */
-    ck_assert_int_eq(syndic_batch_new(&batch, &p), SYNDIC_OK);
+    ck_assert_int_eq(syndic_batch_new(&batch, &p, NULL), SYNDIC_OK);
     ck_assert_int_eq(syndic_batch_add(batch, &a), SYNDIC_OK);
     ck_assert_int_eq(syndic_batch_add(batch, &b), SYNDIC_OK);
-    ck_assert_int_eq(syndic_batch_explain(batch, 0, 1, &batched), SYNDIC_OK);
+    ck_assert_int_eq(syndic_batch_explain(&batched, batch, 0, 1), SYNDIC_OK);
     ck_assert(same_evidence(&batched, &plain));
     syndic_batch_free(batch);
     syndic_templates_free(t);

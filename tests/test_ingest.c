@@ -13,6 +13,7 @@
  */
 #include "check_main.h"
 #include "internal.h"
+#include "test_util.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -52,12 +53,12 @@ static syndic_ingest_verdict submit(syndic_state *s, const char *id, const char 
                                     const char *text)
 {
     syndic_doc d = SYNDIC_DOC_INIT;
-    d.id = id;
-    d.date = date;
-    d.text = text;
-    d.outlet = "Test Outlet";
+    d.id = id; d.id_len = test_len(d.id);
+    d.date = date; d.date_len = test_len(d.date);
+    d.text = text; d.text_len = test_len(d.text);
+    d.outlet = "Test Outlet"; d.outlet_len = test_len(d.outlet);
     syndic_ingest_verdict v;
-    int rc = syndic_state_submit(s, &d, 1000, &v);
+    int rc = syndic_state_submit(&v, s, &d, 1000);
     ck_assert_msg(rc == SYNDIC_OK, "submit %s: %s", id, syndic_last_error());
     return v;
 }
@@ -91,7 +92,7 @@ START_TEST(new_copy_and_persist)
 
     s = open_state(&p, 0);
     syndic_state_stats st;
-    ck_assert_int_eq(syndic_state_get_stats(s, &st), SYNDIC_OK);
+    ck_assert_int_eq(syndic_state_get_stats(&st, s), SYNDIC_OK);
     ck_assert_uint_eq(st.documents, 3);
     ck_assert_uint_eq(st.stories, 2);
     ck_assert_uint_eq(st.postings, 3 * (uint64_t)syndic_state_params(s)->bands);
@@ -108,7 +109,7 @@ START_TEST(new_copy_and_persist)
     ck_assert_uint_eq(v.story, 2);
     ck_assert_int_eq(syndic_state_commit(s), SYNDIC_OK);
     uint64_t problems = 99;
-    ck_assert_int_eq(syndic_state_verify(s, &problems), SYNDIC_OK);
+    ck_assert_int_eq(syndic_state_verify(&problems, s), SYNDIC_OK);
     ck_assert_uint_eq(problems, 0);
     syndic_state_free(s);
     remove_dir();
@@ -145,9 +146,9 @@ START_TEST(params_mismatch)
     ck_assert_double_eq(syndic_state_params(s)->threshold, 0.25);
     syndic_ingest_verdict v;
     syndic_doc d = SYNDIC_DOC_INIT;
-    d.id = "x";
-    d.text = story_a;
-    ck_assert_int_eq(syndic_state_submit(s, &d, 0, &v), SYNDIC_EINVAL);
+    d.id = "x"; d.id_len = test_len(d.id);
+    d.text = story_a; d.text_len = test_len(d.text);
+    ck_assert_int_eq(syndic_state_submit(&v, s, &d, 0), SYNDIC_EINVAL);
     syndic_state_free(s);
     /* Not a state. */
     char other[300];
@@ -164,15 +165,15 @@ START_TEST(bad_input)
     syndic_state *s = open_state(&p, 0);
     syndic_doc d = SYNDIC_DOC_INIT;
     syndic_ingest_verdict v;
-    d.text = story_a;
-    ck_assert_int_eq(syndic_state_submit(s, &d, 0, &v), SYNDIC_EBADREC);
+    d.text = story_a; d.text_len = test_len(d.text);
+    ck_assert_int_eq(syndic_state_submit(&v, s, &d, 0), SYNDIC_EBADREC);
     ck_assert_int_eq(v.kind, SYNDIC_INGEST_REJECTED);
     ck_assert_int_eq(v.reason, SYNDIC_REJECT_MISSING_FIELD);
-    d.id = "";
-    ck_assert_int_eq(syndic_state_submit(s, &d, 0, &v), SYNDIC_EBADREC);
-    d.id = "t";
-    d.text = NULL;
-    ck_assert_int_eq(syndic_state_submit(s, &d, 0, &v), SYNDIC_EBADREC);
+    d.id = ""; d.id_len = test_len(d.id);
+    ck_assert_int_eq(syndic_state_submit(&v, s, &d, 0), SYNDIC_EBADREC);
+    d.id = "t"; d.id_len = test_len(d.id);
+    d.text = NULL; d.text_len = test_len(d.text);
+    ck_assert_int_eq(syndic_state_submit(&v, s, &d, 0), SYNDIC_EBADREC);
     /* The stream goes on; a text without words is stored, never matches. */
     v = submit(s, "empty", NULL, "... --- ...");
     ck_assert_int_eq(v.kind, SYNDIC_INGEST_NEW);
@@ -183,7 +184,7 @@ START_TEST(bad_input)
     ck_assert_int_eq(v.kind, SYNDIC_INGEST_NEW);
     ck_assert_int_eq(syndic_state_commit(s), SYNDIC_OK);
     uint64_t problems;
-    ck_assert_int_eq(syndic_state_verify(s, &problems), SYNDIC_OK);
+    ck_assert_int_eq(syndic_state_verify(&problems, s), SYNDIC_OK);
     ck_assert_uint_eq(problems, 0);
     syndic_state_free(s);
     remove_dir();
@@ -211,7 +212,7 @@ START_TEST(eviction)
     ck_assert_str_eq(v.origin, "a1"); /* the origin's id outlives its article */
     ck_assert_str_eq(v.match, "a2");
     syndic_state_stats st;
-    ck_assert_int_eq(syndic_state_get_stats(s, &st), SYNDIC_OK);
+    ck_assert_int_eq(syndic_state_get_stats(&st, s), SYNDIC_OK);
     ck_assert_uint_eq(st.evicted, 2);
     ck_assert_uint_eq(st.documents, 2);
     ck_assert_uint_eq(st.stories, 1);
@@ -226,7 +227,7 @@ START_TEST(eviction)
     ck_assert_int_ne(v.kind, SYNDIC_INGEST_DUPLICATE);
     ck_assert_int_eq(syndic_state_commit(s), SYNDIC_OK);
     uint64_t problems;
-    ck_assert_int_eq(syndic_state_verify(s, &problems), SYNDIC_OK);
+    ck_assert_int_eq(syndic_state_verify(&problems, s), SYNDIC_OK);
     ck_assert_msg(problems == 0, "%s", syndic_last_error());
     syndic_state_free(s);
     remove_dir();
@@ -258,7 +259,7 @@ START_TEST(reopen_after_eviction_out_of_story_order)
     v = submit(s, "c1", "2026-03-02T06:00:00Z", story_c); /* a1 falls out */
     ck_assert_int_eq(v.kind, SYNDIC_INGEST_NEW);
     syndic_state_stats st;
-    ck_assert_int_eq(syndic_state_get_stats(s, &st), SYNDIC_OK);
+    ck_assert_int_eq(syndic_state_get_stats(&st, s), SYNDIC_OK);
     ck_assert_uint_eq(st.evicted, 1);
     ck_assert_int_eq(syndic_state_commit(s), SYNDIC_OK);
     syndic_state_free(s);
@@ -270,7 +271,7 @@ START_TEST(reopen_after_eviction_out_of_story_order)
     ck_assert_uint_eq(v.story_size, 2);
     ck_assert_int_eq(syndic_state_commit(s), SYNDIC_OK);
     uint64_t problems = 99;
-    ck_assert_int_eq(syndic_state_verify(s, &problems), SYNDIC_OK);
+    ck_assert_int_eq(syndic_state_verify(&problems, s), SYNDIC_OK);
     ck_assert_msg(problems == 0, "%s", syndic_last_error());
     syndic_state_free(s);
     remove_dir();
@@ -291,10 +292,10 @@ START_TEST(reader_beside_writer)
     syndic_state *r = NULL;
     ck_assert_int_eq(syndic_state_open(&r, dir, NULL, &o), SYNDIC_OK);
     syndic_state_stats st;
-    ck_assert_int_eq(syndic_state_get_stats(r, &st), SYNDIC_OK);
+    ck_assert_int_eq(syndic_state_get_stats(&st, r), SYNDIC_OK);
     ck_assert_uint_eq(st.documents, 1);
     ck_assert_int_eq(syndic_state_commit(w), SYNDIC_OK);
-    ck_assert_int_eq(syndic_state_get_stats(r, &st), SYNDIC_OK);
+    ck_assert_int_eq(syndic_state_get_stats(&st, r), SYNDIC_OK);
     ck_assert_uint_eq(st.documents, 2);
     /* A second writer is refused while the first is open. */
     syndic_state *w2 = NULL;
@@ -335,7 +336,7 @@ START_TEST(reopen_after_eviction)
         }
         ck_assert_int_eq(syndic_state_commit(s), SYNDIC_OK);
         uint64_t problems = 99;
-        ck_assert_int_eq(syndic_state_verify(s, &problems), SYNDIC_OK);
+        ck_assert_int_eq(syndic_state_verify(&problems, s), SYNDIC_OK);
         ck_assert_msg(problems == 0, "%s", syndic_last_error());
         syndic_state_free(s);
         remove_dir();
@@ -394,7 +395,7 @@ START_TEST(compact_in_place)
     ck_assert_ptr_nonnull(strstr(ids_after, "d119 "));
     s = open_state(&p, 86400);
     uint64_t problems = 99;
-    ck_assert_int_eq(syndic_state_verify(s, &problems), SYNDIC_OK);
+    ck_assert_int_eq(syndic_state_verify(&problems, s), SYNDIC_OK);
     ck_assert_msg(problems == 0, "%s", syndic_last_error());
     syndic_ingest_verdict v = submit(s, "d119", "2026-03-05T23:00:00Z", story_a);
     ck_assert_int_eq(v.kind, SYNDIC_INGEST_DUPLICATE);
@@ -449,7 +450,7 @@ START_TEST(agrees_with_batch)
     size_t n = 0;
     syndic_doc d;
     syndic_reject why;
-    while (syndic_reader_next(rd, &d, &why) == 1) {
+    while (syndic_reader_next(&d, &why, rd) == 1) {
         ck_assert_uint_lt(n, 1000);
         cdoc *c = &docs[n++];
         c->id = dup_or_null(d.id, d.id_len);
@@ -466,22 +467,25 @@ START_TEST(agrees_with_batch)
     syndic_params p = SYNDIC_PARAMS_INIT;
     syndic_batch *b;
     syndic_templates *t;
-    ck_assert_int_eq(syndic_batch_new(&b, &p), SYNDIC_OK);
     ck_assert_int_eq(syndic_templates_new(&t, &p, SYNDIC_DEFAULT_TEMPLATE_DOCS), SYNDIC_OK);
     for (size_t i = 0; i < n; i++) {
-        syndic_doc x = {docs[i].id, 0, docs[i].text, 0, docs[i].outlet, 0, docs[i].date, 0,
-                        docs[i].title, 0, NULL, 0};
+        syndic_doc x;
+        syndic_doc_from_strings(&x, docs[i].id, docs[i].text, docs[i].outlet, docs[i].date,
+                                docs[i].title, NULL);
         ck_assert_int_eq(syndic_templates_observe(t, &x), SYNDIC_OK);
     }
     ck_assert_int_eq(syndic_templates_finish(t), SYNDIC_OK);
-    ck_assert_int_eq(syndic_batch_use_templates(b, t), SYNDIC_OK);
+    syndic_batch_options bo = SYNDIC_BATCH_OPTIONS_INIT;
+    bo.templates = t;
+    ck_assert_int_eq(syndic_batch_new(&b, &p, &bo), SYNDIC_OK);
     syndic_state *s = open_state(&p, 0);
     for (size_t i = 0; i < n; i++) {
-        syndic_doc x = {docs[i].id, 0, docs[i].text, 0, docs[i].outlet, 0, docs[i].date, 0,
-                        docs[i].title, 0, NULL, 0};
+        syndic_doc x;
+        syndic_doc_from_strings(&x, docs[i].id, docs[i].text, docs[i].outlet, docs[i].date,
+                                docs[i].title, NULL);
         ck_assert_int_eq(syndic_batch_add(b, &x), SYNDIC_OK);
         syndic_ingest_verdict v;
-        ck_assert_int_eq(syndic_state_submit(s, &x, 1, &v), SYNDIC_OK);
+        ck_assert_int_eq(syndic_state_submit(&v, s, &x, 1), SYNDIC_OK);
     }
     ck_assert_int_eq(syndic_state_commit(s), SYNDIC_OK);
     ck_assert_int_eq(syndic_batch_cluster(b), SYNDIC_OK);
@@ -567,7 +571,7 @@ static cdoc *load_corpus(size_t *count)
     size_t n = 0;
     syndic_doc d;
     syndic_reject why;
-    while (syndic_reader_next(rd, &d, &why) == 1) {
+    while (syndic_reader_next(&d, &why, rd) == 1) {
         ck_assert_uint_lt(n, 1000);
         cdoc *c = &docs[n++];
         c->id = dup_or_null(d.id, d.id_len);
@@ -592,7 +596,8 @@ static void free_corpus(cdoc *docs, size_t n)
 
 static syndic_doc as_doc(const cdoc *c)
 {
-    syndic_doc x = {c->id, 0, c->text, 0, c->outlet, 0, c->date, 0, c->title, 0, NULL, 0};
+    syndic_doc x;
+    syndic_doc_from_strings(&x, c->id, c->text, c->outlet, c->date, c->title, NULL);
     return x;
 }
 
@@ -615,12 +620,12 @@ START_TEST(prepared_restarted_same)
     syndic_state *s = open_state(&p, 0);
     for (size_t i = 0; i < n; i++) {
         syndic_doc x = as_doc(&docs[i]);
-        ck_assert_int_eq(syndic_state_submit(s, &x, 1, &v), SYNDIC_OK);
+        ck_assert_int_eq(syndic_state_submit(&v, s, &x, 1), SYNDIC_OK);
         serial[i] = keep_verdict(&v);
     }
     ck_assert_int_eq(syndic_state_commit(s), SYNDIC_OK);
     syndic_state_stats st;
-    ck_assert_int_eq(syndic_state_get_stats(s, &st), SYNDIC_OK);
+    ck_assert_int_eq(syndic_state_get_stats(&st, s), SYNDIC_OK);
     ck_assert_uint_gt(st.templates, 0); /* templates were learned on the way */
     syndic_state_free(s);
 
@@ -636,10 +641,10 @@ START_TEST(prepared_restarted_same)
         ck_assert_int_eq(syndic_state_prepare(s, preps[i], &x, 1), SYNDIC_OK);
     }
     for (size_t i = 0; i < n; i++) {
-        ck_assert_int_eq(syndic_state_submit_prepared(s, preps[i], &v), SYNDIC_OK);
+        ck_assert_int_eq(syndic_state_submit_prepared(&v, s, preps[i]), SYNDIC_OK);
         other[i] = keep_verdict(&v);
         /* A prep is submitted once. */
-        if (i == 0) ck_assert_int_eq(syndic_state_submit_prepared(s, preps[i], &v), SYNDIC_EBADREC);
+        if (i == 0) ck_assert_int_eq(syndic_state_submit_prepared(&v, s, preps[i]), SYNDIC_EBADREC);
     }
     same_verdicts(serial, other, n, "prepared ahead");
     ck_assert_int_eq(syndic_state_commit(s), SYNDIC_OK);
@@ -657,16 +662,16 @@ START_TEST(prepared_restarted_same)
         size_t end = part == 3 ? n : (size_t)(part + 1) * n / 4;
         for (; done < end; done++) {
             syndic_doc x = as_doc(&docs[done]);
-            ck_assert_int_eq(syndic_state_submit(s, &x, 1, &v), SYNDIC_OK);
+            ck_assert_int_eq(syndic_state_submit(&v, s, &x, 1), SYNDIC_OK);
             other[done] = keep_verdict(&v);
         }
         ck_assert_int_eq(syndic_state_commit(s), SYNDIC_OK);
         for (size_t i = done; i < done + 10 && i < n; i++) { /* lost with the close */
             syndic_doc x = as_doc(&docs[i]);
-            ck_assert_int_eq(syndic_state_submit(s, &x, 1, &v), SYNDIC_OK);
+            ck_assert_int_eq(syndic_state_submit(&v, s, &x, 1), SYNDIC_OK);
         }
         uint64_t problems = 99;
-        ck_assert_int_eq(syndic_state_verify(s, &problems), SYNDIC_OK);
+        ck_assert_int_eq(syndic_state_verify(&problems, s), SYNDIC_OK);
         ck_assert_msg(problems == 0, "%s", syndic_last_error());
         syndic_state_free(s);
     }
@@ -680,13 +685,13 @@ START_TEST(prepared_restarted_same)
     ck_assert_int_eq(syndic_state_open(&s, dir, &p, &o), SYNDIC_OK);
     for (size_t i = 0; i < n; i++) {
         syndic_doc x = as_doc(&docs[i]);
-        ck_assert_int_eq(syndic_state_submit(s, &x, 1, &v), SYNDIC_OK);
+        ck_assert_int_eq(syndic_state_submit(&v, s, &x, 1), SYNDIC_OK);
         other[i] = keep_verdict(&v);
         ck_assert_int_eq(syndic_state_commit(s), SYNDIC_OK);
         ck_assert_uint_eq(syndic_state_commits(s), i + 1);
     }
     uint64_t durable = 0;
-    ck_assert_int_eq(syndic_state_sync(s, &durable), SYNDIC_OK);
+    ck_assert_int_eq(syndic_state_sync(&durable, s), SYNDIC_OK);
     ck_assert_uint_eq(durable, n);
     same_verdicts(serial, other, n, "group commit");
     syndic_state_free(s);
@@ -744,7 +749,7 @@ static vrec *serial_verdicts(const cdoc *docs, const input *in, size_t m)
             continue;
         }
         syndic_doc x = input_doc(docs, &in[i]);
-        int rc = syndic_state_submit(s, &x, 1, &v);
+        int rc = syndic_state_submit(&v, s, &x, 1);
         ck_assert_int_eq(rc, in[i].kind == IN_NO_TEXT ? SYNDIC_EBADREC : SYNDIC_OK);
         serial[i] = keep_verdict(&v);
     }
@@ -826,7 +831,7 @@ static int on_result(void *ctx, const syndic_pipeline_result *r)
         /* Durable: its commit is visible to a reader. */
         syndic_state_stats st;
         if (r->status == SYNDIC_OK && w->reader &&
-            (syndic_state_get_stats(w->reader, &st) < 0 || st.submitted < r->verdict->seq)) {
+            (syndic_state_get_stats(&st, w->reader) < 0 || st.submitted < r->verdict->seq)) {
             w->bad = 1;
             snprintf(w->why, sizeof w->why, "result %zu: article %llu delivered before its commit",
                      i, (unsigned long long)r->verdict->seq);
@@ -921,7 +926,7 @@ START_TEST(pipeline_same_in_order_durable)
         same_verdicts(serial, w.got, m, mode == 0 ? "pushed" : mode == 1 ? "pushed in batches"
                                                                          : "pulled, group commit");
         syndic_pipeline_stats ps;
-        ck_assert_int_eq(syndic_pipeline_get_stats(pl, &ps), SYNDIC_OK);
+        ck_assert_int_eq(syndic_pipeline_get_stats(&ps, pl), SYNDIC_OK);
         ck_assert_uint_eq(ps.verdicts[0] + ps.verdicts[1] + ps.verdicts[2] + ps.verdicts[3], m);
         ck_assert_uint_eq(ps.verdicts[SYNDIC_INGEST_DUPLICATE], 1);
         ck_assert_uint_eq(ps.verdicts[SYNDIC_INGEST_REJECTED], 2);
@@ -934,10 +939,10 @@ START_TEST(pipeline_same_in_order_durable)
         syndic_pipeline_free(pl);
         /* The state is the caller's again. */
         uint64_t problems = 99;
-        ck_assert_int_eq(syndic_state_verify(s, &problems), SYNDIC_OK);
+        ck_assert_int_eq(syndic_state_verify(&problems, s), SYNDIC_OK);
         ck_assert_msg(problems == 0, "%s", syndic_last_error());
         syndic_state_stats st;
-        ck_assert_int_eq(syndic_state_get_stats(s, &st), SYNDIC_OK);
+        ck_assert_int_eq(syndic_state_get_stats(&st, s), SYNDIC_OK);
         ck_assert_uint_eq(st.documents, n);
         syndic_state_free(s);
         seen_free(&w);
@@ -958,7 +963,7 @@ static void wait_count(seen *w, size_t want)
 static size_t committed_docs(seen *w)
 {
     syndic_state_stats st;
-    ck_assert_int_eq(syndic_state_get_stats(w->reader, &st), SYNDIC_OK);
+    ck_assert_int_eq(syndic_state_get_stats(&st, w->reader), SYNDIC_OK);
     return (size_t)st.documents;
 }
 
@@ -1000,7 +1005,7 @@ START_TEST(pipeline_holds_until_commit)
     for (size_t i = 0; i < 8; i++) ck_assert_int_eq(w.status[i] < 0, i >= 5);
     ck_assert_uint_eq(committed_docs(&w), 5);
     uint64_t problems = 99;
-    ck_assert_int_eq(syndic_state_verify(s, &problems), SYNDIC_OK);
+    ck_assert_int_eq(syndic_state_verify(&problems, s), SYNDIC_OK);
     ck_assert_msg(problems == 0, "%s", syndic_last_error());
     seen_free(&w);
 
@@ -1060,8 +1065,8 @@ START_TEST(pipeline_failure_answers_all)
         snprintf(id, sizeof id, "b%zu", pushed);
         snprintf(text, sizeof text, "%s Number %zu.", story_b, pushed);
         syndic_doc d = SYNDIC_DOC_INIT;
-        d.id = id;
-        d.text = text;
+        d.id = id; d.id_len = test_len(d.id);
+        d.text = text; d.text_len = test_len(d.text);
         if ((rc = syndic_pipeline_push(pl, &d, 1000, as_item(&in[pushed]))) < 0) break;
     }
     ck_assert_int_eq(rc, SYNDIC_EIO);
@@ -1078,10 +1083,10 @@ START_TEST(pipeline_failure_answers_all)
     for (size_t i = ok; i < pushed; i++) ck_assert_int_eq(w.status[i], SYNDIC_EIO);
     ck_assert_uint_eq(ok % 10, 0); /* whole commits */
     syndic_state_stats st;
-    ck_assert_int_eq(syndic_state_get_stats(s, &st), SYNDIC_OK);
+    ck_assert_int_eq(syndic_state_get_stats(&st, s), SYNDIC_OK);
     ck_assert_uint_eq(st.documents, ok);
     uint64_t problems = 99;
-    ck_assert_int_eq(syndic_state_verify(s, &problems), SYNDIC_OK);
+    ck_assert_int_eq(syndic_state_verify(&problems, s), SYNDIC_OK);
     ck_assert_msg(problems == 0, "%s", syndic_last_error());
     syndic_state_free(s);
     seen_free(&w);
@@ -1098,7 +1103,7 @@ static void *sync_loop(void *arg)
     syncer *y = arg;
     while (!y->stop) {
         uint64_t d = 0;
-        if (syndic_state_sync(y->s, &d) != SYNDIC_OK || d < y->last) y->bad = 1;
+        if (syndic_state_sync(&d, y->s) != SYNDIC_OK || d < y->last) y->bad = 1;
         y->last = d;
     }
     return NULL;
@@ -1127,10 +1132,10 @@ START_TEST(sync_beside_writer)
     pthread_join(t, NULL);
     ck_assert_int_eq(y.bad, 0);
     uint64_t durable;
-    ck_assert_int_eq(syndic_state_sync(s, &durable), SYNDIC_OK);
+    ck_assert_int_eq(syndic_state_sync(&durable, s), SYNDIC_OK);
     ck_assert_uint_eq(durable, 200);
     uint64_t problems = 99;
-    ck_assert_int_eq(syndic_state_verify(s, &problems), SYNDIC_OK);
+    ck_assert_int_eq(syndic_state_verify(&problems, s), SYNDIC_OK);
     ck_assert_uint_eq(problems, 0);
     syndic_state_free(s);
     remove_dir();
@@ -1150,9 +1155,9 @@ START_TEST(lost_batch_rebuilds_memory)
         syndic_doc d = SYNDIC_DOC_INIT;
         snprintf(id, sizeof id, "b%d", i);
         snprintf(text, sizeof text, "%s Number %d.", story_b, i);
-        d.id = id;
-        d.text = text;
-        rc = syndic_state_submit(s, &d, 1000, &v);
+        d.id = id; d.id_len = test_len(d.id);
+        d.text = text; d.text_len = test_len(d.text);
+        rc = syndic_state_submit(&v, s, &d, 1000);
     }
     ck_assert_int_eq(rc, SYNDIC_EIO);
     ck_assert_msg(strstr(syndic_last_error(), "full"), "%s", syndic_last_error());
@@ -1166,7 +1171,7 @@ START_TEST(lost_batch_rebuilds_memory)
     ck_assert_uint_eq(v.candidates, 1);
     ck_assert_int_eq(syndic_state_commit(s), SYNDIC_OK);
     uint64_t problems = 99;
-    ck_assert_int_eq(syndic_state_verify(s, &problems), SYNDIC_OK);
+    ck_assert_int_eq(syndic_state_verify(&problems, s), SYNDIC_OK);
     ck_assert_msg(problems == 0, "%s", syndic_last_error());
     syndic_state_free(s);
     remove_dir();

@@ -163,7 +163,7 @@ START_TEST(test_sketcher_normalize)
         const char *out;
         size_t out_len, words = 99;
         ck_assert_int_eq(
-            syndic_sketcher_normalize(s, cases[i].in, cases[i].len, &out, &out_len, &words),
+            syndic_sketcher_normalize(&out, &out_len, &words, s, cases[i].in, cases[i].len),
             SYNDIC_OK);
         ck_assert_int_eq(syndic__normalize(&w, cases[i].in, cases[i].len), SYNDIC_OK);
         ck_assert_uint_eq(out_len, w.len);
@@ -173,7 +173,7 @@ START_TEST(test_sketcher_normalize)
     /* words may be NULL */
     const char *out;
     size_t out_len;
-    ck_assert_int_eq(syndic_sketcher_normalize(s, "A b", 3, &out, &out_len, NULL), SYNDIC_OK);
+    ck_assert_int_eq(syndic_sketcher_normalize(&out, &out_len, NULL, s, "A b", 3), SYNDIC_OK);
     ck_assert_str_eq(out, "a b");
     syndic__words_free(&w);
     syndic_sketcher_free(s);

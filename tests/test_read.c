@@ -134,7 +134,7 @@ static void check_stream(const char *path, const syndic_read_options *o, const w
     for (size_t i = 0; i < n; i++) {
         syndic_doc d;
         syndic_reject why = SYNDIC_REJECT_COUNT;
-        int rc = syndic_reader_next(r, &d, &why);
+        int rc = syndic_reader_next(&d, &why, r);
         ck_assert_msg(rc == w[i].rc, "%s item %zu: rc %d, expected %d (%s)", path, i, rc,
                       w[i].rc, syndic_last_error());
         ck_assert_msg(why == w[i].why, "%s item %zu: reason %s, expected %s (%s)", path, i,
@@ -164,8 +164,8 @@ static void check_stream(const char *path, const syndic_read_options *o, const w
     }
     syndic_doc d;
     syndic_reject why;
-    ck_assert_msg(syndic_reader_next(r, &d, &why) == 0, "%s: no end after %zu items", path, n);
-    ck_assert_int_eq(syndic_reader_next(r, &d, &why), 0);
+    ck_assert_msg(syndic_reader_next(&d, &why, r) == 0, "%s: no end after %zu items", path, n);
+    ck_assert_int_eq(syndic_reader_next(&d, &why, r), 0);
     syndic_reader_free(r);
 }
 
@@ -190,7 +190,7 @@ START_TEST(test_all_fields)
     syndic_doc d;
     syndic_reject why;
 
-    ck_assert_int_eq(syndic_reader_next(r, &d, &why), 1);
+    ck_assert_int_eq(syndic_reader_next(&d, &why, r), 1);
     ck_assert_int_eq(why, SYNDIC_REJECT_NONE);
     ck_assert_uint_eq(syndic_reader_line(r), 1);
     ck_assert_str_eq(d.id, "a1");
@@ -206,7 +206,7 @@ START_TEST(test_all_fields)
     ck_assert_str_eq(d.url, "https://example.com/a1");
     ck_assert_uint_eq(d.url_len, strlen(d.url));
 
-    ck_assert_int_eq(syndic_reader_next(r, &d, &why), 1);
+    ck_assert_int_eq(syndic_reader_next(&d, &why, r), 1);
     ck_assert_uint_eq(d.id_len, 2);
     ck_assert_int_eq(memcmp(d.id, "42", 2), 0);
     ck_assert_ptr_null(d.outlet);
@@ -214,26 +214,26 @@ START_TEST(test_all_fields)
     ck_assert_ptr_null(d.title);
     ck_assert_ptr_null(d.url);
 
-    ck_assert_int_eq(syndic_reader_next(r, &d, &why), 1);
+    ck_assert_int_eq(syndic_reader_next(&d, &why, r), 1);
     ck_assert_uint_eq(d.id_len, 2);
     ck_assert_int_eq(memcmp(d.id, "-7", 2), 0);
     ck_assert_uint_eq(d.outlet_len, 2); /* "source" when "outlet" is absent */
     ck_assert_int_eq(memcmp(d.outlet, "AP", 2), 0);
 
-    ck_assert_int_eq(syndic_reader_next(r, &d, &why), 1);
+    ck_assert_int_eq(syndic_reader_next(&d, &why, r), 1);
     ck_assert_uint_eq(d.outlet_len, 1); /* "outlet" wins over "source" */
     ck_assert_int_eq(d.outlet[0], 'O');
 
-    ck_assert_int_eq(syndic_reader_next(r, &d, &why), 1);
+    ck_assert_int_eq(syndic_reader_next(&d, &why, r), 1);
     ck_assert_str_eq(d.id, "nulls");
     ck_assert_ptr_null(d.outlet); /* null is absent */
     ck_assert_ptr_null(d.title);
     ck_assert_ptr_null(d.date);
 
-    ck_assert_int_eq(syndic_reader_next(r, &d, &why), 1);
+    ck_assert_int_eq(syndic_reader_next(&d, &why, r), 1);
     ck_assert_str_eq(d.text, "caf\xc3\xa9 \xe2\x80\x9cquote\xe2\x80\x9d \xf0\x9f\x98\x80");
 
-    ck_assert_int_eq(syndic_reader_next(r, &d, &why), 0);
+    ck_assert_int_eq(syndic_reader_next(&d, &why, r), 0);
     ck_assert_uint_eq(syndic_reader_line(r), 6);
     ck_assert_uint_eq(syndic_reader_bytes(r), sizeof data - 1);
     syndic_reader_free(r);
@@ -260,21 +260,21 @@ START_TEST(test_field_mapping)
     ck_assert_int_eq(syndic_reader_open(&r, path, &o), SYNDIC_OK);
     syndic_doc d;
     syndic_reject why;
-    ck_assert_int_eq(syndic_reader_next(r, &d, &why), 1);
+    ck_assert_int_eq(syndic_reader_next(&d, &why, r), 1);
     ck_assert_str_eq(d.id, "m1");
     ck_assert_str_eq(d.text, "mapped body");
     ck_assert_str_eq(d.outlet, "X");
     ck_assert_str_eq(d.date, "2026-01-01");
     ck_assert_str_eq(d.title, "H");
     ck_assert_str_eq(d.url, "L");
-    ck_assert_int_eq(syndic_reader_next(r, &d, &why), SYNDIC_EBADREC);
+    ck_assert_int_eq(syndic_reader_next(&d, &why, r), SYNDIC_EBADREC);
     ck_assert_int_eq(why, SYNDIC_REJECT_MISSING_FIELD);
     ck_assert_ptr_nonnull(strstr(syndic_last_error(), "\"body\""));
     /* An explicit outlet key has no "source" fallback. */
-    ck_assert_int_eq(syndic_reader_next(r, &d, &why), 1);
+    ck_assert_int_eq(syndic_reader_next(&d, &why, r), 1);
     ck_assert_str_eq(d.id, "m3");
     ck_assert_ptr_null(d.outlet);
-    ck_assert_int_eq(syndic_reader_next(r, &d, &why), 0);
+    ck_assert_int_eq(syndic_reader_next(&d, &why, r), 0);
     syndic_reader_free(r);
 }
 END_TEST
@@ -370,7 +370,7 @@ START_TEST(test_bad_records)
                                         "missing field \"id\"", "missing field \"text\"",
                                         "\"text\" is not a string", "invalid UTF-8: at byte 23"};
     for (size_t i = 0; i < LEN(words); i++) {
-        syndic_reader_next(r, &d, &why);
+        syndic_reader_next(&d, &why, r);
         if (words[i])
             ck_assert_msg(strstr(syndic_last_error(), words[i]) != NULL,
                           "line %zu: \"%s\" lacks \"%s\"", i + 1, syndic_last_error(), words[i]);
@@ -469,7 +469,7 @@ static size_t read_records(const char *path, int *end, char *msg, size_t msg_siz
     for (;;) {
         syndic_doc d;
         syndic_reject why;
-        int rc = syndic_reader_next(r, &d, &why);
+        int rc = syndic_reader_next(&d, &why, r);
         if (rc == SYNDIC_EBADREC) { in_prefix = false; continue; }
         if (rc != 1) {
             *end = rc;
@@ -488,7 +488,7 @@ static size_t read_records(const char *path, int *end, char *msg, size_t msg_siz
         /* the reader is at its end */
         syndic_doc d;
         syndic_reject why;
-        ck_assert_int_eq(syndic_reader_next(r, &d, &why), 0);
+        ck_assert_int_eq(syndic_reader_next(&d, &why, r), 0);
     }
     syndic_reader_free(r);
     return got;
@@ -551,7 +551,7 @@ START_TEST(test_gzip)
     ck_assert_int_eq(syndic_reader_open(&r, gz, NULL), SYNDIC_OK);
     syndic_doc d;
     syndic_reject why;
-    while (syndic_reader_next(r, &d, &why) == 1) {
+    while (syndic_reader_next(&d, &why, r) == 1) {
     }
     ck_assert_uint_eq(syndic_reader_bytes(r), len);
     syndic_reader_free(r);
@@ -650,14 +650,14 @@ START_TEST(test_buffer_boundaries)
         ck_assert_int_eq(syndic_reader_open(&r, path, NULL), SYNDIC_OK);
         syndic_doc doc;
         syndic_reject why;
-        ck_assert_int_eq(syndic_reader_next(r, &doc, &why), 1);
+        ck_assert_int_eq(syndic_reader_next(&doc, &why, r), 1);
         ck_assert_uint_eq(doc.text_len, l1 - 3 - 20);
         ck_assert_int_eq(memcmp(doc.text, d + 20, doc.text_len), 0);
-        ck_assert_int_eq(syndic_reader_next(r, &doc, &why), 1);
+        ck_assert_int_eq(syndic_reader_next(&doc, &why, r), 1);
         ck_assert_uint_eq(doc.id_len, 4);
         ck_assert_int_eq(memcmp(doc.text, "after", 5), 0);
         ck_assert_uint_eq(syndic_reader_line(r), 2);
-        ck_assert_int_eq(syndic_reader_next(r, &doc, &why), 0);
+        ck_assert_int_eq(syndic_reader_next(&doc, &why, r), 0);
         syndic_reader_free(r);
         free(d);
     }
@@ -676,16 +676,16 @@ START_TEST(test_buffer_boundaries)
         ck_assert_int_eq(syndic_reader_open(&r, path, NULL), SYNDIC_OK);
         syndic_doc doc;
         syndic_reject why;
-        ck_assert_int_eq(syndic_reader_next(r, &doc, &why), 1);
-        ck_assert_int_eq(syndic_reader_next(r, &doc, &why), 1);
+        ck_assert_int_eq(syndic_reader_next(&doc, &why, r), 1);
+        ck_assert_int_eq(syndic_reader_next(&doc, &why, r), 1);
         ck_assert_uint_eq(doc.id_len, 4);
         ck_assert_uint_eq(doc.text_len, big);
         ck_assert_int_eq(memcmp(doc.text, d + text_at, big), 0);
-        ck_assert_int_eq(syndic_reader_next(r, &doc, &why), 1);
+        ck_assert_int_eq(syndic_reader_next(&doc, &why, r), 1);
         ck_assert_uint_eq(doc.text_len, 4);
         ck_assert_int_eq(memcmp(doc.text, "tail", 4), 0);
         ck_assert_uint_eq(syndic_reader_line(r), 3);
-        ck_assert_int_eq(syndic_reader_next(r, &doc, &why), 0);
+        ck_assert_int_eq(syndic_reader_next(&doc, &why, r), 0);
         ck_assert_uint_eq(syndic_reader_bytes(r), n);
         syndic_reader_free(r);
     }
@@ -744,7 +744,7 @@ START_TEST(test_text_tree)
             for (size_t i = 0; i < LEN(w); i++) {
                 syndic_doc d;
                 syndic_reject why;
-                int rc = syndic_reader_next(r, &d, &why);
+                int rc = syndic_reader_next(&d, &why, r);
                 ck_assert_msg(rc == w[i].rc, "item %zu: rc %d (%s)", i, rc, syndic_last_error());
                 ck_assert_int_eq(why, w[i].why);
                 ck_assert_uint_eq(syndic_reader_line(r), w[i].line);
@@ -771,7 +771,7 @@ START_TEST(test_text_tree)
             }
             syndic_doc d;
             syndic_reject why;
-            ck_assert_int_eq(syndic_reader_next(r, &d, &why), 0);
+            ck_assert_int_eq(syndic_reader_next(&d, &why, r), 0);
             syndic_reader_free(r);
         }
     }
@@ -782,11 +782,11 @@ START_TEST(test_text_tree)
     ck_assert_int_eq(syndic_reader_open(&r, one, NULL), SYNDIC_OK);
     syndic_doc d;
     syndic_reject why;
-    ck_assert_int_eq(syndic_reader_next(r, &d, &why), 1);
+    ck_assert_int_eq(syndic_reader_next(&d, &why, r), 1);
     ck_assert_uint_eq(d.id_len, strlen(one));
     ck_assert_int_eq(memcmp(d.id, one, d.id_len), 0);
     ck_assert_int_eq(memcmp(d.text, "top level", 9), 0);
-    ck_assert_int_eq(syndic_reader_next(r, &d, &why), 0);
+    ck_assert_int_eq(syndic_reader_next(&d, &why, r), 0);
     syndic_reader_free(r);
 
     /* A directory with no .txt files: no documents. */
@@ -827,13 +827,13 @@ START_TEST(test_stdin)
     ck_assert_str_eq(syndic_reader_name(r), "<stdin>");
     syndic_doc d;
     syndic_reject why;
-    ck_assert_int_eq(syndic_reader_next(r, &d, &why), 1);
+    ck_assert_int_eq(syndic_reader_next(&d, &why, r), 1);
     ck_assert_int_eq(memcmp(d.id, "in1", 3), 0);
-    ck_assert_int_eq(syndic_reader_next(r, &d, &why), SYNDIC_EBADREC);
+    ck_assert_int_eq(syndic_reader_next(&d, &why, r), SYNDIC_EBADREC);
     ck_assert_int_eq(why, SYNDIC_REJECT_NOT_OBJECT);
     ck_assert_ptr_nonnull(strstr(syndic_last_error(), "<stdin>:2:"));
-    ck_assert_int_eq(syndic_reader_next(r, &d, &why), 1);
-    ck_assert_int_eq(syndic_reader_next(r, &d, &why), 0);
+    ck_assert_int_eq(syndic_reader_next(&d, &why, r), 1);
+    ck_assert_int_eq(syndic_reader_next(&d, &why, r), 0);
     syndic_reader_free(r);
 }
 END_TEST
@@ -862,14 +862,14 @@ static void check_text(const char *name, const char *data, const char *want_text
     ck_assert_int_eq(syndic_reader_open(&r, path, NULL), SYNDIC_OK);
     syndic_doc d;
     syndic_reject why;
-    int rc = syndic_reader_next(r, &d, &why);
+    int rc = syndic_reader_next(&d, &why, r);
     ck_assert_msg(rc == 1, "%s: rc %d (%s)", name, rc, syndic_last_error());
     ck_assert_msg(d.text_len == want_len && memcmp(d.text, want_text, want_len) == 0,
                   "%s: text \"%.*s\" (%zu bytes), expected \"%s\"", name, (int)d.text_len, d.text,
                   d.text_len, want_text);
     ck_assert_int_eq(d.text[d.text_len], '\0');
     ck_assert_int_eq(d.id[d.id_len], '\0');
-    ck_assert_int_eq(syndic_reader_next(r, &d, &why), 0);
+    ck_assert_int_eq(syndic_reader_next(&d, &why, r), 0);
     syndic_reader_free(r);
 }
 
@@ -911,7 +911,7 @@ START_TEST(test_escapes)
     ck_assert_int_eq(syndic_reader_open(&r, path, NULL), SYNDIC_OK);
     syndic_doc d;
     syndic_reject why;
-    ck_assert_int_eq(syndic_reader_next(r, &d, &why), 1);
+    ck_assert_int_eq(syndic_reader_next(&d, &why, r), 1);
     ck_assert_str_eq(d.id, "id");
     ck_assert_uint_eq(d.id_len, 2);
     ck_assert_str_eq(d.text, "T\n");
@@ -930,7 +930,7 @@ START_TEST(test_escapes)
     o.field_date = "plain";
     ck_assert_int_eq(syndic_reader_open(&r, write_file("twice.jsonl", twice, sizeof twice - 1), &o),
                      SYNDIC_OK);
-    ck_assert_int_eq(syndic_reader_next(r, &d, &why), 1);
+    ck_assert_int_eq(syndic_reader_next(&d, &why, r), 1);
     ck_assert_str_eq(d.text, "a\nb");
     ck_assert_str_eq(d.title, "a\nb");
     ck_assert_str_eq(d.url, "p");
@@ -982,7 +982,7 @@ START_TEST(test_bad_escapes)
                      SYNDIC_OK);
     syndic_doc d;
     syndic_reject why;
-    ck_assert_int_eq(syndic_reader_next(r, &d, &why), SYNDIC_EBADREC);
+    ck_assert_int_eq(syndic_reader_next(&d, &why, r), SYNDIC_EBADREC);
     ck_assert_msg(strstr(syndic_last_error(), "malformed JSON: ") &&
                       strstr(syndic_last_error(), "(column "),
                   "message: %s", syndic_last_error());
@@ -1013,14 +1013,14 @@ START_TEST(test_long_escaped_strings)
         ck_assert_int_eq(syndic_reader_open(&r, path, NULL), SYNDIC_OK);
         syndic_doc d;
         syndic_reject why;
-        ck_assert_int_eq(syndic_reader_next(r, &d, &why), 1);
+        ck_assert_int_eq(syndic_reader_next(&d, &why, r), 1);
         ck_assert_uint_eq(d.text_len, t);
         ck_assert_int_eq(memcmp(d.text, text, t), 0);
         ck_assert_int_eq(d.text[t], '\0');
         ck_assert_str_eq(d.title, "plain title");
-        ck_assert_int_eq(syndic_reader_next(r, &d, &why), 1);
+        ck_assert_int_eq(syndic_reader_next(&d, &why, r), 1);
         ck_assert_str_eq(d.text, "n");
-        ck_assert_int_eq(syndic_reader_next(r, &d, &why), 0);
+        ck_assert_int_eq(syndic_reader_next(&d, &why, r), 0);
         syndic_reader_free(r);
     }
     free(json);
@@ -1294,7 +1294,7 @@ START_TEST(test_agrees_with_jansson)
     for (;;) {
         syndic_doc d;
         syndic_reject why;
-        int rc = syndic_reader_next(r, &d, &why);
+        int rc = syndic_reader_next(&d, &why, r);
         if (rc == 0) break;
         uint64_t ln = syndic_reader_line(r);
         ck_assert_uint_ge(ln, 1);

@@ -280,16 +280,16 @@ START_TEST(test_sketcher_shingles)
     const char *text = "alpha beta gamma delta epsilon alpha beta gamma";
     const uint64_t *h;
     size_t count;
-    ck_assert_int_eq(syndic_sketcher_shingles(sk, text, strlen(text), &h, &count), SYNDIC_OK);
+    ck_assert_int_eq(syndic_sketcher_shingles(&h, &count, sk, text, strlen(text)), SYNDIC_OK);
     shingled s = {0};
     run(&s, text, 3, 77);
     ck_assert_uint_eq(count, 5); /* 6 windows, "alpha beta gamma" twice */
     ck_assert_uint_eq(count, s.count);
     ck_assert_mem_eq(h, s.h, count * sizeof *h);
     uint32_t sig[128], nsh;
-    ck_assert_int_eq(syndic_sketcher_sketch(sk, text, strlen(text), sig, &nsh), SYNDIC_OK);
+    ck_assert_int_eq(syndic_sketcher_sketch(sig, &nsh, sk, text, strlen(text)), SYNDIC_OK);
     ck_assert_uint_eq(nsh, 5);
-    ck_assert_int_eq(syndic_sketcher_sketch(sk, "", 0, sig, &nsh), SYNDIC_OK);
+    ck_assert_int_eq(syndic_sketcher_sketch(sig, &nsh, sk, "", 0), SYNDIC_OK);
     ck_assert_uint_eq(nsh, 0);
     for (int i = 0; i < 128; i++) ck_assert_uint_eq(sig[i], UINT32_MAX);
     done(&s);

@@ -116,7 +116,7 @@ START_TEST(test_pinned_signature)
     ck_assert_int_eq(syndic_sketcher_new(&s, &p), SYNDIC_OK);
     uint32_t sig[128], n;
     const char *text = "The quick brown fox jumps over the lazy dog near the river bank.";
-    ck_assert_int_eq(syndic_sketcher_sketch(s, text, strlen(text), sig, &n), SYNDIC_OK);
+    ck_assert_int_eq(syndic_sketcher_sketch(sig, &n, s, text, strlen(text)), SYNDIC_OK);
     ck_assert_uint_eq(n, 10);
     uint64_t h = 0;
     for (int i = 0; i < 128; i++) h = h * 1000003u ^ sig[i];

@@ -8,6 +8,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
+
+/* A syndic_doc field's length: the strlen of a NUL-terminated string, 0 for
+ * NULL (the library takes lengths as given: 0 is an empty string). */
+static inline size_t test_len(const char *s) { return s ? strlen(s) : 0; }
 
 /* xorshift64*: reproducible test data. Each suite sets rng_state (never 0)
  * where it wants a fixed sequence. */

@@ -100,7 +100,7 @@ static int read_input(run *r, const char *path, const syndic_read_options *ro)
     for (;;) {
         syndic_doc doc;
         syndic_reject why;
-        int rc = syndic_reader_next(rd, &doc, &why);
+        int rc = syndic_reader_next(&doc, &why, rd);
         if (rc == 0) break;
         if (rc == 1) {
             r->records++;
@@ -434,21 +434,25 @@ int cmd_cluster(int argc, char **argv)
         cli_usage(stderr, usage, usage_tail);
         return EXIT_USAGE;
     }
-    if (syndic_batch_new(&r.batch, &params) < 0) {
-        cli_error("%s", syndic_last_error());
-        return EXIT_USAGE;
+    /* Templates are learned in the pass that sketches (the input is read
+     * once) and decided when the batch clusters. The analysis reads the
+     * texts back a range of stories at a time, from a temporary file: memory
+     * stays small on a large corpus; learning keeps records too (no texts),
+     * spooled likewise. Where no temporary file can be made, they stay in
+     * memory. */
+    syndic_batch_options bo = SYNDIC_BATCH_OPTIONS_INIT;
+    bo.threads = r.threads;
+    bo.template_docs = template_docs;
+    bo.keep_texts = analysis_on;
+    bo.spool = analysis_on || template_docs;
+    int brc = syndic_batch_new(&r.batch, &params, &bo);
+    if (brc == SYNDIC_EIO && bo.spool) {
+        bo.spool = 0;
+        brc = syndic_batch_new(&r.batch, &params, &bo);
     }
-    /* The analysis reads the texts back a range of stories at a time, from
-     * a temporary file: memory stays small on a large corpus. Where no
-     * temporary file can be made, they stay in memory. */
-    if (analysis_on && syndic_batch_spool_texts(r.batch, NULL) < 0)
-        syndic_batch_keep_texts(r.batch, 1);
-    /* Learning templates keeps records too (no texts): spooled likewise. */
-    if (!analysis_on && template_docs) (void)syndic_batch_set_spool(r.batch, NULL);
-    if (syndic_batch_set_threads(r.batch, r.threads) < 0) {
+    if (brc < 0) {
         cli_error("%s", syndic_last_error());
-        syndic_batch_free(r.batch);
-        return EXIT_RUNTIME;
+        return brc == SYNDIC_EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
     }
     int status = EXIT_RUNTIME;
     FILE *out = stdout;
@@ -460,12 +464,6 @@ int cmd_cluster(int argc, char **argv)
     r.progress = !r.quiet && isatty(2);
     r.start = cli_now();
     int inputs = argc - optind;
-    /* Templates are learned in the pass that sketches (the input is read
-     * once) and decided when the batch clusters. */
-    if (template_docs && syndic_batch_learn_templates(r.batch, template_docs) < 0) {
-        cli_error("%s", syndic_last_error());
-        goto out;
-    }
     for (int i = optind; i < argc; i++)
         if (read_input(&r, argv[i], &ro) < 0) goto out;
     /* The last documents queued for the sketching threads. */

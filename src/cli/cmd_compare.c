@@ -65,7 +65,7 @@ static int load_ids(side *a, side *b, const char *path, const syndic_read_option
     int rc;
     syndic_doc d;
     syndic_reject why;
-    while ((rc = syndic_reader_next(r, &d, &why)) != 0) {
+    while ((rc = syndic_reader_next(&d, &why, r)) != 0) {
         if (rc == SYNDIC_EBADREC) continue; /* compare only needs the two ids */
         if (rc < 0) { cli_error("%s", syndic_last_error()); break; }
         side *sides[2] = {a, b};
@@ -97,7 +97,7 @@ static int learn_from(syndic_templates *t, const char *path, const syndic_read_o
     int rc;
     syndic_doc d;
     syndic_reject why;
-    while ((rc = syndic_reader_next(r, &d, &why)) != 0) {
+    while ((rc = syndic_reader_next(&d, &why, r)) != 0) {
         if (rc == 1 && (rc = syndic_templates_observe(t, &d)) < 0) break;
         if (rc < 0 && rc != SYNDIC_EBADREC) { rc = rc == SYNDIC_EIO ? 0 : rc; break; }
     }
@@ -110,8 +110,8 @@ static int analyse(side *s, syndic_sketcher *sk, const syndic_params *p)
     const char *norm;
     size_t nlen;
     const uint64_t *h;
-    if (syndic_sketcher_normalize(sk, s->text, s->len, &norm, &nlen, &s->words) < 0 ||
-        syndic_sketcher_shingles(sk, s->text, s->len, &h, &s->count) < 0) {
+    if (syndic_sketcher_normalize(&norm, &nlen, &s->words, sk, s->text, s->len) < 0 ||
+        syndic_sketcher_shingles(&h, &s->count, sk, s->text, s->len) < 0) {
         cli_error("%s", syndic_last_error());
         return -1;
     }
@@ -224,7 +224,7 @@ int cmd_compare(int argc, char **argv)
             "bands", (json_int_t)p.bands, "candidate", ev.bands_shared > 0,
             "figures_agreement", ev.figures, "figures_a", (json_int_t)ev.figures_a,
             "figures_b", (json_int_t)ev.figures_b, "gap_seconds", (json_int_t)ev.gap,
-            "verdict", syndic_verdict_name(ev.verdict));
+            "verdict", syndic_pair_verdict_name(ev.verdict));
         if (!o) { cli_error("out of memory"); goto out; }
         json_dumpf(o, stdout, JSON_COMPACT);
         fputc('\n', stdout);
@@ -244,7 +244,7 @@ int cmd_compare(int argc, char **argv)
         else printf("time apart          unknown (a date is missing)\n");
         printf("LSH bands shared    %u of %u (%u rows each): %s\n", ev.bands_shared, p.bands,
                p.rows, ev.bands_shared ? "candidates" : "not candidates");
-        printf("verdict             %s\n", syndic_verdict_name(ev.verdict));
+        printf("verdict             %s\n", syndic_pair_verdict_name(ev.verdict));
     }
     status = ferror(stdout) ? EXIT_RUNTIME : EXIT_OK;
 out:

@@ -154,7 +154,7 @@ static int next_record(void *ctx, syndic_doc *doc, void **item, int64_t *arrival
             if (rc < 0) return rc;
             r->names[r->input] = strdup(syndic_reader_name(r->rd));
         }
-        int rc = syndic_reader_next(r->rd, doc, why);
+        int rc = syndic_reader_next(doc, why, r->rd);
         if (rc == 0 || rc == SYNDIC_EIO) {
             if (rc == SYNDIC_EIO)
                 fprintf(stderr, "%s: warning: %s (rest of the input lost)\n", cli_program,
@@ -218,7 +218,7 @@ static void latency_line(const char *what, const syndic_latency *l)
 static void summary(syndic_state *state, const syndic_pipeline_stats *ps, double seconds)
 {
     syndic_state_stats st;
-    if (syndic_state_get_stats(state, &st) < 0) memset(&st, 0, sizeof st);
+    if (syndic_state_get_stats(&st, state) < 0) memset(&st, 0, sizeof st);
     const uint64_t *n = ps->verdicts;
     uint64_t all = n[0] + n[1] + n[2] + n[3];
     fprintf(stderr,
@@ -381,7 +381,7 @@ int cmd_ingest(int argc, char **argv)
         return EXIT_RUNTIME;
     }
     syndic_pipeline_stats ps;
-    syndic_pipeline_get_stats(pl, &ps);
+    syndic_pipeline_get_stats(&ps, pl);
     syndic_pipeline_free(pl);
     if (!quiet) summary(state, &ps, cli_now() - t0);
     syndic_state_free(state);

@@ -183,7 +183,7 @@ static int do_stats(syndic_state *st, const char *dir, int argc, char **argv)
     bool json = argc > 0 && strcmp(argv[0], "--json") == 0;
     if (argc > (json ? 1 : 0)) { cli_error("stats: unknown option '%s'", argv[json]); return EXIT_USAGE; }
     syndic_state_stats s;
-    if (syndic_state_get_stats(st, &s) < 0) { cli_error("%s", syndic_last_error()); return EXIT_RUNTIME; }
+    if (syndic_state_get_stats(&s, st) < 0) { cli_error("%s", syndic_last_error()); return EXIT_RUNTIME; }
     const syndic_params *p = syndic_state_params(st);
     char newest[32] = "";
     if (s.newest != INT64_MIN) cli_iso_time(newest, sizeof newest, s.newest);
@@ -278,7 +278,7 @@ int cmd_state(int argc, char **argv)
     else {
         uint64_t problems;
         if (argc > 3) { cli_error("verify: no options expected"); rc = EXIT_USAGE; }
-        else if (syndic_state_verify(st, &problems) < 0) {
+        else if (syndic_state_verify(&problems, st) < 0) {
             cli_error("%s", syndic_last_error());
             rc = EXIT_RUNTIME;
         } else if (problems) {
