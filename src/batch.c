@@ -154,8 +154,6 @@ struct syndic_batch {
 };
 
 static int set_threads(syndic_batch *b, unsigned n);
-static int use_templates(syndic_batch *b, const syndic_templates *t);
-static int learn_templates(syndic_batch *b, unsigned min_docs);
 static int set_records(syndic_batch *b, bool keep, bool spool, const char *dir);
 
 int syndic_batch_options_init(syndic_batch_options *options, unsigned version)
@@ -190,11 +188,13 @@ int syndic_batch_new(syndic_batch **out, const syndic_params *params,
     int rc = syndic_params_resolve(&b->params);
     if (rc < 0) goto fail;
     if ((o->keep_texts || o->spool) &&
-        (rc = set_records(b, o->keep_texts != 0, o->spool != 0,
-                          o->spool ? (o->spool_dir ? o->spool_dir : "") : NULL)) < 0)
+        (rc = set_records(b, o->keep_texts != 0, o->spool != 0, o->spool_dir)) < 0)
         goto fail;
-    if (o->templates && (rc = use_templates(b, o->templates)) < 0) goto fail;
-    if (o->template_docs && (rc = learn_templates(b, o->template_docs)) < 0) goto fail;
+    /* Unfinished or empty templates have nothing to drop. */
+    if (o->templates && syndic_templates_count(o->templates)) b->templates = o->templates;
+    if (o->template_docs &&
+        (rc = syndic_templates_new(&b->learner, &b->params, o->template_docs)) < 0)
+        goto fail;
     if ((rc = set_threads(b, o->threads)) < 0) goto fail;
     *out = b;
     return SYNDIC_OK;
@@ -568,35 +568,14 @@ const uint32_t *syndic_batch_signature(const syndic_batch *b, size_t i)
     return b->sigs + i * b->params.num_hashes;
 }
 
-static int use_templates(syndic_batch *b, const syndic_templates *t)
-{
-    syndic_templates_free(b->learner);
-    b->learner = NULL;
-    /* An unfinished or empty learner has nothing to drop. */
-    b->templates = t && syndic_templates_count(t) ? t : NULL;
-    return SYNDIC_OK;
-}
-
-static int learn_templates(syndic_batch *b, unsigned min_docs)
-{
-    syndic_templates *t = NULL;
-    if (min_docs) {
-        int rc = syndic_templates_new(&t, &b->params, min_docs);
-        if (rc < 0) return rc;
-    }
-    syndic_templates_free(b->learner);
-    b->learner = t;
-    b->templates = NULL;
-    return SYNDIC_OK;
-}
-
 const syndic_templates *syndic_batch_templates(const syndic_batch *b)
 {
     return b->learner ? (b->clustered ? b->learner : NULL) : b->templates;
 }
 
-/* Where records go: memory, or a file in spool_dir ("" = $TMPDIR or /tmp).
- * The store is made here, so that a bad directory is reported now. */
+/* Where a new batch's records go: memory, or a file in dir (NULL or "" =
+ * $TMPDIR or /tmp). The store is made here, so that a bad directory is
+ * reported by syndic_batch_new. */
 static int set_records(syndic_batch *b, bool keep, bool spool, const char *dir)
 {
     char *copy = NULL;
@@ -608,8 +587,6 @@ static int set_records(syndic_batch *b, bool keep, bool spool, const char *dir)
         syndic__free(copy);
         return rc;
     }
-    syndic__textstore_free(b->records);
-    syndic__free(b->spool_dir);
     b->records = store;
     b->spool = spool;
     b->spool_dir = copy;
